@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace ScimLite.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL for the tests, from the first source that works:
+/// <list type="number">
+/// <item><c>SCIMLITE_TEST_CONNECTION</c>: an existing server (no stop/start).</item>
+/// <item>Docker through Testcontainers, when <c>SCIMLITE_TEST_DOCKER=1</c>, or when a Docker socket exists and a
+/// container starts (<c>SCIMLITE_TEST_DOCKER=0</c> skips the attempt).</item>
+/// <item>A cluster of its own from local PostgreSQL binaries (initdb/pg_ctl), in a temp dir on a free loopback port.</item>
+/// </list>
+/// <see cref="StopAsync"/> / <see cref="StartAsync"/> take the same server down and up again on the same port, for
+/// tests that kill the database under the application.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    readonly LocalCluster? local;
+    readonly PostgreSqlContainer? container;
+
+    PostgresServer(string connectionString, LocalCluster? local = null, PostgreSqlContainer? container = null)
+    {
+        ConnectionString = connectionString;
+        this.local = local;
+        this.container = container;
+    }
+
+    /// <summary>Connection string to the maintenance database <c>postgres</c> as a superuser.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>False for an external server (<c>SCIMLITE_TEST_CONNECTION</c>), which the tests must not stop.</summary>
+    public bool CanRestart => local is not null || container is not null;
+
+    /// <summary>The same server's connection string with another database.</summary>
+    public string ConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString;
+
+    public static async Task<PostgresServer> StartNewAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("SCIMLITE_TEST_CONNECTION");
+        if (!string.IsNullOrWhiteSpace(external))
+            return new PostgresServer(external);
+
+        var docker = Environment.GetEnvironmentVariable("SCIMLITE_TEST_DOCKER");
+        if (docker == "1")
+            return await StartContainerAsync();
+        if (docker != "0" && DockerLooksAvailable())
+        {
+            try
+            {
+                return await StartContainerAsync();
+            }
+            catch (Exception ex)
+            {
+                // A stale socket with no engine behind it: fall back to local binaries rather than fail the run.
+                Console.Error.WriteLine($"PostgresServer: Docker did not start a container ({ex.GetType().Name}); using local binaries.");
+            }
+        }
+
+        var cluster = await LocalCluster.CreateAsync();
+        return new PostgresServer(cluster.ConnectionString, local: cluster);
+    }
+
+    public async Task StopAsync()
+    {
+        if (local is not null) await local.StopAsync();
+        else if (container is not null) await container.StopAsync();
+        else throw new NotSupportedException("An external server (SCIMLITE_TEST_CONNECTION) is not stopped by the tests.");
+    }
+
+    public async Task StartAsync()
+    {
+        if (local is not null) await local.StartAsync();
+        else if (container is not null) await container.StartAsync();
+        else throw new NotSupportedException("An external server (SCIMLITE_TEST_CONNECTION) is not started by the tests.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (local is not null) await local.DisposeAsync();
+        if (container is not null) await container.DisposeAsync();
+    }
+
+    static bool DockerLooksAvailable() =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")) || File.Exists("/var/run/docker.sock");
+
+    static async Task<PostgresServer> StartContainerAsync()
+    {
+        // A fixed host port, so a restarted container is reachable at the same address as before.
+        var port = LocalCluster.FreePort();
+        var container = new PostgreSqlBuilder("postgres:15-alpine")
+            .WithPortBinding(port, 5432)
+            .WithCommand("-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
+            .Build();
+        await container.StartAsync();
+        var connectionString = new NpgsqlConnectionStringBuilder(container.GetConnectionString())
+        {
+            Host = "127.0.0.1", Port = port, Database = "postgres",
+        }.ConnectionString;
+        return new PostgresServer(connectionString, container: container);
+    }
+
+    /// <summary>A cluster made with initdb and run with pg_ctl; as root, both run as the <c>postgres</c> user.</summary>
+    sealed class LocalCluster : IAsyncDisposable
+    {
+        readonly string bin;
+        readonly string root;
+        readonly int port;
+
+        LocalCluster(string bin, string root, int port) => (this.bin, this.root, this.port) = (bin, root, port);
+
+        string DataDir => Path.Combine(root, "data");
+
+        public string ConnectionString => new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", IncludeErrorDetail = true,
+        }.ConnectionString;
+
+        static bool IsRoot => Environment.UserName == "root";
+
+        public static async Task<LocalCluster> CreateAsync()
+        {
+            var bin = FindBinaries() ?? throw new InvalidOperationException(
+                "No PostgreSQL server binaries (initdb, pg_ctl) found on PATH or in /usr/lib/postgresql/*/bin. " +
+                "Install them (Debian: apt-get install postgresql), or set SCIMLITE_TEST_CONNECTION or SCIMLITE_TEST_DOCKER=1.");
+            // initdb refuses to run as root, and the postgres user must be able to reach the directory: /tmp works.
+            var parent = IsRoot ? "/tmp" : Path.GetTempPath();
+            var root = Path.Combine(parent, $"scimlite-pg-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(root);
+            var cluster = new LocalCluster(bin, root, FreePort());
+            try
+            {
+                if (IsRoot) await RunAsync("chown", ["postgres:postgres", root]);
+                await cluster.RunPgAsync("initdb", ["-D", cluster.DataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C", "--no-instructions"]);
+                // Settings go into the config file (not pg_ctl -o) so a restart comes back identical; durability is
+                // traded for speed because the cluster is thrown away.
+                // Settings go into the config file (not pg_ctl -o) so a restart comes back identical. fsync=off trades
+                // durability against an OS crash for speed; synchronous_commit stays on because StopAsync is an
+                // immediate (crash) stop, and with it off the last commits, even the migration, would vanish.
+                // (Root may append to the postgres-owned file.)
+                await File.AppendAllTextAsync(Path.Combine(cluster.DataDir, "postgresql.conf"), $"""
+
+                    port = {cluster.port}
+                    listen_addresses = '127.0.0.1'
+                    unix_socket_directories = '{root}'
+                    fsync = off
+                    full_page_writes = off
+                    max_connections = 200
+
+                    """);
+                await cluster.StartAsync();
+                return cluster;
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
+        }
+
+        public Task StartAsync() =>
+            RunPgAsync("pg_ctl", ["-D", DataDir, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start"]);
+
+        public Task StopAsync() => RunPgAsync("pg_ctl", ["-D", DataDir, "-m", "immediate", "-w", "stop"]);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (File.Exists(Path.Combine(DataDir, "postmaster.pid"))) await StopAsync();
+            }
+            finally
+            {
+                try { Directory.Delete(root, recursive: true); }
+                catch (IOException) { } // best effort: a leftover temp dir must not fail the run
+            }
+        }
+
+        public static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        static string? FindBinaries()
+        {
+            static bool Has(string dir) => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl"));
+            var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+            var found = onPath.FirstOrDefault(Has);
+            if (found is not null) return found;
+            // Debian keeps the server binaries off PATH, one directory per major version.
+            return Directory.Exists("/usr/lib/postgresql")
+                ? Directory.GetDirectories("/usr/lib/postgresql")
+                    .Select(d => (dir: Path.Combine(d, "bin"), version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                    .Where(x => Has(x.dir))
+                    .OrderByDescending(x => x.version)
+                    .Select(x => x.dir)
+                    .FirstOrDefault()
+                : null;
+        }
+
+        Task RunPgAsync(string tool, string[] args)
+        {
+            var exe = Path.Combine(bin, tool);
+            return IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", exe, .. args]) : RunAsync(exe, args);
+        }
+
+        static async Task RunAsync(string file, string[] args)
+        {
+            var psi = new ProcessStartInfo(file)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in args) psi.ArgumentList.Add(arg);
+            using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException(
+                    $"{file} {string.Join(' ', args)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        }
+    }
+}

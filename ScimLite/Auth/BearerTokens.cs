@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using ScimLite.Scim;
+
+namespace ScimLite.Auth;
+
+/// <summary>
+/// The accepted bearer tokens, from <c>Scim:Tokens</c>: each either the token itself or <c>sha256:&lt;hex&gt;</c> of it,
+/// so the secret need not sit in configuration. All are held as SHA-256 digests and a presented token is compared
+/// with every one in constant time, so neither a match's position nor a near miss shows in the timing.
+/// </summary>
+public sealed class BearerTokens
+{
+    readonly byte[][] digests;
+
+    public BearerTokens(IOptions<ScimOptions> options)
+    {
+        digests = options.Value.Tokens
+            .Where(t => !string.IsNullOrWhiteSpace(t))
+            .Select(Digest)
+            .ToArray();
+    }
+
+    public bool IsConfigured => digests.Length > 0;
+
+    static byte[] Digest(string configured)
+    {
+        configured = configured.Trim();
+        if (configured.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase))
+        {
+            var hex = configured["sha256:".Length..];
+            if (hex.Length != 64)
+                throw new InvalidOperationException("A Scim:Tokens entry starting with sha256: must be followed by 64 hex digits.");
+            return Convert.FromHexString(hex);
+        }
+        return SHA256.HashData(Encoding.UTF8.GetBytes(configured));
+    }
+
+    public bool Accepts(ReadOnlySpan<char> token)
+    {
+        Span<byte> presented = stackalloc byte[32];
+        var bytes = Encoding.UTF8.GetBytes(token.ToArray());
+        SHA256.HashData(bytes, presented);
+        var match = false;
+        foreach (var digest in digests)
+            match |= CryptographicOperations.FixedTimeEquals(presented, digest);
+        return match;
+    }
+}

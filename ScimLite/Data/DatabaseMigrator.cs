@@ -1,0 +1,51 @@
+using DbUp;
+using DbUp.Engine;
+using Npgsql;
+
+namespace ScimLite.Data;
+
+/// <summary>Whether the start-up migration has completed; /readyz reads it.</summary>
+public sealed class MigrationState
+{
+    public volatile bool Done;
+}
+
+/// <summary>
+/// Applies sql/NNNN_*.sql with DbUp before the server accepts requests: scripts by file name, in order, each in its
+/// own transaction, journalled in <c>schemaversions</c>. A failed script stops start-up.
+/// </summary>
+public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, MigrationState state, ILogger<DatabaseMigrator> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await Transient.StartupPipeline(logger).ExecuteAsync(async ct =>
+        {
+            await using var probe = await dataSource.OpenConnectionAsync(ct);
+        }, cancellationToken);
+
+        var scriptsFolder = Path.Combine(AppContext.BaseDirectory, "sql");
+        var upgrader = DeployChanges.To
+            .PostgresqlDatabase(dataSource.ConnectionString)
+            .WithScriptsFromFileSystem(scriptsFolder)
+            .WithTransactionPerScript()
+            .LogTo(new DbUpLog(logger))
+            .Build();
+        var result = upgrader.PerformUpgrade();
+        if (!result.Successful)
+            throw new InvalidOperationException(
+                $"Database migration failed in {result.ErrorScript?.Name ?? "an unknown script"}: {result.Error?.Message}", result.Error);
+        state.Done = true;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    sealed class DbUpLog(ILogger logger) : DbUp.Engine.Output.IUpgradeLog
+    {
+        public void LogTrace(string format, params object[] args) => logger.LogTrace(format, args);
+        public void LogDebug(string format, params object[] args) => logger.LogDebug(format, args);
+        public void LogInformation(string format, params object[] args) => logger.LogInformation(format, args);
+        public void LogWarning(string format, params object[] args) => logger.LogWarning(format, args);
+        public void LogError(string format, params object[] args) => logger.LogError(format, args);
+        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, format, args);
+    }
+}

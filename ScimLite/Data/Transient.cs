@@ -1,0 +1,56 @@
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace ScimLite.Data;
+
+/// <summary>Which PostgreSQL failures are worth retrying, and the Polly pipelines that retry them.</summary>
+public static class Transient
+{
+    /// <summary>
+    /// Connection loss, admin shutdown (57P01), serialization failure (40001), deadlock (40P01), too many
+    /// connections (53300), cannot connect now (57P03) and pool exhaustion are transient; everything else is not.
+    /// </summary>
+    public static bool IsTransient(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is "40001" or "40P01" or "57P01" or "57P02" or "57P03" or "53300" or "08000" or "08003" or "08006" || pg.IsTransient,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        TimeoutException => true,
+        _ => false,
+    };
+
+    /// <summary>Around a whole request transaction: a few quick jittered retries, then the caller answers 503.</summary>
+    public static ResiliencePipeline RequestPipeline(ILogger logger) => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(100),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            OnRetry = args =>
+            {
+                logger.LogWarning("Transient database fault ({Error}); retry {Attempt}", args.Outcome.Exception?.GetType().Name, args.AttemptNumber + 1);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    /// <summary>At start-up PostgreSQL may come up after ScimLite (compose): keep trying for about a minute.</summary>
+    public static ResiliencePipeline StartupPipeline(ILogger logger) => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient).Handle<System.Net.Sockets.SocketException>(),
+            MaxRetryAttempts = 12,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(10),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            OnRetry = args =>
+            {
+                logger.LogWarning("Database not reachable yet ({Error}); attempt {Attempt} of 13", args.Outcome.Exception?.Message, args.AttemptNumber + 2);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+}

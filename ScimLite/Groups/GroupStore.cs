@@ -1,0 +1,80 @@
+using Dapper;
+using Npgsql;
+using ScimLite.Data;
+using ScimLite.Scim;
+
+namespace ScimLite.Groups;
+
+/// <summary>Reads and writes groups; each method is one transaction.</summary>
+public sealed class GroupStore(Db db, TimeProvider clock)
+{
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public Task<IDictionary<string, object?>?> GetAsync(Guid id, bool withMembers, string baseUrl, CancellationToken ct) =>
+        db.ReadAsync(connection => GetAsync(connection, null, id, withMembers, baseUrl, ct), ct);
+
+    public static async Task<IDictionary<string, object?>?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id,
+        bool withMembers, string baseUrl, CancellationToken ct) =>
+        (IDictionary<string, object?>?)await connection.QuerySingleOrDefaultAsync(new CommandDefinition(
+            $"{GroupSql.Select(withMembers)} WHERE r.id = @id", new { id, base_url = baseUrl }, tx, cancellationToken: ct));
+
+    public Task<IDictionary<string, object?>> CreateAsync(ColumnSet columns, Guid[] members, bool withMembers, string baseUrl, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            var id = Guid.CreateVersion7();
+            var parameters = columns.AddTo(new DynamicParameters(new { id, now = Now }));
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                INSERT INTO groups (id, {columns.ColumnList()}, created, last_modified, version)
+                VALUES (@id, {columns.ValueList()}, @now, @now, 1)
+                """, parameters, tx, cancellationToken: ct));
+            await GroupMembers.AddAsync(connection, tx, id, members, ct);
+            return (await GetAsync(connection, tx, id, withMembers, baseUrl, ct))!;
+        }, ct);
+
+    /// <summary>PUT: attributes replaced, membership made exactly <paramref name="members"/> (Okta AIW pushes this way).</summary>
+    public Task<IDictionary<string, object?>> ReplaceAsync(Guid id, ColumnSet columns, Guid[] members, long? ifMatch,
+        bool withMembers, string baseUrl, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            await LockAsync(connection, tx, id, ifMatch, ct);
+            var parameters = columns.AddTo(new DynamicParameters(new { id }));
+            var changedColumns = await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE groups SET {columns.Assignments()} WHERE id = @id AND {columns.ChangedPredicate()}", parameters, tx, cancellationToken: ct));
+            var changedMembers = await GroupMembers.ReplaceAsync(connection, tx, id, members, ct);
+            if (changedColumns + changedMembers > 0)
+                await TouchAsync(connection, tx, id, ct);
+            return (await GetAsync(connection, tx, id, withMembers, baseUrl, ct))!;
+        }, ct);
+
+    public Task DeleteAsync(Guid id, long? ifMatch, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            await LockAsync(connection, tx, id, ifMatch, ct);
+            // Groups this group was a member of change too.
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE groups SET version = version + 1, last_modified = @now
+                 WHERE id IN (SELECT group_id FROM link WHERE member_group_id = @id);
+                DELETE FROM groups WHERE id = @id;
+                """, new { id, now = Now }, tx, cancellationToken: ct));
+            return true;
+        }, ct);
+
+    /// <summary>
+    /// Locks the group row for the rest of the transaction and checks If-Match against it, so no concurrent write can
+    /// slip in between the check and the change. Returns the current version.
+    /// </summary>
+    public static async Task<long> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, long? ifMatch, CancellationToken ct)
+    {
+        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT version FROM groups WHERE id = @id FOR UPDATE", new { id }, tx, cancellationToken: ct))
+            ?? throw ScimHttp.NotFound("Group", id);
+        if (ifMatch is not null && ifMatch != version)
+            throw ScimException.PreconditionFailed($"Group {id} has changed since the version in If-Match.");
+        return version;
+    }
+
+    /// <summary>Moves version and lastModified after an effective change.</summary>
+    public Task TouchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE groups SET version = version + 1, last_modified = @now WHERE id = @id", new { id, now = Now }, tx, cancellationToken: ct));
+}

@@ -1,0 +1,35 @@
+using ScimLite.Auth;
+using ScimLite.Data;
+using ScimLite.Discovery;
+using ScimLite.Groups;
+using ScimLite.Health;
+using ScimLite.Scim;
+using ScimLite.Users;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+
+builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddScimData(builder.Configuration);
+builder.Services.AddSingleton<BearerTokens>();
+builder.Services.AddSingleton<PasswordHasher>();
+builder.Services.AddSingleton<UserStore>();
+builder.Services.AddSingleton<GroupStore>();
+builder.Services.AddExceptionHandler<ScimErrorHandler>();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
+app.UseMiddleware<BearerAuthMiddleware>();
+
+app.MapHealth();
+app.MapDiscovery();
+app.MapUsers();
+app.MapGroups();
+
+app.Run();
+
+/// <summary>Visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

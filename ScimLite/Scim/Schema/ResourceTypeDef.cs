@@ -1,0 +1,72 @@
+namespace ScimLite.Scim.Schema;
+
+/// <summary>An attribute path resolved against a resource type: <c>name.givenName</c> → (User, name, givenName).</summary>
+public sealed record ResolvedPath(SchemaDef Schema, AttributeDef Attribute, AttributeDef? Sub)
+{
+    public bool IsExtension => Schema.Id != ScimUrns.User && Schema.Id != ScimUrns.Group;
+
+    /// <summary>The attribute or sub-attribute the path ends at.</summary>
+    public AttributeDef Target => Sub ?? Attribute;
+
+    public override string ToString() => Sub is null ? Attribute.Name : $"{Attribute.Name}.{Sub.Name}";
+}
+
+/// <summary>A SCIM resource type (RFC 7643 §6): its endpoint, base schema, extensions and table.</summary>
+public sealed record ResourceTypeDef(string Name, string Endpoint, string Table, SchemaDef Schema, IReadOnlyList<SchemaDef> Extensions)
+{
+    public static readonly ResourceTypeDef User = new("User", "/Users", "users", CoreSchemas.User, [CoreSchemas.EnterpriseUser]);
+    public static readonly ResourceTypeDef Group = new("Group", "/Groups", "groups", CoreSchemas.Group, []);
+    public static readonly IReadOnlyList<ResourceTypeDef> All = [User, Group];
+
+    /// <summary>Attributes every resource has (RFC 7643 §3.1), owned by the base schema.</summary>
+    public static readonly IReadOnlyList<AttributeDef> Common = [CoreSchemas.Id, CoreSchemas.ExternalId, CoreSchemas.Meta];
+
+    public IEnumerable<SchemaDef> AllSchemas => Extensions.Prepend(Schema);
+
+    /// <summary>
+    /// Resolves <c>[urn:]attr[.sub]</c>; attribute names and URNs are case-insensitive (RFC 7644 §3.10).
+    /// Returns null for anything this resource type does not have.
+    /// </summary>
+    public ResolvedPath? Resolve(string path)
+    {
+        var schema = Schema;
+        var rest = path;
+        var matchedUrn = false;
+        foreach (var candidate in AllSchemas)
+        {
+            if (path.Length > candidate.Id.Length && path.StartsWith(candidate.Id, StringComparison.OrdinalIgnoreCase) && path[candidate.Id.Length] == ':')
+            {
+                schema = candidate;
+                rest = path[(candidate.Id.Length + 1)..];
+                matchedUrn = true;
+                break;
+            }
+        }
+        if (!matchedUrn && path.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
+            return null;
+
+        var dot = rest.IndexOf('.');
+        var name = dot < 0 ? rest : rest[..dot];
+        var subName = dot < 0 ? null : rest[(dot + 1)..];
+
+        var attribute = schema.Attribute(name);
+        if (attribute is null && schema == Schema)
+            attribute = Common.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+        // Extension attributes may be named without their URN where the name is not ambiguous (Entra does this in
+        // filters on custom attributes; harmless for the enterprise ones).
+        if (attribute is null && !matchedUrn)
+        {
+            foreach (var extension in Extensions)
+            {
+                attribute = extension.Attribute(name);
+                if (attribute is not null) { schema = extension; break; }
+            }
+        }
+        if (attribute is null)
+            return null;
+        if (subName is null)
+            return new ResolvedPath(schema, attribute, null);
+        var sub = attribute.Sub(subName);
+        return sub is null ? null : new ResolvedPath(schema, attribute, sub);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+using ScimLite.Data;
+using ScimLite.Scim.Schema;
+
+namespace ScimLite.Scim;
+
+/// <summary>
+/// The one place errors become responses: a <see cref="ScimException"/>, a database constraint violation, a bad JSON
+/// body or an exhausted transient fault become a SCIM error body (RFC 7644 §3.12, status as a string). Anything else
+/// is a 500 whose body says nothing about the cause; the cause goes to the log.
+/// </summary>
+public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var error = Translate(exception);
+        if (error.Status >= 500 && error.RetryAfterSeconds is null)
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        else if (error.Status == 503)
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+        await WriteAsync(context, error, ct);
+        return true;
+    }
+
+    public static ScimException Translate(Exception exception) => exception switch
+    {
+        ScimException scim => scim,
+        BadHttpRequestException { StatusCode: 413 } => ScimException.PayloadTooLarge("The request body is larger than the server accepts."),
+        BadHttpRequestException bad => ScimException.InvalidSyntax(bad.Message),
+        JsonException => ScimException.InvalidSyntax("The request body is not valid JSON."),
+        PostgresException { SqlState: "23505" } pg => ScimException.Uniqueness(UniquenessDetail(pg.ConstraintName)),
+        PostgresException { SqlState: "23503" } => ScimException.InvalidValue("A referenced resource does not exist."),
+        PostgresException { SqlState: "23514" } => ScimException.InvalidValue("A required value is empty."),
+        PostgresException { SqlState: "22P02" or "22001" or "22021" or "22P05" or "54000" } =>
+            ScimException.InvalidValue("A value cannot be stored (wrong type, invalid text or too large)."),
+        OperationCanceledException => new ScimException(499, null, "The client closed the request."),
+        _ when Transient.IsTransient(exception) =>
+            ScimException.Unavailable("The database is unavailable; retry later.", retryAfterSeconds: 5),
+        _ => new ScimException(500, null, "Internal server error."),
+    };
+
+    static string UniquenessDetail(string? constraint) => constraint switch
+    {
+        "users_user_name_key" => "A user with this userName already exists.",
+        "groups_display_name_key" => "A group with this displayName already exists.",
+        _ => "The value is already in use.",
+    };
+
+    /// <summary>Bodiless 4xx/5xx answers (unknown route, wrong method) under /scim/v2 get a SCIM error body too.</summary>
+    public static Task StatusCodePage(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (!http.Request.Path.StartsWithSegments(ScimHttp.BasePath))
+            return Task.CompletedTask;
+        var status = http.Response.StatusCode;
+        var detail = status switch
+        {
+            404 => "No such endpoint.",
+            405 => $"{http.Request.Method} is not supported here.",
+            415 => "Send the body as application/scim+json or application/json.",
+            _ => "The request failed.",
+        };
+        return WriteAsync(http, new ScimException(status, null, detail), http.RequestAborted);
+    }
+
+    public static async Task WriteAsync(HttpContext context, ScimException error, CancellationToken ct)
+    {
+        if (context.Response.HasStarted)
+            return;
+        context.Response.Clear();
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = ScimJson.MediaType;
+        if (error.RetryAfterSeconds is { } seconds)
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (error.Status == 401)
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"ScimLite\"";
+        await using var writer = new Utf8JsonWriter(context.Response.Body, ScimJson.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteStartArray("schemas");
+        writer.WriteStringValue(ScimUrns.Error);
+        writer.WriteEndArray();
+        writer.WriteString("status", error.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (error.ScimType is not null)
+            writer.WriteString("scimType", error.ScimType);
+        writer.WriteString("detail", error.Message);
+        writer.WriteEndObject();
+        await writer.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Microsoft.Extensions.Primitives;
+
+namespace ScimLite.Scim;
+
+/// <summary>Small HTTP facts every SCIM handler needs: base URL, resource ids, ETag preconditions.</summary>
+public static class ScimHttp
+{
+    public const string BasePath = "/scim/v2";
+
+    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{BasePath}";
+
+    /// <summary>Ids are UUIDs; anything else (a typo, a path trick) names no resource: 404, never a 500.</summary>
+    public static Guid ParseId(string id, string resourceType) =>
+        Guid.TryParse(id, out var guid) ? guid : throw ScimException.NotFound($"{resourceType} {Truncate(id)} not found.");
+
+    public static ScimException NotFound(string resourceType, Guid id) => ScimException.NotFound($"{resourceType} {id} not found.");
+
+    static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
+    /// <summary>
+    /// The version an <c>If-Match</c> header requires, or null when there is none (or it is <c>*</c>). Versions are
+    /// weak ETags <c>W/"n"</c>; a strong <c>"n"</c> is accepted too. A list of several ETags is refused as unmatchable.
+    /// </summary>
+    public static long? IfMatchVersion(HttpRequest request)
+    {
+        var header = request.Headers.IfMatch;
+        if (StringValues.IsNullOrEmpty(header))
+            return null;
+        var text = header.ToString().Trim();
+        if (text == "*")
+            return null;
+        return ParseETag(text) ?? -1;
+    }
+
+    /// <summary>Whether an <c>If-None-Match</c> header names the current version (then GET answers 304).</summary>
+    public static bool IfNoneMatch(HttpRequest request, long version)
+    {
+        var header = request.Headers.IfNoneMatch;
+        if (StringValues.IsNullOrEmpty(header))
+            return false;
+        foreach (var part in header.ToString().Split(','))
+        {
+            var text = part.Trim();
+            if (text == "*" || ParseETag(text) == version)
+                return true;
+        }
+        return false;
+    }
+
+    static long? ParseETag(string text)
+    {
+        if (text.StartsWith("W/", StringComparison.Ordinal))
+            text = text[2..];
+        text = text.Trim('"');
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json;
+using ScimLite.Scim.Schema;
+
+namespace ScimLite.Scim;
+
+/// <summary>Converts JSON request values to column values by attribute type, with the leniency IdPs need.</summary>
+public static class ScimValues
+{
+    /// <summary>
+    /// A single value for a column: string, bool, Guid or null. <paramref name="where"/> names the attribute in errors.
+    /// </summary>
+    public static object? ToColumn(AttributeDef attribute, JsonElement value, string where)
+    {
+        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return null;
+        return attribute.Type switch
+        {
+            AttrType.Boolean => ToBoolean(value, where),
+            _ when attribute.Column is "id" or "manager_id" => ToGuid(value, where),
+            _ => ToText(value, where),
+        };
+    }
+
+    /// <summary>Booleans; Entra's default PATCH dialect sends them as the strings "True" / "False".</summary>
+    public static bool ToBoolean(JsonElement value, string where) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
+        _ => throw ScimException.InvalidValue($"'{where}' must be a boolean."),
+    };
+
+    /// <summary>
+    /// Text; "" clears (stored as null, as an unassigned value). Numbers are taken as their text, since some
+    /// clients send employeeNumber or postalCode unquoted.
+    /// </summary>
+    public static string? ToText(JsonElement value, string where) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() is { Length: > 0 } text ? text : null,
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.Null => null,
+        _ => throw ScimException.InvalidValue($"'{where}' must be a string."),
+    };
+
+    /// <summary>A resource id: a value that is not an id of ours can never reference a resource.</summary>
+    public static Guid ToGuid(JsonElement value, string where)
+    {
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        if (text is null || !Guid.TryParse(text, out var id))
+            throw ScimException.InvalidValue($"'{where}' must be the id of an existing resource; '{Shorten(value)}' is not.");
+        return id;
+    }
+
+    /// <summary>
+    /// A multi-valued complex attribute as the jsonb array to store: items as objects of the known sub-attributes
+    /// (as sent, unknown ones dropped), empty items dropped, at most one primary. Null or [] → null (unassigned).
+    /// </summary>
+    public static string? ToJsonArray(AttributeDef attribute, JsonElement value, string where)
+    {
+        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return null;
+        if (value.ValueKind != JsonValueKind.Array)
+            throw ScimException.InvalidValue($"'{where}' must be an array.");
+        var items = new List<Dictionary<string, object>>();
+        foreach (var item in value.EnumerateArray())
+        {
+            var normalized = ToItem(attribute, item, where);
+            if (normalized.Count > 0)
+                items.Add(normalized);
+        }
+        if (items.Count(i => i.TryGetValue("primary", out var p) && p is true) > 1)
+            throw ScimException.InvalidValue($"At most one '{where}' value may be primary.");
+        return items.Count == 0 ? null : JsonSerializer.Serialize(items);
+    }
+
+    public static Dictionary<string, object> ToItem(AttributeDef attribute, JsonElement item, string where)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+            throw ScimException.InvalidValue($"Each '{where}' value must be an object.");
+        var result = new Dictionary<string, object>();
+        foreach (var sub in attribute.SubAttributes)
+        {
+            if (!item.TryGet(sub.Name, out var subValue) || subValue.ValueKind == JsonValueKind.Null)
+                continue;
+            object? converted = sub.Type == AttrType.Boolean ? ToBoolean(subValue, $"{where}.{sub.Name}") : ToText(subValue, $"{where}.{sub.Name}");
+            if (converted is not null)
+                result[sub.Name] = converted;
+        }
+        return result;
+    }
+
+    public static string Shorten(JsonElement value)
+    {
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText();
+        return text.Length <= 64 ? text : text[..64] + "…";
+    }
+
+    public static string FormatInstant(DateTime utc) =>
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static string ETag(long version) => $"W/\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+}

@@ -1,0 +1,91 @@
+using Dapper;
+using Npgsql;
+using ScimLite.Data;
+using ScimLite.Scim;
+
+namespace ScimLite.Users;
+
+/// <summary>Reads and writes users; each method is one transaction of a few statements.</summary>
+public sealed class UserStore(Db db, TimeProvider clock)
+{
+    public Task<IDictionary<string, object?>?> GetAsync(Guid id, bool withGroups, string baseUrl, CancellationToken ct) =>
+        db.ReadAsync(async connection =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync(new CommandDefinition(
+                $"{UserSql.Select(withGroups)} WHERE r.id = @id", new { id, base_url = baseUrl }, cancellationToken: ct));
+            return (IDictionary<string, object?>?)row;
+        }, ct);
+
+    public Task<IDictionary<string, object?>> CreateAsync(ColumnSet columns, string? passwordHash, bool withGroups, string baseUrl, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var parameters = columns.AddTo(new DynamicParameters(new
+        {
+            id = Guid.CreateVersion7(), password_hash = passwordHash, now, base_url = baseUrl,
+        }));
+        var sql = $"""
+            INSERT INTO users AS r (id, {columns.ColumnList()}, password_hash, created, last_modified, version)
+            VALUES (@id, {columns.ValueList()}, @password_hash, @now, @now, 1)
+            RETURNING {UserSql.Returning(withGroups)}
+            """;
+        return db.InTransactionAsync(async (connection, tx) =>
+            (IDictionary<string, object?>)await connection.QuerySingleAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct)), ct);
+    }
+
+    /// <summary>
+    /// PUT: every writable column replaced; the password only when one is sent (a client cannot read it back to
+    /// resend it). version and lastModified move only when something changed. Null → not found or precondition failed.
+    /// </summary>
+    public Task<IDictionary<string, object?>> ReplaceAsync(Guid id, ColumnSet columns, string? passwordHash, long? ifMatch,
+        bool withGroups, string baseUrl, CancellationToken ct)
+    {
+        if (passwordHash is not null)
+            columns.Set("password_hash", passwordHash);
+        var changed = columns.ChangedPredicate();
+        var parameters = columns.AddTo(new DynamicParameters(new
+        {
+            id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime, base_url = baseUrl,
+        }));
+        var sql = $"""
+            UPDATE users AS r SET {columns.Assignments()},
+                   version = r.version + CASE WHEN {changed} THEN 1 ELSE 0 END,
+                   last_modified = CASE WHEN {changed} THEN @now ELSE r.last_modified END
+             WHERE r.id = @id AND (@if_match::bigint IS NULL OR r.version = @if_match)
+            RETURNING {UserSql.Returning(withGroups)}
+            """;
+        return db.InTransactionAsync(async (connection, tx) =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
+            return (IDictionary<string, object?>?)row ?? throw await MissOrStaleAsync(connection, tx, id, ct);
+        }, ct);
+    }
+
+    public Task DeleteAsync(Guid id, long? ifMatch, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            // The groups the user leaves change too, so their version and lastModified move. The CTE's snapshot
+            // still sees the link rows that the cascade removes.
+            const string sql = """
+                WITH gone AS (
+                    DELETE FROM users WHERE id = @id AND (@if_match::bigint IS NULL OR version = @if_match) RETURNING id),
+                touched AS (
+                    UPDATE groups SET version = version + 1, last_modified = @now
+                     WHERE id IN (SELECT l.group_id FROM link l WHERE l.user_id IN (SELECT id FROM gone)) RETURNING 1)
+                SELECT count(*) FROM gone
+                """;
+            var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                sql, new { id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
+            if (deleted == 0)
+                throw await MissOrStaleAsync(connection, tx, id, ct);
+            return true;
+        }, ct);
+
+    static async Task<ScimException> MissOrStaleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, CancellationToken ct)
+    {
+        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = @id)", new { id }, tx, cancellationToken: ct));
+        return exists
+            ? ScimException.PreconditionFailed($"User {id} has changed since the version in If-Match.")
+            : ScimHttp.NotFound("User", id);
+    }
+}
