@@ -3,7 +3,8 @@
 # Directory holding initdb and pg_ctl: PATH first, then Debian's /usr/lib/postgresql/<major>/bin (newest major).
 pg_bindir() {
   if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
-    dirname "$(command -v pg_ctl)"
+    # Resolved, because a symlinked pg_ctl on PATH (/usr/local/bin) may have no psql beside it.
+    dirname "$(readlink -f "$(command -v pg_ctl)")"
     return
   fi
   local dir

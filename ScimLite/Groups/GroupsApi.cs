@@ -94,19 +94,12 @@ public static class GroupsApi
         return ListResponse.Result(total, query.StartIndex, rows, (w, row) => Write(w, row, projection, baseUrl));
     }
 
-    public static async Task<(long Total, IReadOnlyList<IDictionary<string, object?>> Rows)> Page(ListQuery query, Projection projection,
+    public static Task<(long Total, IReadOnlyList<IDictionary<string, object?>> Rows)> Page(ListQuery query, Projection projection,
         string baseUrl, Db db, ScimOptions options, CancellationToken ct)
     {
         var compiled = ResourceQuery.Compile(Type, query, options);
         compiled.Parameters.Add("base_url", baseUrl);
-        return await db.ReadAsync(async connection =>
-        {
-            using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                compiled.Sql("groups", GroupSql.Select(WithMembers(projection))), compiled.Parameters, cancellationToken: ct));
-            var total = await results.ReadSingleAsync<long>();
-            var rows = (await results.ReadAsync()).Cast<IDictionary<string, object?>>().ToList();
-            return (total, (IReadOnlyList<IDictionary<string, object?>>)rows);
-        }, ct);
+        return compiled.ReadAsync(db, GroupSql.Select(WithMembers(projection)), ct);
     }
 
     public static void Write(Utf8JsonWriter w, IDictionary<string, object?> row, Projection projection, string baseUrl) =>

@@ -41,13 +41,23 @@ public sealed class UserStore(Db db, TimeProvider clock)
     {
         if (passwordHash is not null)
             columns.Set("password_hash", passwordHash);
-        var changed = columns.ChangedPredicate();
-        var parameters = columns.AddTo(new DynamicParameters(new
-        {
-            id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime, base_url = baseUrl,
-        }));
+        return UpdateAsync(id, columns.Assignments(), columns.ChangedPredicate(), columns.AddTo(new DynamicParameters()), ifMatch, withGroups, baseUrl, ct);
+    }
+
+    /// <summary>PATCH: the composed column expressions in one UPDATE (see <see cref="Scim.Patch.ColumnPatcher"/>).</summary>
+    public Task<IDictionary<string, object?>> PatchAsync(Guid id, Scim.Patch.ColumnPatcher patch, DynamicParameters parameters, long? ifMatch,
+        bool withGroups, string baseUrl, CancellationToken ct) =>
+        patch.IsEmpty
+            ? UpdateAsync(id, "version = r.version", "false", parameters, ifMatch, withGroups, baseUrl, ct)
+            : UpdateAsync(id, patch.Assignments, patch.ChangedPredicate, parameters, ifMatch, withGroups, baseUrl, ct);
+
+    /// <summary>One UPDATE ... RETURNING: the If-Match check is in its WHERE, so no write can slip in between.</summary>
+    Task<IDictionary<string, object?>> UpdateAsync(Guid id, string assignments, string changed, DynamicParameters parameters, long? ifMatch,
+        bool withGroups, string baseUrl, CancellationToken ct)
+    {
+        parameters.AddDynamicParams(new { id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime, base_url = baseUrl });
         var sql = $"""
-            UPDATE users AS r SET {columns.Assignments()},
+            UPDATE users AS r SET {assignments},
                    version = r.version + CASE WHEN {changed} THEN 1 ELSE 0 END,
                    last_modified = CASE WHEN {changed} THEN @now ELSE r.last_modified END
              WHERE r.id = @id AND (@if_match::bigint IS NULL OR r.version = @if_match)

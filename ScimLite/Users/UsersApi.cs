@@ -20,7 +20,7 @@ public static class UsersApi
         users.MapPost("/.search", Search);
         users.MapGet("/{id}", Get);
         users.MapPut("/{id}", Replace);
-        users.MapPatch("/{id}", Patch);
+        users.MapPatch("/{id}", UserPatch.Handle);
         users.MapDelete("/{id}", Delete);
         return app;
     }
@@ -65,9 +65,6 @@ public static class UsersApi
         return Resource(200, row, projection, baseUrl);
     }
 
-    static Task<IResult> Patch(string id, HttpRequest request, CancellationToken ct) =>
-        throw new ScimException(501, null, "PATCH is being wired.");
-
     static async Task<IResult> Delete(string id, HttpRequest request, UserStore store, CancellationToken ct)
     {
         await store.DeleteAsync(ScimHttp.ParseId(id, "User"), ScimHttp.IfMatchVersion(request), ct);
@@ -87,24 +84,17 @@ public static class UsersApi
     public static async Task<IResult> Query(ListQuery query, HttpRequest request, Db db, ScimOptions options, CancellationToken ct)
     {
         var projection = Projection.From(Type, query.Attributes, query.ExcludedAttributes);
-        var (total, rows) = await Page(query, projection, ScimHttp.BaseUrl(request), db, options, ct);
         var baseUrl = ScimHttp.BaseUrl(request);
+        var (total, rows) = await Page(query, projection, baseUrl, db, options, ct);
         return ListResponse.Result(total, query.StartIndex, rows, (w, row) => Write(w, row, projection, baseUrl));
     }
 
-    public static async Task<(long Total, IReadOnlyList<IDictionary<string, object?>> Rows)> Page(ListQuery query, Projection projection,
+    public static Task<(long Total, IReadOnlyList<IDictionary<string, object?>> Rows)> Page(ListQuery query, Projection projection,
         string baseUrl, Db db, ScimOptions options, CancellationToken ct)
     {
         var compiled = ResourceQuery.Compile(Type, query, options);
         compiled.Parameters.Add("base_url", baseUrl);
-        return await db.ReadAsync(async connection =>
-        {
-            using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                compiled.Sql("users", UserSql.Select(WithGroups(projection))), compiled.Parameters, cancellationToken: ct));
-            var total = await results.ReadSingleAsync<long>();
-            var rows = (await results.ReadAsync()).Cast<IDictionary<string, object?>>().ToList();
-            return (total, (IReadOnlyList<IDictionary<string, object?>>)rows);
-        }, ct);
+        return compiled.ReadAsync(db, UserSql.Select(WithGroups(projection)), ct);
     }
 
     public static void Write(Utf8JsonWriter w, IDictionary<string, object?> row, Projection projection, string baseUrl) =>

@@ -185,12 +185,12 @@ public sealed partial class FilterParser
         return new AttrPathRef(urn, parts[0], parts.Length == 2 ? parts[1] : null);
     }
 
-    [GeneratedRegex(@"^[A-Za-z$][A-Za-z0-9$_-]*$")]
+    [GeneratedRegex(@"^[A-Za-z$][A-Za-z0-9$_-]*\z")]
     private static partial Regex AttrName();
 
-    [GeneratedRegex(@"^urn:[A-Za-z0-9._:-]+$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[Uu][Rr][Nn]:[A-Za-z0-9._:-]+\z")]
     private static partial Regex Urn();
 
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")]
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\z")]
     private static partial Regex JsonNumber();
 }

@@ -42,7 +42,7 @@ static class SqlOperands
             return new Operand(name, $"'{type.Name}'", OperandKind.Text, CaseExact: true);
         if (Is(attribute, "manager") && Is(sub, "displayName"))
             return new Operand(name, "(SELECT m.display_name FROM users m WHERE m.id = r.manager_id)", OperandKind.Text);
-        throw error($"The attribute '{name}' cannot be used here.");
+        throw error($"The attribute '{name}' cannot be filtered or sorted on.");
     }
 
     /// <summary><c>name pr</c>: a complex attribute is present when one of its sub-attributes is.</summary>
@@ -80,7 +80,7 @@ static class SqlOperands
                 "coalesce((SELECT coalesce(mu.display_name, mu.user_name) FROM users mu WHERE mu.id = l.user_id), " +
                 "(SELECT mg.display_name FROM groups mg WHERE mg.id = l.member_group_id))", OperandKind.Text),
             ("members", "type") => new Operand(name, "CASE WHEN l.user_id IS NOT NULL THEN 'User' ELSE 'Group' END", OperandKind.Text),
-            _ => throw error($"The attribute '{name}' cannot be used here."),
+            _ => throw error($"The attribute '{name}' cannot be filtered or sorted on."),
         };
     }
 

@@ -158,6 +158,6 @@ static partial class SqlPredicates
     static ScimException Error(string detail) => ScimException.InvalidFilter(detail);
 
     // xsd:dateTime (RFC 7643 §2.3.5): a date and a time, optional fraction and zone (no zone = UTC).
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|z|[+-]\d{2}:\d{2})?$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|z|[+-][0-9]{2}:[0-9]{2})?\z")]
     private static partial Regex IsoDateTime();
 }

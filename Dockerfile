@@ -1,0 +1,20 @@
+# Build: the SDK image restores and publishes; sql/ must be in the context because the project links ../sql/*.sql
+# and publish places them in /app/sql, where the start-up migrator reads them.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY ScimLite/ScimLite.csproj ScimLite/
+RUN dotnet restore ScimLite/ScimLite.csproj
+COPY ScimLite/ ScimLite/
+COPY sql/ sql/
+RUN dotnet publish ScimLite/ScimLite.csproj -c Release -o /app --no-restore -p:UseAppHost=false \
+ && ls /app/sql/*.sql
+
+# Run: the ASP.NET runtime image only, as its built-in non-root user.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+ENV ASPNETCORE_URLS=http://+:8080
+EXPOSE 8080
+USER $APP_UID
+# No HEALTHCHECK: the runtime image has no curl/wget; orchestrators should probe GET /healthz and GET /readyz.
+ENTRYPOINT ["dotnet", "ScimLite.dll"]

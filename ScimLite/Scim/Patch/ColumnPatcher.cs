@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Dapper;
+using ScimLite.Scim.Filter;
+using ScimLite.Scim.Schema;
+
+namespace ScimLite.Scim.Patch;
+
+/// <summary>
+/// Turns PATCH steps on stored columns into one UPDATE: each column gets a SQL expression of its old value, and each
+/// step rewrites the expression the previous steps left (so operations apply in order, RFC 7644 §3.5.2). No row is
+/// read first: <c>active</c> becomes <c>active = @v</c>; <c>emails[type eq "work"].value</c> becomes a jsonb rewrite
+/// of the emails column that leaves the other items alone.
+/// </summary>
+public sealed class ColumnPatcher(ResourceTypeDef type, DynamicParameters parameters)
+{
+    readonly Dictionary<string, string> expressions = [];
+    readonly List<string> order = [];
+    int count;
+
+    public bool IsEmpty => order.Count == 0;
+
+    /// <summary><c>col = expr, ...</c> for the UPDATE's SET list.</summary>
+    public string Assignments => string.Join(", ", order.Select(c => $"{c} = {expressions[c]}"));
+
+    /// <summary>True when the UPDATE changes something: only then do version and lastModified move.</summary>
+    public string ChangedPredicate => IsEmpty
+        ? "false"
+        : $"ROW({string.Join(", ", order)}) IS DISTINCT FROM ROW({string.Join(", ", order.Select(c => expressions[c]))})";
+
+    public void Apply(PatchStep step)
+    {
+        var attribute = step.Attribute;
+        if (attribute.Mutability == Mutability.ReadOnly || step.Target.Sub?.Mutability == Mutability.ReadOnly)
+            throw ScimException.Mutability($"{step.Where}: '{step.Target}' is readOnly.");
+        switch (attribute.Storage)
+        {
+            case Storage.Column:
+                SetScalar(step, attribute);
+                break;
+            case Storage.Parts when step.Target.Sub is { } sub:
+                SetScalar(step, sub);
+                break;
+            case Storage.Parts:
+                SetParts(step, attribute);
+                break;
+            case Storage.JsonArray:
+                new JsonArrayPatch(this, step).Apply();
+                break;
+            default:
+                throw ScimException.InvalidPath($"{step.Where}: '{step.Target}' cannot be patched here.");
+        }
+    }
+
+    void SetScalar(PatchStep step, AttributeDef attribute)
+    {
+        if (attribute.Column is null)
+            throw ScimException.Mutability($"{step.Where}: '{step.Target}' cannot be written.");
+        if (step.Filter is not null || step.ItemSub is not null)
+            throw ScimException.InvalidPath($"{step.Where}: '{step.Target}' is single-valued.");
+        var value = step.Op == PatchOpKind.Remove ? null : ScimValues.ToColumn(attribute, step.Value, step.Target.ToString());
+        if (value is null && attribute.Required)
+            throw ScimException.Mutability($"{step.Where}: '{attribute.Name}' is required and cannot be removed.");
+        // active is never unassigned: removing it leaves the user active, as a POST without it does.
+        if (value is null && attribute.Type == AttrType.Boolean)
+            value = true;
+        Set(attribute.Column, Parameter(value));
+    }
+
+    /// <summary>name or manager as a whole: named sub-attributes are set, unnamed ones left as they are.</summary>
+    void SetParts(PatchStep step, AttributeDef complex)
+    {
+        if (step.Filter is not null || step.ItemSub is not null)
+            throw ScimException.InvalidPath($"{step.Where}: '{complex.Name}' is single-valued.");
+        var writable = complex.SubAttributes.Where(s => s.Column is not null && s.Mutability != Mutability.ReadOnly).ToList();
+        if (step.Op == PatchOpKind.Remove || step.Value.ValueKind == JsonValueKind.Null)
+        {
+            foreach (var sub in writable)
+                Set(sub.Column!, "NULL");
+            return;
+        }
+        // Entra sends manager as a bare id string.
+        if (step.Value.ValueKind == JsonValueKind.String && complex.Sub("value") is { Column: not null } valueSub)
+        {
+            Set(valueSub.Column!, Parameter(ScimValues.ToColumn(valueSub, step.Value, $"{complex.Name}.value")));
+            return;
+        }
+        if (step.Value.ValueKind != JsonValueKind.Object)
+            throw ScimException.InvalidValue($"{step.Where}: the value of '{complex.Name}' must be an object.");
+        foreach (var sub in writable)
+        {
+            if (step.Value.TryGet(sub.Name, out var subValue))
+                Set(sub.Column!, Parameter(ScimValues.ToColumn(sub, subValue, $"{complex.Name}.{sub.Name}")));
+        }
+    }
+
+    internal string Current(string column) => expressions.TryGetValue(column, out var expression) ? expression : column;
+
+    internal void Set(string column, string expression)
+    {
+        if (!expressions.ContainsKey(column))
+            order.Add(column);
+        expressions[column] = expression;
+    }
+
+    /// <summary>Adds a parameter and returns its placeholder; jsonb values are cast from their JSON text.</summary>
+    internal string Parameter(object? value, bool jsonb = false)
+    {
+        if (value is null)
+            return "NULL";
+        var name = $"u{count++}";
+        parameters.Add(name, value);
+        if (value is Guid)
+            return $"@{name}::uuid";
+        if (value is bool)
+            return $"@{name}::boolean";
+        return jsonb ? $"CAST(@{name} AS jsonb)" : $"@{name}::text";
+    }
+
+    /// <summary>The SQL predicate of a value filter over the item alias <c>e</c>.</summary>
+    internal string ItemPredicate(AttributeDef attribute, FilterNode filter) =>
+        FilterCompiler.CompileItem(filter, attribute, type, parameters, $"w{count++}_");
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using ScimLite.Scim.Filter;
+using ScimLite.Scim.Schema;
+
+namespace ScimLite.Scim.Patch;
+
+/// <summary>
+/// One PATCH step on a multi-valued attribute kept as a jsonb array (emails, addresses, ...), as a rewrite of the
+/// column's expression. Items keep their order; matched items are merged with the value; a value filter that matches
+/// nothing on add/replace creates the item from the filter's <c>eq</c> terms (Entra sends
+/// <c>emails[type eq "work"].value</c> for a user with no work email and expects one to appear).
+/// </summary>
+sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
+{
+    readonly AttributeDef attribute = step.Attribute;
+    string Column => attribute.Column!;
+    string Items => $"coalesce({patcher.Current(Column)}, '[]'::jsonb)";
+
+    public void Apply()
+    {
+        if (step.Filter is null && step.ItemSub is null)
+            WholeAttribute();
+        else
+            MatchedItems(step.Filter is null ? "true" : $"coalesce({patcher.ItemPredicate(attribute, step.Filter)}, false)");
+    }
+
+    void WholeAttribute()
+    {
+        switch (step.Op)
+        {
+            case PatchOpKind.Replace:
+                patcher.Set(Column, patcher.Parameter(ScimValues.ToJsonArray(attribute, AsArray(step.Value), step.Target.ToString()), jsonb: true));
+                break;
+            case PatchOpKind.Remove when step.HasValue && step.Value.ValueKind == JsonValueKind.Array:
+                // Entra's dialect: remove the listed items ({"op":"Remove","path":"emails","value":[{...}]}).
+                var listed = patcher.Parameter(ScimValues.ToJsonArray(attribute, step.Value, step.Target.ToString()) ?? "[]", jsonb: true);
+                patcher.Set(Column, Keep($"NOT EXISTS (SELECT 1 FROM jsonb_array_elements({listed}) AS g WHERE e @> g)", "e"));
+                break;
+            case PatchOpKind.Remove:
+                patcher.Set(Column, "NULL");
+                break;
+            case PatchOpKind.Add:
+                var json = ScimValues.ToJsonArray(attribute, AsArray(step.Value), step.Target.ToString());
+                if (json is null)
+                    return;
+                var added = patcher.Parameter(json, jsonb: true);
+                var old = HasPrimary(json) ? "e - 'primary'" : "e";
+                // Items equal to (contained in) an added item are replaced by it, so re-adding is harmless.
+                patcher.Set(Column, $"""
+                    (SELECT coalesce(jsonb_agg({old} ORDER BY o), '[]'::jsonb) || {added}
+                       FROM jsonb_array_elements({Items}) WITH ORDINALITY AS x(e, o) WHERE NOT ({added} @> jsonb_build_array(e)))
+                    """);
+                break;
+        }
+    }
+
+    void MatchedItems(string predicate)
+    {
+        if (step.Op == PatchOpKind.Remove)
+        {
+            patcher.Set(Column, step.ItemSub is null
+                ? Keep($"NOT {predicate}", "e")
+                : Map($"CASE WHEN {predicate} THEN e - {Key(step.ItemSub)} ELSE e END"));
+            return;
+        }
+        var value = MergeValue();
+        if (value is null)
+        {
+            // "" or null for emails[type eq "work"].value clears that sub-attribute.
+            patcher.Set(Column, Map($"CASE WHEN {predicate} THEN e - {Key(step.ItemSub!)} ELSE e END"));
+            return;
+        }
+        var primary = value.TryGetValue("primary", out var p) && p is true;
+        var merge = patcher.Parameter(JsonSerializer.Serialize(value), jsonb: true);
+        var other = primary ? "e - 'primary'" : "e";
+        var seed = Seed();
+        var create = seed.Count == 0
+            ? Items
+            : $"coalesce({Map(other)}, '[]'::jsonb) || jsonb_build_array({patcher.Parameter(JsonSerializer.Serialize(seed), jsonb: true)} || {merge})";
+        patcher.Set(Column, $"""
+            CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements({Items}) AS e WHERE {predicate})
+                 THEN {Map($"CASE WHEN {predicate} THEN e || {merge} ELSE {other} END")}
+                 ELSE {create} END
+            """);
+    }
+
+    /// <summary>The object merged into matched items: the value object, or {sub: value} for a sub-attribute path.</summary>
+    Dictionary<string, object>? MergeValue()
+    {
+        if (step.ItemSub is { } sub)
+        {
+            object? converted = sub.Type == AttrType.Boolean
+                ? ScimValues.ToBoolean(step.Value, $"{attribute.Name}.{sub.Name}")
+                : ScimValues.ToText(step.Value, $"{attribute.Name}.{sub.Name}");
+            return converted is null ? null : new Dictionary<string, object> { [sub.Name] = converted };
+        }
+        var item = step.Value.ValueKind == JsonValueKind.Array && step.Value.GetArrayLength() == 1 ? step.Value[0] : step.Value;
+        return ScimValues.ToItem(attribute, item, step.Target.ToString());
+    }
+
+    /// <summary>The item a filter describes: <c>type eq "work" and primary eq true</c> → {"type":"work","primary":true}.</summary>
+    Dictionary<string, object> Seed()
+    {
+        var seed = new Dictionary<string, object>();
+        if (step.Filter is null)
+            return seed;
+        foreach (var term in Conjuncts(step.Filter).OfType<CompareNode>().Where(c => c.Op == CompareOp.Eq))
+        {
+            if (attribute.Sub(term.Path.Name) is not { } sub)
+                continue;
+            object? value = term.Value switch
+            {
+                StringValue s => s.Value,
+                BooleanValue b => b.Value,
+                NumberValue n => n.Raw,
+                _ => null,
+            };
+            if (value is not null)
+                seed[sub.Name] = value;
+        }
+        return seed;
+    }
+
+    static IEnumerable<FilterNode> Conjuncts(FilterNode node) =>
+        node is AndNode and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [node];
+
+    /// <summary>The items for which <paramref name="condition"/> holds, in order; none left → unassigned.</summary>
+    string Keep(string condition, string item) => $"""
+        (SELECT nullif(coalesce(jsonb_agg({item} ORDER BY o), '[]'::jsonb), '[]'::jsonb)
+           FROM jsonb_array_elements({Items}) WITH ORDINALITY AS x(e, o) WHERE {condition})
+        """;
+
+    /// <summary>Every item rewritten by <paramref name="item"/>, in order.</summary>
+    string Map(string item) => Keep("true", item);
+
+    static string Key(AttributeDef sub) => $"'{sub.Name}'";
+
+    static bool HasPrimary(string json) => json.Contains("\"primary\":true", StringComparison.Ordinal);
+
+    static JsonElement AsArray(JsonElement value) => value.ValueKind == JsonValueKind.Object
+        ? JsonDocument.Parse($"[{value.GetRawText()}]").RootElement
+        : value;
+}

@@ -1,0 +1,42 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using ScimLite.Scim;
+using ScimLite.Scim.Patch;
+using ScimLite.Scim.Schema;
+
+namespace ScimLite.Users;
+
+/// <summary>
+/// PATCH /Users/{id}: every operation becomes part of one UPDATE of the touched columns (RFC 7644 §3.5.2; all or
+/// nothing). Answers 200 with the resource, which both Okta and Entra accept.
+/// </summary>
+public static class UserPatch
+{
+    static readonly ResourceTypeDef Type = ResourceTypeDef.User;
+
+    public static async Task<IResult> Handle(string id, HttpRequest request, UserStore store, PasswordHasher hasher,
+        IOptions<ScimOptions> options, CancellationToken ct)
+    {
+        var userId = ScimHttp.ParseId(id, "User");
+        using var body = await ScimJson.ReadObjectAsync(request, ct);
+        var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
+        var parameters = new DynamicParameters();
+        var patcher = new ColumnPatcher(Type, parameters);
+        foreach (var step in PatchStep.Plan(Type, operations, userId))
+        {
+            if (step.Attribute.Name == "password")
+                patcher.Set("password_hash", step.Op == PatchOpKind.Remove
+                    ? "NULL"
+                    : patcher.Parameter(hasher.Hash(ScimValues.ToText(step.Value, "password"))));
+            else if (step.Attribute.Storage == Storage.Link)
+                throw ScimException.Mutability($"{step.Where}: 'groups' is readOnly; change membership through the Group.");
+            else
+                patcher.Apply(step);
+        }
+        var projection = Projection.From(Type, request.Query["attributes"].ToString(), request.Query["excludedAttributes"].ToString());
+        var baseUrl = ScimHttp.BaseUrl(request);
+        var withGroups = projection.Includes(Type.Schema, Type.Schema.Attribute("groups")!);
+        var row = await store.PatchAsync(userId, patcher, parameters, ScimHttp.IfMatchVersion(request), withGroups, baseUrl, ct);
+        return ScimJson.Result(200, w => UsersApi.Write(w, row, projection, baseUrl), ScimValues.ETag((long)row["version"]!));
+    }
+}
