@@ -4,6 +4,7 @@ using ScimLite.Discovery;
 using ScimLite.Groups;
 using ScimLite.Health;
 using ScimLite.Scim;
+using ScimLite.Search;
 using ScimLite.Users;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -28,6 +29,7 @@ app.MapHealth();
 app.MapDiscovery();
 app.MapUsers();
 app.MapGroups();
+app.MapRootSearch();
 
 app.Run();
 

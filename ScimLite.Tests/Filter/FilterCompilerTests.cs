@@ -269,4 +269,32 @@ public class FilterCompilerTests
     {
         Assert.Equal("EXISTS (SELECT 1 FROM link l WHERE l.group_id = r.id AND false)", Group("members.value eq \"bob\"").Where);
     }
+
+    [Theory]
+    [InlineData("Group", "members", $"value eq \"{Id}\"", "(l.user_id = @m0 OR l.member_group_id = @m0)")]
+    [InlineData("Group", "members", "value eq \"not-a-uuid\"", "false")]
+    [InlineData("User", "emails", "type eq \"work\"", "lower(e->>'type') = lower(@m0)")]
+    [InlineData("User", "emails", "type eq \"work\" and primary eq true", "(lower(e->>'type') = lower(@m0) AND e->'primary' = 'true'::jsonb)")]
+    [InlineData("User", "addresses", "not (type eq \"home\")", "NOT coalesce(lower(e->>'type') = lower(@m0), false)")]
+    public void CompileItem_ValueFilter_IsPredicateOnOneItem(string typeName, string attributeName, string filter, string sql)
+    {
+        var type = typeName == "User" ? ResourceTypeDef.User : ResourceTypeDef.Group;
+        var attribute = type.Resolve(attributeName)!.Attribute;
+
+        var predicate = FilterCompiler.CompileItem(FilterParser.Parse(filter), attribute, type, new DynamicParameters(), "m");
+
+        Assert.Equal(sql, predicate);
+    }
+
+    [Theory]
+    [InlineData("foo eq \"x\"")]
+    [InlineData("emails.type eq \"x\"")]
+    [InlineData("primary gt true")]
+    [InlineData("type[value eq \"x\"]")]
+    public void CompileItem_BadValueFilter_Returns400InvalidFilter(string filter)
+    {
+        var error = Assert.Throws<Scim.ScimException>(() => FilterCompiler.CompileItem(
+            FilterParser.Parse(filter), ResourceTypeDef.User.Resolve("emails")!.Attribute, ResourceTypeDef.User, new DynamicParameters(), "m"));
+        Assert.Equal("invalidFilter", error.ScimType);
+    }
 }

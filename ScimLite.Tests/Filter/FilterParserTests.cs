@@ -150,7 +150,7 @@ public class FilterParserTests
     [Fact]
     public void Parse_LongAndChainWithinLengthLimit_Parses()
     {
-        var filter = string.Join(" and ", Enumerable.Repeat("title pr", 400));
+        var filter = string.Join(" and ", Enumerable.Repeat("title pr", 300));
         Assert.True(filter.Length <= FilterParser.MaxLength);
         Assert.IsType<AndNode>(FilterParser.Parse(filter));
     }

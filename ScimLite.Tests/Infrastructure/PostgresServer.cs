@@ -136,8 +136,6 @@ public sealed class PostgresServer : IAsyncDisposable
             {
                 if (IsRoot) await RunAsync("chown", ["postgres:postgres", root]);
                 await cluster.RunPgAsync("initdb", ["-D", cluster.DataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C", "--no-instructions"]);
-                // Settings go into the config file (not pg_ctl -o) so a restart comes back identical; durability is
-                // traded for speed because the cluster is thrown away.
                 // Settings go into the config file (not pg_ctl -o) so a restart comes back identical. fsync=off trades
                 // durability against an OS crash for speed; synchronous_commit stays on because StopAsync is an
                 // immediate (crash) stop, and with it off the last commits, even the migration, would vanish.
@@ -153,6 +151,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
                     """);
                 await cluster.StartAsync();
+                cluster.StartWatchdog();
                 return cluster;
             }
             catch
@@ -166,6 +165,32 @@ public sealed class PostgresServer : IAsyncDisposable
             RunPgAsync("pg_ctl", ["-D", DataDir, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start"]);
 
         public Task StopAsync() => RunPgAsync("pg_ctl", ["-D", DataDir, "-m", "immediate", "-w", "stop"]);
+
+        /// <summary>
+        /// A killed test run (timeout, Ctrl-C, hang blame) never reaches DisposeAsync; a detached shell waits for this
+        /// process to end and then stops the cluster and deletes it, so no orphan postmaster is left behind.
+        /// </summary>
+        void StartWatchdog()
+        {
+            string[] stop = [Path.Combine(bin, "pg_ctl"), "-D", DataDir, "-m", "immediate", "stop"];
+            if (IsRoot) stop = ["runuser", "-u", "postgres", "--", .. stop];
+            const string script = """
+                exec </dev/null >/dev/null 2>&1
+                owner=$1; dir=$2; shift 2
+                while kill -0 "$owner"; do sleep 2; done
+                [ -f "$dir/data/postmaster.pid" ] && "$@"
+                rm -rf "$dir"
+                """;
+            // setsid (where present) keeps the watchdog alive when the test run's process group is killed.
+            var setsid = File.Exists("/usr/bin/setsid");
+            var psi = new ProcessStartInfo(setsid ? "/usr/bin/setsid" : "sh")
+            {
+                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            string[] args = [.. setsid ? ["sh"] : Array.Empty<string>(), "-c", script, "watchdog", Environment.ProcessId.ToString(), root, .. stop];
+            foreach (var arg in args) psi.ArgumentList.Add(arg);
+            using var _ = Process.Start(psi);
+        }
 
         public async ValueTask DisposeAsync()
         {

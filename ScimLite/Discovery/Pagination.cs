@@ -6,8 +6,8 @@ namespace ScimLite.Discovery;
 /// </summary>
 public static class Pagination
 {
-    /// <summary>Flip to true when <c>cursor</c>/<c>nextCursor</c> work on /Users and /Groups.</summary>
-    public static readonly bool CursorSupported = false;
+    /// <summary><c>cursor</c>/<c>nextCursor</c> work on /Users and /Groups (keyset paging, see Scim/Cursor.cs).</summary>
+    public static readonly bool CursorSupported = true;
 
     /// <summary>Minimum seconds a cursor stays valid (RFC 9865 §4 <c>cursorTimeout</c>); advertised only with cursors.</summary>
     public const int CursorTimeoutSeconds = 3600;

@@ -90,11 +90,11 @@ public static class GroupsApi
     {
         var projection = Projection.From(Type, query.Attributes, query.ExcludedAttributes);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var (total, rows) = await Page(query, projection, baseUrl, db, options, ct);
-        return ListResponse.Result(total, query.StartIndex, rows, (w, row) => Write(w, row, projection, baseUrl));
+        var page = await Page(query, projection, baseUrl, db, options, ct);
+        return page.ToResult((w, row) => Write(w, row, projection, baseUrl));
     }
 
-    public static Task<(long Total, IReadOnlyList<IDictionary<string, object?>> Rows)> Page(ListQuery query, Projection projection,
+    public static Task<ResourcePage> Page(ListQuery query, Projection projection,
         string baseUrl, Db db, ScimOptions options, CancellationToken ct)
     {
         var compiled = ResourceQuery.Compile(Type, query, options);

@@ -6,7 +6,7 @@ namespace ScimLite.Scim;
 /// <summary>A page of resources as a ListResponse (RFC 7644 §3.4.2): itemsPerPage is what this page holds.</summary>
 public static class ListResponse
 {
-    public static IResult Result<T>(long totalResults, int startIndex, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> writeItem,
+    public static IResult Result<T>(long totalResults, int? startIndex, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> writeItem,
         string? nextCursor = null) =>
         ScimJson.Result(200, w =>
         {
@@ -16,7 +16,8 @@ public static class ListResponse
             w.WriteEndArray();
             w.WriteNumber("totalResults", totalResults);
             w.WriteNumber("itemsPerPage", items.Count);
-            w.WriteNumber("startIndex", startIndex);
+            if (startIndex is not null)
+                w.WriteNumber("startIndex", startIndex.Value);
             if (nextCursor is not null)
                 w.WriteString("nextCursor", nextCursor);
             w.WriteStartArray("Resources");

@@ -11,28 +11,58 @@ namespace ScimLite.Scim;
 /// </summary>
 public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string OrderBy, DynamicParameters Parameters, int Offset, int Limit)
 {
+    /// <summary>In cursor mode (RFC 9865), the page starts after this id (see <see cref="Cursor"/>).</summary>
+    public bool CursorMode { get; init; }
+
     public static ResourceQuery Compile(ResourceTypeDef type, ListQuery query, ScimOptions options)
     {
         var parameters = new DynamicParameters();
         var where = query.Filter is null ? "true" : FilterCompiler.Compile(FilterParser.Parse(query.Filter), type, parameters).Where;
         var orderBy = SortCompiler.Compile(query.SortBy, query.SortOrder, type);
         var limit = Math.Min(query.Count ?? options.DefaultPageSize, options.MaxResults);
-        return new ResourceQuery(type, where, orderBy, parameters, query.StartIndex - 1, limit);
+        if (query.Cursor is null)
+            return new ResourceQuery(type, where, orderBy, parameters, query.StartIndex - 1, limit);
+        if (query.SortBy is not null)
+            throw ScimException.InvalidValue("Cursor paging returns resources in id order; it cannot be combined with sortBy.");
+        var page = new ResourceQuery(type, where, orderBy, parameters, 0, limit) { CursorMode = true };
+        if (Cursor.Decode(query.Cursor) is { } after)
+        {
+            parameters.Add("cursor_after", after);
+            page = page with { PageWhere = "r.id > @cursor_after" };
+        }
+        return page;
     }
 
+    /// <summary>An extra condition for the page (not the count): the keyset of cursor paging.</summary>
+    public string? PageWhere { get; init; }
+
     /// <summary>The total count and one page of rows, in one round trip. <paramref name="select"/> is "SELECT ... FROM table r".</summary>
-    public Task<(long Total, IReadOnlyList<IDictionary<string, object?>> Rows)> ReadAsync(Db db, string select, CancellationToken ct)
+    public Task<ResourcePage> ReadAsync(Db db, string select, CancellationToken ct)
     {
-        var page = Limit == 0 ? "" : $"{select} WHERE {Where} {OrderBy} LIMIT {Limit} OFFSET {Offset};";
+        var pageWhere = PageWhere is null ? Where : $"({Where}) AND {PageWhere}";
+        // Cursor pages read one row more than they return, to know whether a next page exists.
+        var fetch = CursorMode ? Limit + 1 : Limit;
+        var page = Limit == 0 ? "" : $"{select} WHERE {pageWhere} {OrderBy} LIMIT {fetch} OFFSET {Offset};";
         var sql = $"SELECT count(*) FROM {Type.Table} r WHERE {Where};\n{page}";
         return db.ReadAsync(async connection =>
         {
             using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, Parameters, cancellationToken: ct));
             var total = await results.ReadSingleAsync<long>();
-            IReadOnlyList<IDictionary<string, object?>> rows = Limit == 0
-                ? []
-                : (await results.ReadAsync()).Cast<IDictionary<string, object?>>().ToList();
-            return (total, rows);
+            var rows = Limit == 0 ? [] : (await results.ReadAsync()).Cast<IDictionary<string, object?>>().ToList();
+            string? next = null;
+            if (CursorMode && rows.Count > Limit)
+            {
+                rows.RemoveAt(rows.Count - 1);
+                next = Cursor.Encode((Guid)rows[^1]["id"]!);
+            }
+            return new ResourcePage(total, rows, CursorMode ? null : Offset + 1, next);
         }, ct);
     }
+}
+
+/// <summary>One page of a list: startIndex for index paging, nextCursor for cursor paging (absent on the last page).</summary>
+public sealed record ResourcePage(long Total, IReadOnlyList<IDictionary<string, object?>> Rows, int? StartIndex, string? NextCursor)
+{
+    public IResult ToResult(Action<System.Text.Json.Utf8JsonWriter, IDictionary<string, object?>> writeItem) =>
+        ListResponse.Result(Total, StartIndex, Rows, writeItem, NextCursor);
 }

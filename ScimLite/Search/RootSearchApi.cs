@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using ScimLite.Data;
+using ScimLite.Groups;
+using ScimLite.Scim;
+using ScimLite.Scim.Schema;
+using ScimLite.Users;
+
+namespace ScimLite.Search;
+
+/// <summary>
+/// <c>POST /scim/v2/.search</c> (RFC 7644 §3.4.3): one query over Users and Groups. Users come first, then groups,
+/// each in its own order. A filter naming an attribute one type lacks matches nothing of that type (§3.4.2.1);
+/// <c>meta.resourceType eq "Group"</c> narrows to one type.
+/// </summary>
+public static class RootSearchApi
+{
+    public static IEndpointRouteBuilder MapRootSearch(this IEndpointRouteBuilder app)
+    {
+        app.MapPost($"{ScimHttp.BasePath}/.search", Search);
+        return app;
+    }
+
+    sealed record Part(ResourceTypeDef Type, ResourceQuery? Query, Projection Projection, ScimException? Error);
+
+    static async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct)
+    {
+        using var body = await ScimJson.ReadObjectAsync(request, ct);
+        var query = ListQuery.FromSearchRequest(body.RootElement);
+        if (query.Cursor is not null)
+            throw ScimException.InvalidValue("Cursor paging is offered on /Users/.search and /Groups/.search, not across resource types.");
+        var baseUrl = ScimHttp.BaseUrl(request);
+        var parts = ResourceTypeDef.All.Select(type => Compile(type, query, options.Value, baseUrl)).ToList();
+        if (parts.All(p => p.Error is not null))
+            throw parts[0].Error!;
+
+        var offset = query.StartIndex - 1;
+        var limit = Math.Min(query.Count ?? options.Value.DefaultPageSize, options.Value.MaxResults);
+        long total = 0;
+        var items = new List<(ResourceTypeDef Type, Projection Projection, IDictionary<string, object?> Row)>();
+        foreach (var part in parts.Where(p => p.Query is not null))
+        {
+            var select = part.Type == ResourceTypeDef.User
+                ? UserSql.Select(part.Projection.Includes(part.Type.Schema, part.Type.Schema.Attribute("groups")!))
+                : GroupSql.Select(GroupsApi.WithMembers(part.Projection));
+            // Skip what earlier types filled; the count is always needed for totalResults.
+            var page = await (part.Query! with { Offset = Math.Max(0, offset - (int)Math.Min(total, int.MaxValue)), Limit = limit - items.Count })
+                .ReadAsync(db, select, ct);
+            total += page.Total;
+            items.AddRange(page.Rows.Select(row => (part.Type, part.Projection, row)));
+        }
+        return ListResponse.Result(total, query.StartIndex, items, (w, item) =>
+        {
+            if (item.Type == ResourceTypeDef.User)
+                UsersApi.Write(w, item.Row, item.Projection, baseUrl);
+            else
+                GroupsApi.Write(w, item.Row, item.Projection, baseUrl);
+        });
+    }
+
+    static Part Compile(ResourceTypeDef type, ListQuery query, ScimOptions options, string baseUrl)
+    {
+        var projection = Projection.From(type, query.Attributes, query.ExcludedAttributes);
+        try
+        {
+            var compiled = ResourceQuery.Compile(type, query, options);
+            compiled.Parameters.Add("base_url", baseUrl);
+            return new Part(type, compiled, projection, null);
+        }
+        catch (ScimException ex) when (ex.ScimType is "invalidFilter" or "invalidValue")
+        {
+            return new Part(type, null, projection, ex);
+        }
+    }
+}
