@@ -30,6 +30,7 @@ app.MapDiscovery();
 app.MapUsers();
 app.MapGroups();
 app.MapRootSearch();
+app.MapUnsupported();
 
 app.Run();
 

@@ -65,7 +65,7 @@ public static class FilterCompiler
             var attribute = resolved.Attribute;
             switch (attribute.Storage)
             {
-                case Storage.Column:
+                case Storage.Column when attribute.Column is not null:
                     return SqlPredicates.Compare(SqlOperands.Column(attribute.Name, attribute), op, value, p);
                 case Storage.Parts when resolved.Sub is { } sub:
                     return Part(attribute, sub, op, value);
