@@ -20,7 +20,7 @@ public static class RootSearchApi
         return app;
     }
 
-    sealed record Part(ResourceTypeDef Type, ResourceQuery? Query, Projection Projection, ScimException? Error);
+    sealed record Part(ResourceTypeDef Type, ResourceQuery Query, Projection Projection);
 
     static async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct)
     {
@@ -29,21 +29,20 @@ public static class RootSearchApi
         if (query.Cursor is not null)
             throw ScimException.InvalidValue("Cursor paging is offered on /Users/.search and /Groups/.search, not across resource types.");
         var baseUrl = ScimHttp.BaseUrl(request);
+        RequireKnownSomewhere(query, options.Value);
         var parts = ResourceTypeDef.All.Select(type => Compile(type, query, options.Value, baseUrl)).ToList();
-        if (parts.All(p => p.Error is not null))
-            throw parts[0].Error!;
 
         var offset = query.StartIndex - 1;
         var limit = Math.Min(query.Count ?? options.Value.DefaultPageSize, options.Value.MaxResults);
         long total = 0;
         var items = new List<(ResourceTypeDef Type, Projection Projection, IDictionary<string, object?> Row)>();
-        foreach (var part in parts.Where(p => p.Query is not null))
+        foreach (var part in parts)
         {
             var select = part.Type == ResourceTypeDef.User
                 ? UserSql.Select(part.Projection.Includes(part.Type.Schema, part.Type.Schema.Attribute("groups")!))
                 : GroupSql.Select(GroupsApi.WithMembers(part.Projection));
             // Skip what earlier types filled; the count is always needed for totalResults.
-            var page = await (part.Query! with { Offset = Math.Max(0, offset - (int)Math.Min(total, int.MaxValue)), Limit = limit - items.Count })
+            var page = await (part.Query with { Offset = Math.Max(0, offset - (int)Math.Min(total, int.MaxValue)), Limit = limit - items.Count })
                 .ReadAsync(db, select, ct);
             total += page.Total;
             items.AddRange(page.Rows.Select(row => (part.Type, part.Projection, row)));
@@ -57,18 +56,30 @@ public static class RootSearchApi
         });
     }
 
+    /// <summary>An attribute no resource type has is still a mistake (400 invalidFilter), as on /Users or /Groups.</summary>
+    static void RequireKnownSomewhere(ListQuery query, ScimOptions options)
+    {
+        ScimException? first = null;
+        foreach (var type in ResourceTypeDef.All)
+        {
+            try
+            {
+                ResourceQuery.Compile(type, query with { SortBy = null }, options);
+                return;
+            }
+            catch (ScimException ex) when (ex.ScimType == "invalidFilter")
+            {
+                first ??= ex;
+            }
+        }
+        if (first is not null)
+            throw first;
+    }
+
     static Part Compile(ResourceTypeDef type, ListQuery query, ScimOptions options, string baseUrl)
     {
-        var projection = Projection.From(type, query.Attributes, query.ExcludedAttributes);
-        try
-        {
-            var compiled = ResourceQuery.Compile(type, query, options);
-            compiled.Parameters.Add("base_url", baseUrl);
-            return new Part(type, compiled, projection, null);
-        }
-        catch (ScimException ex) when (ex.ScimType is "invalidFilter" or "invalidValue")
-        {
-            return new Part(type, null, projection, ex);
-        }
+        var compiled = ResourceQuery.Compile(type, query, options, acrossTypes: true);
+        compiled.Parameters.Add("base_url", baseUrl);
+        return new Part(type, compiled, Projection.From(type, query.Attributes, query.ExcludedAttributes));
     }
 }

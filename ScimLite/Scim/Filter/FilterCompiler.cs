@@ -24,10 +24,15 @@ public static class FilterCompiler
 
     /// <param name="parameters">Where to add the literals; a new set when null.</param>
     /// <param name="prefix">Parameter name prefix, to combine several filters in one statement.</param>
-    public static SqlFilter Compile(FilterNode filter, ResourceTypeDef type, DynamicParameters? parameters = null, string prefix = "f")
+    /// <param name="unknownIsAbsent">
+    /// For root queries across resource types (RFC 7644 §3.4.2.1): an attribute this type lacks has no value here,
+    /// so comparisons on it are unknown (SQL NULL) instead of 400.
+    /// </param>
+    public static SqlFilter Compile(FilterNode filter, ResourceTypeDef type, DynamicParameters? parameters = null, string prefix = "f",
+        bool unknownIsAbsent = false)
     {
         parameters ??= new DynamicParameters();
-        var where = new Compilation(type, new ParamBag(parameters, prefix)).Node(filter, scope: null);
+        var where = new Compilation(type, new ParamBag(parameters, prefix)) { UnknownIsAbsent = unknownIsAbsent }.Node(filter, scope: null);
         return new SqlFilter(where, parameters);
     }
 
@@ -40,6 +45,8 @@ public static class FilterCompiler
 
     sealed class Compilation(ResourceTypeDef type, ParamBag p)
     {
+        public bool UnknownIsAbsent { get; init; }
+
         /// <summary><paramref name="scope"/>: the complex attribute of an enclosing <c>[...]</c>, or null.</summary>
         public string Node(FilterNode node, AttributeDef? scope) => node switch
         {
@@ -61,6 +68,8 @@ public static class FilterCompiler
                 return InScope(scope, path, op, value);
             if (path is { Urn: null, Sub: null } && string.Equals(path.Name, "schemas", StringComparison.OrdinalIgnoreCase))
                 return Schemas(op, value);
+            if (UnknownIsAbsent && type.Resolve(path.FullPath) is null)
+                return "NULL::boolean";
             var resolved = Resolve(path);
             var attribute = resolved.Attribute;
             switch (attribute.Storage)
@@ -99,6 +108,8 @@ public static class FilterCompiler
         /// <summary><c>emails[type eq "work" and value co "@x.com"]</c>: one item satisfies the whole inner filter.</summary>
         string ValuePath(ValuePathNode node)
         {
+            if (UnknownIsAbsent && type.Resolve(node.Attribute.FullPath) is null)
+                return "NULL::boolean";
             var resolved = Resolve(node.Attribute);
             var attribute = resolved.Attribute;
             if (resolved.Sub is not null || attribute.Type != AttrType.Complex)
