@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Schema;
+
+namespace ScimLite.Tests.Users;
+
+/// <summary>Bad requests on /Users: the right status and SCIM error body, and nothing written.</summary>
+[Collection("scim")]
+public class UserErrorTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    const string MissingId = "0b9a3c52-5f2e-4d7e-9a51-7c1f0e6d2a11";
+
+    /// <summary>Sends a bad request after one user exists and asserts the error and that no row changed.</summary>
+    async Task AssertRejectedAsync(Func<HttpClient, Task<HttpResponseMessage>> send, HttpStatusCode status, string? scimType)
+    {
+        using var client = app.CreateClient();
+        await client.CreateUserAsync("existing@example.com", "Existing");
+        var before = await app.SnapshotAsync();
+
+        using var response = await send(client);
+
+        await response.ErrorAsync(status, scimType);
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public Task Post_MalformedJson_Returns400InvalidSyntax() =>
+        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", """{"userName": "a@example.com",""" ), HttpStatusCode.BadRequest, "invalidSyntax");
+
+    [Theory]
+    [InlineData("[{\"userName\": \"a@example.com\"}]")]
+    [InlineData("\"a@example.com\"")]
+    [InlineData("42")]
+    [InlineData("null")]
+    public Task Post_BodyNotAnObject_Returns400InvalidSyntax(string body) =>
+        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", body), HttpStatusCode.BadRequest, "invalidSyntax");
+
+    [Fact]
+    public Task Put_MalformedJson_Returns400InvalidSyntax() =>
+        AssertRejectedAsync(async c =>
+        {
+            var id = (await c.GetJsonAsync("/scim/v2/Users")).GetProperty("Resources")[0].Id();
+            return await c.PutScimAsync($"/scim/v2/Users/{id}", "{\"userName\": ");
+        }, HttpStatusCode.BadRequest, "invalidSyntax");
+
+    [Fact]
+    public Task Post_MissingUserName_Returns400InvalidValue() =>
+        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", new { schemas = new[] { ResourceRequests.UserUrn }, displayName = "No Name" }),
+            HttpStatusCode.BadRequest, "invalidValue");
+
+    [Fact]
+    public Task Post_EmptyUserName_Returns400InvalidValue() =>
+        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", new { schemas = new[] { ResourceRequests.UserUrn }, userName = "" }),
+            HttpStatusCode.BadRequest, "invalidValue");
+
+    [Fact]
+    public Task Post_NullUserName_Returns400InvalidValue() =>
+        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", """{"userName": null}"""), HttpStatusCode.BadRequest, "invalidValue");
+
+    [Fact]
+    public Task Put_MissingUserName_Returns400InvalidValue() =>
+        AssertRejectedAsync(async c =>
+        {
+            var id = (await c.GetJsonAsync("/scim/v2/Users")).GetProperty("Resources")[0].Id();
+            return await c.PutScimAsync($"/scim/v2/Users/{id}", new { displayName = "Renamed" });
+        }, HttpStatusCode.BadRequest, "invalidValue");
+
+    [Fact]
+    public async Task Post_UserNameDifferingOnlyInCase_Returns409UniquenessAndKeepsOneRow()
+    {
+        using var client = app.CreateClient();
+        await client.CreateUserAsync("Luke.Skywalker@example.com");
+
+        using var response = await client.PostScimAsync("/scim/v2/Users", new { userName = "luke.skywalker@EXAMPLE.com" });
+
+        await response.ErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        Assert.Equal(1, await app.CountAsync("users"));
+    }
+
+    [Fact]
+    public async Task Put_UserNameTakenByAnotherUser_Returns409Uniqueness()
+    {
+        using var client = app.CreateClient();
+        await client.CreateUserAsync("leia@example.com");
+        var han = await client.CreateUserAsync("han@example.com");
+        var before = await app.SnapshotAsync();
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{han.Id()}", new { userName = "LEIA@example.com" });
+
+        await response.ErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public Task Get_UnknownId_Returns404() =>
+        AssertRejectedAsync(c => c.GetAsync($"/scim/v2/Users/{MissingId}"), HttpStatusCode.NotFound, null);
+
+    [Fact]
+    public Task Put_UnknownId_Returns404AndCreatesNothing() =>
+        AssertRejectedAsync(c => c.PutScimAsync($"/scim/v2/Users/{MissingId}", new { userName = "ghost@example.com" }), HttpStatusCode.NotFound, null);
+
+    [Fact]
+    public Task Patch_UnknownId_Returns404() =>
+        AssertRejectedAsync(c => c.PatchScimAsync($"/scim/v2/Users/{MissingId}", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })),
+            HttpStatusCode.NotFound, null);
+
+    [Fact]
+    public Task Delete_UnknownId_Returns404() =>
+        AssertRejectedAsync(c => c.DeleteAsync($"/scim/v2/Users/{MissingId}"), HttpStatusCode.NotFound, null);
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("..%2F..%2Fetc")]
+    [InlineData("1")]
+    [InlineData("0b9a3c52-5f2e-4d7e-9a51-7c1f0e6d2a1")]
+    [InlineData("%27%20OR%201%3D1--")]
+    public async Task AnyMethod_NonUuidId_Returns404Not500(string id)
+    {
+        var url = $"/scim/v2/Users/{id}";
+        await AssertRejectedAsync(c => c.GetAsync(url), HttpStatusCode.NotFound, null);
+        await AssertRejectedAsync(c => c.PutScimAsync(url, new { userName = "x@example.com" }), HttpStatusCode.NotFound, null);
+        await AssertRejectedAsync(c => c.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })), HttpStatusCode.NotFound, null);
+        await AssertRejectedAsync(c => c.DeleteAsync(url), HttpStatusCode.NotFound, null);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer not-the-token")]
+    [InlineData("Bearer ")]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("Token {token}")]
+    public async Task Request_WithoutValidBearerToken_Returns401WithScimBodyAndChallenge(string? authorization)
+    {
+        using var client = app.CreateAnonymousClient();
+        await (await app.CreateClient().PostScimAsync("/scim/v2/Users", new { userName = "existing@example.com" })).AssertStatusAsync(HttpStatusCode.Created);
+        var before = await app.SnapshotAsync();
+        if (authorization is not null)
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization.Replace("{token}", app.Token));
+
+        foreach (var request in new Func<Task<HttpResponseMessage>>[]
+        {
+            () => client.GetAsync("/scim/v2/Users"),
+            () => client.PostScimAsync("/scim/v2/Users", new { userName = "intruder@example.com" }),
+        })
+        {
+            using var response = await request();
+            await response.ErrorAsync(HttpStatusCode.Unauthorized);
+            Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+        }
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Request_WithTokenInBasicScheme_Returns401()
+    {
+        using var client = app.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"scim:{app.Token}")));
+
+        using var response = await client.GetAsync("/scim/v2/Users");
+
+        await response.ErrorAsync(HttpStatusCode.Unauthorized);
+        Assert.NotEmpty(response.Headers.WwwAuthenticate);
+    }
+
+    [Theory]
+    [InlineData("userName regex \"x\"")]
+    [InlineData("userName eq")]
+    [InlineData("nosuchattribute eq \"x\"")]
+    public Task List_UnsupportedFilter_Returns400InvalidFilter(string filter) =>
+        AssertRejectedAsync(c => c.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString(filter)}"), HttpStatusCode.BadRequest, "invalidFilter");
+
+    [Theory]
+    [InlineData("""{"userName": "w@example.com", "active": 3}""")]
+    [InlineData("""{"userName": "w@example.com", "active": "maybe"}""")]
+    [InlineData("""{"userName": "w@example.com", "emails": {}}""")]
+    [InlineData("""{"userName": "w@example.com", "emails": "w@example.com"}""")]
+    [InlineData("""{"userName": "w@example.com", "emails": ["w@example.com"]}""")]
+    [InlineData("""{"userName": "w@example.com", "name": "x"}""")]
+    [InlineData("""{"userName": "w@example.com", "name": ["x"]}""")]
+    [InlineData("""{"userName": {"value": "w@example.com"}}""")]
+    [InlineData("""{"userName": "w@example.com", "displayName": true}""")]
+    [InlineData("""{"userName": "w@example.com", "emails": [{"value": "w@example.com", "primary": "yes"}]}""")]
+    [InlineData("""{"userName": "w@example.com", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": "x"}""")]
+    [InlineData("""{"userName": "w@example.com", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "not-a-uuid"}}}""")]
+    public Task Post_WrongJsonType_Returns400InvalidValue(string body) =>
+        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", body), HttpStatusCode.BadRequest, "invalidValue");
+
+    [Fact]
+    public Task Post_ManagerThatDoesNotExist_Returns400InvalidValue() =>
+        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        {
+            ["userName"] = "w@example.com",
+            [ResourceRequests.EnterpriseUrn] = new { manager = new { value = MissingId } },
+        }), HttpStatusCode.BadRequest, "invalidValue");
+
+    [Fact]
+    public Task Put_WrongJsonType_Returns400InvalidValue() =>
+        AssertRejectedAsync(async c =>
+        {
+            var id = (await c.GetJsonAsync("/scim/v2/Users")).GetProperty("Resources")[0].Id();
+            return await c.PutScimAsync($"/scim/v2/Users/{id}", """{"userName": "existing@example.com", "active": 3}""");
+        }, HttpStatusCode.BadRequest, "invalidValue");
+
+    [Theory]
+    [InlineData("/scim/v2/Widgets")]
+    [InlineData("/scim/v2/Users/0b9a3c52-5f2e-4d7e-9a51-7c1f0e6d2a11/extra")]
+    [InlineData("/scim/v2/users2")]
+    public Task Get_UnknownRoute_Returns404ScimBody(string url) =>
+        AssertRejectedAsync(c => c.GetAsync(url), HttpStatusCode.NotFound, null);
+}
