@@ -102,14 +102,26 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
     [Theory]
     [InlineData("abc")]
     [InlineData("..%2F..%2Fetc")]
-    [InlineData("%00")]
+    [InlineData("6f1d8a0e3b4c4e5f8a9b0c1d2e3f4a5b00")]
     public async Task AnyMethod_NonUuidId_Returns404Not500(string id)
     {
+        using var client = app.CreateClient();
+        await client.CreateGroupAsync("Existing");
+        var before = await app.SnapshotAsync();
         var url = $"/scim/v2/Groups/{id}";
-        await AssertRejectedAsync((c, _) => c.GetAsync(url), HttpStatusCode.NotFound, null);
-        await AssertRejectedAsync((c, _) => c.PutScimAsync(url, new { displayName = "X" }), HttpStatusCode.NotFound, null);
-        await AssertRejectedAsync((c, _) => c.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "remove", path = "members" })), HttpStatusCode.NotFound, null);
-        await AssertRejectedAsync((c, _) => c.DeleteAsync(url), HttpStatusCode.NotFound, null);
+
+        foreach (var send in new Func<Task<HttpResponseMessage>>[]
+        {
+            () => client.GetAsync(url),
+            () => client.PutScimAsync(url, new { displayName = "X" }),
+            () => client.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "remove", path = "members" })),
+            () => client.DeleteAsync(url),
+        })
+        {
+            using var response = await send();
+            await response.ErrorAsync(HttpStatusCode.NotFound);
+        }
+        Assert.Equal(before, await app.SnapshotAsync());
     }
 
     [Theory]
@@ -133,7 +145,6 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
             HttpStatusCode.BadRequest, "invalidFilter");
 
     [Theory]
-    [InlineData("""{"displayName": 5}""")]
     [InlineData("""{"displayName": ["Jedi"]}""")]
     [InlineData("""{"displayName": "Jedi", "members": "abc"}""")]
     [InlineData("""{"displayName": "Jedi", "members": [{"display": "no value"}]}""")]
