@@ -3,16 +3,19 @@ using ScimLite.Data;
 using ScimLite.Discovery;
 using ScimLite.Groups;
 using ScimLite.Health;
+using ScimLite.Hosting;
 using ScimLite.Scim;
 using ScimLite.Search;
 using ScimLite.Users;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
+builder.AddScimHosting();
 builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScimData(builder.Configuration);
 builder.Services.AddSingleton<BearerTokens>();
+builder.Services.AddScimRateLimiting();
 builder.Services.AddSingleton<PasswordHasher>();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddSingleton<GroupStore>();
@@ -23,6 +26,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
+app.UseMiddleware<RequestBodyLimit>();
+app.UseRateLimiter();
 app.UseMiddleware<BearerAuthMiddleware>();
 
 app.MapHealth();

@@ -154,6 +154,13 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
     public Task Post_WrongJsonType_Returns400InvalidValue(string body) =>
         AssertRejectedAsync((c, _) => c.PostScimAsync("/scim/v2/Groups", body), HttpStatusCode.BadRequest, "invalidValue");
 
+    [Theory]
+    [InlineData("not-a-uuid")]
+    [InlineData("")]
+    public Task Patch_AddMemberWithNonUuidValue_Returns400InvalidValue(string value) =>
+        AssertRejectedAsync((c, id) => c.PatchScimAsync($"/scim/v2/Groups/{id}",
+            HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value } } })), HttpStatusCode.BadRequest, "invalidValue");
+
     [Fact]
     public Task Get_UnknownRouteUnderGroups_Returns404ScimBody() =>
         AssertRejectedAsync((c, id) => c.GetAsync($"/scim/v2/Groups/{id}/members"), HttpStatusCode.NotFound, null);

@@ -8,8 +8,8 @@ namespace ScimLite.Tests.Patch;
 /// <summary>Arranging users and groups through the API, and reading them back, for the PATCH and PUT tests.</summary>
 static class PatchKit
 {
-    public const string Users = "/scim/v2/Users";
-    public const string Groups = "/scim/v2/Groups";
+    public const string UsersUrl = "/scim/v2/Users";
+    public const string GroupsUrl = "/scim/v2/Groups";
     public const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
     /// <summary>Creates a user with Okta's POST body (seed/okta-flask-scim-blog.md) and returns its id.</summary>
@@ -29,7 +29,7 @@ static class PatchKit
               "active": true
             }
             """;
-        return (await client.CreateAsync(Users, body)).GetProperty("id").GetString()!;
+        return (await client.CreateAsync(UsersUrl, body)).GetProperty("id").GetString()!;
     }
 
     /// <summary>POSTs a raw body, asserts 201 and returns the created resource.</summary>
@@ -46,7 +46,7 @@ static class PatchKit
         var body = $$"""
             { "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "{{displayName}}", "members": [{{members}}] }
             """;
-        return (await client.CreateAsync(Groups, body)).GetProperty("id").GetString()!;
+        return (await client.CreateAsync(GroupsUrl, body)).GetProperty("id").GetString()!;
     }
 
     public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url)

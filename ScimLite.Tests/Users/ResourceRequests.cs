@@ -13,7 +13,7 @@ public static class ResourceRequests
     public const string ListResponseUrn = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
     /// <summary>POSTs a user body (object or raw JSON), asserts 201 and returns the created resource.</summary>
-    public static async Task<JsonElement> CreateUserAsync(this HttpClient client, object body)
+    public static async Task<JsonElement> PostUserAsync(this HttpClient client, object body)
     {
         using var response = await client.PostScimAsync("/scim/v2/Users", body);
         await response.AssertStatusAsync(HttpStatusCode.Created);
@@ -21,7 +21,7 @@ public static class ResourceRequests
     }
 
     public static Task<JsonElement> CreateUserAsync(this HttpClient client, string userName, string? displayName = null) =>
-        client.CreateUserAsync(new Dictionary<string, object?>
+        client.PostUserAsync(new Dictionary<string, object?>
         {
             ["schemas"] = new[] { UserUrn }, ["userName"] = userName, ["displayName"] = displayName,
         });

@@ -219,6 +219,27 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
             return await c.PutScimAsync($"/scim/v2/Users/{id}", """{"userName": "existing@example.com", "active": 3}""");
         }, HttpStatusCode.BadRequest, "invalidValue");
 
+    [Fact]
+    public Task Post_NestedTooDeep_Returns400InvalidSyntax() =>
+        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users",
+            "{\"userName\": \"deep@example.com\", \"x\": " + new string('[', 200) + new string(']', 200) + "}"), HttpStatusCode.BadRequest, "invalidSyntax");
+
+    [Fact]
+    public Task Post_TextPlainBody_Returns415ScimBody() =>
+        AssertRejectedAsync(c => c.PostAsync("/scim/v2/Users", new StringContent("""{"userName": "plain@example.com"}""", Encoding.UTF8, "text/plain")),
+            HttpStatusCode.UnsupportedMediaType, null);
+
+    [Theory]
+    [InlineData("count=abc")]
+    [InlineData("startIndex=1.5")]
+    public Task List_NonIntegerPaging_Returns400InvalidValue(string query) =>
+        AssertRejectedAsync(c => c.GetAsync($"/scim/v2/Users?{query}"), HttpStatusCode.BadRequest, "invalidValue");
+
+    [Fact]
+    public Task Patch_OnCollection_Returns405ScimBody() =>
+        AssertRejectedAsync(c => c.PatchScimAsync("/scim/v2/Users", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })),
+            HttpStatusCode.MethodNotAllowed, null);
+
     [Theory]
     [InlineData("/scim/v2/Widgets")]
     [InlineData("/scim/v2/Users/0b9a3c52-5f2e-4d7e-9a51-7c1f0e6d2a11/extra")]

@@ -17,10 +17,8 @@ public sealed class BearerAuthMiddleware(RequestDelegate next, BearerTokens toke
             await next(context);
             return;
         }
-        var header = context.Request.Headers.Authorization.ToString().AsSpan().Trim();
-        var authorized = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && tokens.Accepts(header["Bearer ".Length..].Trim());
-        if (!authorized)
+        // Missing, malformed and wrong tokens alike get the one 401 below: nothing tells a guesser how close it came.
+        if (tokens.Identify(context.Request) is null)
         {
             await ScimErrorHandler.WriteAsync(context, ScimException.Unauthorized("A valid bearer token is required."), context.RequestAborted);
             return;

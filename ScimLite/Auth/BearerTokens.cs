@@ -37,14 +37,31 @@ public sealed class BearerTokens
         return SHA256.HashData(Encoding.UTF8.GetBytes(configured));
     }
 
-    public bool Accepts(ReadOnlySpan<char> token)
+    public bool Accepts(ReadOnlySpan<char> token) => Match(token) is not null;
+
+    /// <summary>
+    /// Which configured token the request's <c>Authorization: Bearer</c> header carries, as a short hex prefix of its
+    /// digest (safe as a rate-limit key: it is not the secret), or null when there is none or it is not accepted.
+    /// Every presented token takes the same path: one hash, then a comparison with every configured digest.
+    /// </summary>
+    public string? Identify(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString().AsSpan().Trim();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return null;
+        return Match(header["Bearer ".Length..].Trim()) is { } digest ? Convert.ToHexStringLower(digest, 0, 8) : null;
+    }
+
+    byte[]? Match(ReadOnlySpan<char> token)
     {
         Span<byte> presented = stackalloc byte[32];
-        var bytes = Encoding.UTF8.GetBytes(token.ToArray());
-        SHA256.HashData(bytes, presented);
-        var match = false;
+        SHA256.HashData(Encoding.UTF8.GetBytes(token.ToArray()), presented);
+        byte[]? match = null;
         foreach (var digest in digests)
-            match |= CryptographicOperations.FixedTimeEquals(presented, digest);
+        {
+            if (CryptographicOperations.FixedTimeEquals(presented, digest))
+                match = digest;
+        }
         return match;
     }
 }

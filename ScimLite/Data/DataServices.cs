@@ -15,7 +15,7 @@ public static class DataServices
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException(
                     "No database configured: set ConnectionStrings__Scim (or run scripts/run.sh, which starts a local PostgreSQL).");
-            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            var builder = new NpgsqlDataSourceBuilder(WithTimeoutDefaults(connectionString));
             builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builder.Build();
         });
@@ -23,5 +23,24 @@ public static class DataServices
         services.AddSingleton<MigrationState>();
         services.AddHostedService<DatabaseMigrator>();
         return services;
+    }
+
+    /// <summary>
+    /// Timeout=5 (connecting, and waiting for a pooled connection) and Command Timeout=30 unless the connection string
+    /// sets them. Npgsql's 15 s connect timeout, times the retries in <see cref="Transient"/>, would hold a request for
+    /// a minute before its 503 when the database host stops answering; 5 s keeps that well under an IdP's timeout.
+    /// </summary>
+    public static string WithTimeoutDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())
+            .ToHashSet();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("timeout"))
+            builder.Timeout = 5;
+        if (!given.Contains("commandtimeout"))
+            builder.CommandTimeout = 30;
+        return builder.ConnectionString;
     }
 }

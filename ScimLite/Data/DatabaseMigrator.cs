@@ -25,7 +25,9 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, MigrationState
 
         var scriptsFolder = Path.Combine(AppContext.BaseDirectory, "sql");
         var upgrader = DeployChanges.To
-            .PostgresqlDatabase(dataSource.ConnectionString)
+            // The data source itself, not its ConnectionString: that one has the password stripped (Npgsql hides it),
+            // so DbUp could not log in to a server that wants one.
+            .PostgresqlDatabase(new DbUp.Postgresql.PostgresqlConnectionManager(dataSource))
             .WithScriptsFromFileSystem(scriptsFolder)
             .WithTransactionPerScript()
             .LogTo(new DbUpLog(logger))

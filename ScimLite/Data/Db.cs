@@ -8,9 +8,18 @@ namespace ScimLite.Data;
 /// Runs one request's statements in one transaction, retrying the whole transaction on transient faults
 /// (see <see cref="Transient"/>). Handlers never open connections themselves.
 /// </summary>
+/// <remarks>
+/// A retry re-runs <c>work</c> from the start, so <c>work</c> must be safe to run again after a COMMIT whose answer was
+/// lost: the server may have committed before the connection broke. Creates fix their id before the first attempt and
+/// insert with <c>ON CONFLICT (id) DO NOTHING</c>, so a retry finds its own row (one user, answered 201) instead of
+/// tripping the userName index (a 409 for a create that worked). Membership adds and removes are idempotent already.
+/// What stays ambiguous is answered conservatively: a retried PUT/PATCH with If-Match may see its own new version
+/// and answer 412, a retried DELETE may answer 404; the IdP re-reads and converges.
+/// </remarks>
 public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
 {
-    readonly ResiliencePipeline pipeline = Transient.RequestPipeline(logger);
+    // Clearing the pool drops the idle connections to a server that went away; the retry then opens a fresh one.
+    readonly ResiliencePipeline pipeline = Transient.RequestPipeline(logger, dataSource.Clear);
 
     public NpgsqlDataSource DataSource => dataSource;
 

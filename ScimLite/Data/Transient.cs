@@ -19,8 +19,23 @@ public static class Transient
         _ => false,
     };
 
-    /// <summary>Around a whole request transaction: a few quick jittered retries, then the caller answers 503.</summary>
-    public static ResiliencePipeline RequestPipeline(ILogger logger) => new ResiliencePipelineBuilder()
+    /// <summary>
+    /// The connection itself is gone (network error, server shutting down or restarting), rather than one statement
+    /// failing: the pool's idle connections to that server are then most likely dead too.
+    /// </summary>
+    public static bool IsConnectionLoss(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException => ex.InnerException is IOException or System.Net.Sockets.SocketException,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Around a whole request transaction: a few quick jittered retries (about 0.1 + 0.2 + 0.4 s), then the caller
+    /// answers 503. After a lost connection <paramref name="onConnectionLoss"/> runs before the retry, so the retry
+    /// does not draw another dead connection from the pool.
+    /// </summary>
+    public static ResiliencePipeline RequestPipeline(ILogger logger, Action? onConnectionLoss = null) => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
@@ -31,6 +46,8 @@ public static class Transient
             OnRetry = args =>
             {
                 logger.LogWarning("Transient database fault ({Error}); retry {Attempt}", args.Outcome.Exception?.GetType().Name, args.AttemptNumber + 1);
+                if (args.Outcome.Exception is { } ex && IsConnectionLoss(ex))
+                    onConnectionLoss?.Invoke();
                 return ValueTask.CompletedTask;
             },
         })

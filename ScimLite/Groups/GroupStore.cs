@@ -18,18 +18,24 @@ public sealed class GroupStore(Db db, TimeProvider clock)
         (IDictionary<string, object?>?)await connection.QuerySingleOrDefaultAsync(new CommandDefinition(
             $"{GroupSql.Select(withMembers)} WHERE r.id = @id", new { id, base_url = baseUrl }, tx, cancellationToken: ct));
 
-    public Task<IDictionary<string, object?>> CreateAsync(ColumnSet columns, Guid[] members, bool withMembers, string baseUrl, CancellationToken ct) =>
-        db.InTransactionAsync(async (connection, tx) =>
+    public Task<IDictionary<string, object?>> CreateAsync(ColumnSet columns, Guid[] members, bool withMembers, string baseUrl, CancellationToken ct)
+    {
+        // The id is fixed before the first attempt: a retry after a COMMIT whose answer was lost finds the group (and
+        // members) it already wrote (see Db) and answers 201 with it, rather than a 409 from the displayName index.
+        var id = Guid.CreateVersion7();
+        var parameters = columns.AddTo(new DynamicParameters(new { id, now = Now }));
+        return db.InTransactionAsync(async (connection, tx) =>
         {
-            var id = Guid.CreateVersion7();
-            var parameters = columns.AddTo(new DynamicParameters(new { id, now = Now }));
-            await connection.ExecuteAsync(new CommandDefinition($"""
+            var inserted = await connection.ExecuteAsync(new CommandDefinition($"""
                 INSERT INTO groups (id, {columns.ColumnList()}, created, last_modified, version)
                 VALUES (@id, {columns.ValueList()}, @now, @now, 1)
+                ON CONFLICT (id) DO NOTHING
                 """, parameters, tx, cancellationToken: ct));
-            await GroupMembers.AddAsync(connection, tx, id, members, ct);
+            if (inserted > 0)
+                await GroupMembers.AddAsync(connection, tx, id, members, ct);
             return (await GetAsync(connection, tx, id, withMembers, baseUrl, ct))!;
         }, ct);
+    }
 
     /// <summary>PUT: attributes replaced, membership made exactly <paramref name="members"/> (Okta AIW pushes this way).</summary>
     public Task<IDictionary<string, object?>> ReplaceAsync(Guid id, ColumnSet columns, Guid[] members, long? ifMatch,

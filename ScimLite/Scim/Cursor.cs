@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 
 namespace ScimLite.Scim;
@@ -26,7 +27,8 @@ public static class Cursor
         if (cursor.Length == 0)
             return null;
         Span<byte> bytes = stackalloc byte[18];
-        if (cursor[0] != Version || !Base64Url.TryDecodeFromChars(cursor.AsSpan(1), bytes, out var written) || written != 16)
+        // DecodeFromChars reports bad characters as InvalidData; TryDecodeFromChars throws on them (a 500).
+        if (cursor[0] != Version || Base64Url.DecodeFromChars(cursor.AsSpan(1), bytes, out _, out var written) != OperationStatus.Done || written != 16)
             throw new ScimException(400, "invalidCursor", "The cursor is not one this server issued.");
         return new Guid(bytes[..16], bigEndian: true);
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 
 namespace ScimLite.Scim;
 
@@ -35,12 +36,56 @@ public static class ScimJson
         {
             throw ScimException.InvalidSyntax("The request body is not valid UTF-8 JSON.");
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        try
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw ScimException.InvalidSyntax("The request body must be a JSON object.");
+            CheckText(document.RootElement, MaxAttributeLength(request));
+        }
+        catch
         {
             document.Dispose();
-            throw ScimException.InvalidSyntax("The request body must be a JSON object.");
+            throw;
         }
         return document;
+    }
+
+    static int MaxAttributeLength(HttpRequest request) =>
+        request.HttpContext.RequestServices.GetService<IOptions<ScimOptions>>()?.Value.MaxAttributeLength ?? int.MaxValue;
+
+    /// <summary>
+    /// The parser checks structure, not text: invalid UTF-8 inside a string, or an escaped lone surrogate, only fails
+    /// when a handler reads the value (a 500 deep in the handler). Every name and string is decoded here once, so such
+    /// a body is 400 invalidSyntax up front, and a string longer than the limit is 400 invalidValue (a megabyte
+    /// userName would otherwise reach the database, where only its btree index size limit stops it).
+    /// </summary>
+    static void CheckText(JsonElement root, int maxLength)
+    {
+        try
+        {
+            Walk(root, "", maxLength);
+        }
+        catch (InvalidOperationException)
+        {
+            throw ScimException.InvalidSyntax("The request body has text that is not valid UTF-8 or has an unpaired surrogate escape.");
+        }
+
+        static void Walk(JsonElement element, string name, int maxLength)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                        Walk(property.Value, property.Name, maxLength);
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                        Walk(item, name, maxLength);
+                    break;
+                case JsonValueKind.String when element.GetString()!.Length > maxLength:
+                    throw ScimException.InvalidValue($"'{(name.Length <= 64 ? name : name[..64] + "…")}' has a value longer than {maxLength} characters.");
+            }
+        }
     }
 
     /// <summary>Case-insensitive property lookup: SCIM attribute names are case-insensitive (RFC 7643 §2.1).</summary>

@@ -20,9 +20,37 @@ public sealed class ScimOptions
     /// <summary>Most members one request may name (POST/PUT/PATCH of a group).</summary>
     public int MaxMembersPerRequest { get; set; } = 10000;
 
-    /// <summary>Largest request body accepted, in bytes.</summary>
+    /// <summary>Largest request body accepted, in bytes (also Kestrel's MaxRequestBodySize); larger is 413.</summary>
     public long MaxPayloadBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Longest string value a request body may carry, in characters. IdP attribute values are short; the longest
+    /// legitimate ones are base64 x509Certificates of a few KB. Longer is 400 invalidValue.
+    /// </summary>
+    public int MaxAttributeLength { get; set; } = 16 * 1024;
 
     /// <summary>PBKDF2-SHA256 iterations for stored password hashes; 0 keeps no passwords at all.</summary>
     public int PasswordIterations { get; set; } = 100_000;
+
+    /// <summary>Per-client request rates (<c>Scim:RateLimit:*</c>).</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+}
+
+/// <summary>
+/// Token buckets: one per bearer token (Entra sends at most about 25 requests a second per app), and one per remote
+/// address for requests without a valid token, so guessing tokens is slow.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Sustained requests per second for one token.</summary>
+    public int PermitsPerSecond { get; set; } = 200;
+
+    /// <summary>Requests one token may send at once before the sustained rate applies.</summary>
+    public int Burst { get; set; } = 400;
+
+    /// <summary>Sustained requests per second from one address without a valid token (including discovery).</summary>
+    public int AnonymousPermitsPerSecond { get; set; } = 20;
+
+    /// <summary>Burst from one address without a valid token.</summary>
+    public int AnonymousBurst { get; set; } = 40;
 }

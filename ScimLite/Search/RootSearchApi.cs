@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ScimLite.Data;
 using ScimLite.Groups;
 using ScimLite.Scim;
+using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
 using ScimLite.Users;
 
@@ -29,7 +30,7 @@ public static class RootSearchApi
         if (query.Cursor is not null)
             throw ScimException.InvalidValue("Cursor paging is offered on /Users/.search and /Groups/.search, not across resource types.");
         var baseUrl = ScimHttp.BaseUrl(request);
-        RequireKnownSomewhere(query, options.Value);
+        RequireKnownSomewhere(query);
         var parts = ResourceTypeDef.All.Select(type => Compile(type, query, options.Value, baseUrl)).ToList();
 
         var offset = query.StartIndex - 1;
@@ -56,24 +57,20 @@ public static class RootSearchApi
         });
     }
 
-    /// <summary>An attribute no resource type has is still a mistake (400 invalidFilter), as on /Users or /Groups.</summary>
-    static void RequireKnownSomewhere(ListQuery query, ScimOptions options)
+    /// <summary>
+    /// An attribute no resource type has is still a mistake (400 invalidFilter), as on /Users or /Groups. One that some
+    /// type has is only absent from the others, so <c>userName eq "x" or members.value eq "y"</c> is a valid filter.
+    /// </summary>
+    static void RequireKnownSomewhere(ListQuery query)
     {
-        ScimException? first = null;
-        foreach (var type in ResourceTypeDef.All)
-        {
-            try
-            {
-                ResourceQuery.Compile(type, query with { SortBy = null }, options);
-                return;
-            }
-            catch (ScimException ex) when (ex.ScimType == "invalidFilter")
-            {
-                first ??= ex;
-            }
-        }
-        if (first is not null)
-            throw first;
+        if (query.Filter is null)
+            return;
+        var filter = FilterParser.Parse(query.Filter);
+        IEnumerable<string> unknown = FilterCompiler.Compile(filter, ResourceTypeDef.All[0], unknownIsAbsent: true).AbsentPaths;
+        foreach (var type in ResourceTypeDef.All.Skip(1))
+            unknown = unknown.Intersect(FilterCompiler.Compile(filter, type, unknownIsAbsent: true).AbsentPaths, StringComparer.OrdinalIgnoreCase);
+        if (unknown.FirstOrDefault() is { } path)
+            throw ScimException.InvalidFilter($"Unknown attribute '{path}': no resource type has such an attribute.");
     }
 
     static Part Compile(ResourceTypeDef type, ListQuery query, ScimOptions options, string baseUrl)

@@ -6,7 +6,7 @@ using ScimLite.Scim;
 namespace ScimLite.Users;
 
 /// <summary>Reads and writes users; each method is one transaction of a few statements.</summary>
-public sealed class UserStore(Db db, TimeProvider clock)
+public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
 {
     public Task<IDictionary<string, object?>?> GetAsync(Guid id, bool withGroups, string baseUrl, CancellationToken ct) =>
         db.ReadAsync(async connection =>
@@ -19,29 +19,45 @@ public sealed class UserStore(Db db, TimeProvider clock)
     public Task<IDictionary<string, object?>> CreateAsync(ColumnSet columns, string? passwordHash, bool withGroups, string baseUrl, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var parameters = columns.AddTo(new DynamicParameters(new
-        {
-            id = Guid.CreateVersion7(), password_hash = passwordHash, now, base_url = baseUrl,
-        }));
+        var id = Guid.CreateVersion7();
+        var parameters = columns.AddTo(new DynamicParameters(new { id, password_hash = passwordHash, now, base_url = baseUrl }));
+        // The id is fixed before the first attempt: a retry after a COMMIT whose answer was lost finds the row it
+        // already wrote (see Db) and answers 201 with it, rather than a 409 from the userName index.
         var sql = $"""
             INSERT INTO users AS r (id, {columns.ColumnList()}, password_hash, created, last_modified, version)
             VALUES (@id, {columns.ValueList()}, @password_hash, @now, @now, 1)
+            ON CONFLICT (id) DO NOTHING
             RETURNING {UserSql.Returning(withGroups)}
             """;
         return db.InTransactionAsync(async (connection, tx) =>
-            (IDictionary<string, object?>)await connection.QuerySingleAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct)), ct);
+            (IDictionary<string, object?>?)await connection.QuerySingleOrDefaultAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct))
+            ?? (IDictionary<string, object?>)await connection.QuerySingleAsync(new CommandDefinition(
+                $"{UserSql.Select(withGroups)} WHERE r.id = @id", new { id, base_url = baseUrl }, tx, cancellationToken: ct)), ct);
     }
 
     /// <summary>
     /// PUT: every writable column replaced; the password only when one is sent (a client cannot read it back to
     /// resend it). version and lastModified move only when something changed. Null → not found or precondition failed.
     /// </summary>
-    public Task<IDictionary<string, object?>> ReplaceAsync(Guid id, ColumnSet columns, string? passwordHash, long? ifMatch,
+    public async Task<IDictionary<string, object?>> ReplaceAsync(Guid id, ColumnSet columns, string? password, long? ifMatch,
         bool withGroups, string baseUrl, CancellationToken ct)
     {
-        if (passwordHash is not null)
+        if (password is not null && await PasswordHashAsync(id, password, ct) is { } passwordHash)
             columns.Set("password_hash", passwordHash);
-        return UpdateAsync(id, columns.Assignments(), columns.ChangedPredicate(), columns.AddTo(new DynamicParameters()), ifMatch, withGroups, baseUrl, ct);
+        return await UpdateAsync(id, columns.Assignments(), columns.ChangedPredicate(), columns.AddTo(new DynamicParameters()), ifMatch, withGroups, baseUrl, ct);
+    }
+
+    /// <summary>
+    /// The hash to store for a password sent in a PUT. The stored hash when it already matches: a fresh salt would
+    /// differ and move version and lastModified on every identical PUT (Okta AIW PUTs the whole user back, password
+    /// included). The stored hash is a valid hash of this password, so writing it stays right even if the row
+    /// changed in between.
+    /// </summary>
+    async Task<string?> PasswordHashAsync(Guid id, string password, CancellationToken ct)
+    {
+        var stored = await db.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT password_hash FROM users WHERE id = @id", new { id }, cancellationToken: ct)), ct);
+        return stored is not null && PasswordHasher.Verify(password, stored) ? stored : hasher.Hash(password);
     }
 
     /// <summary>PATCH: the composed column expressions in one UPDATE (see <see cref="Scim.Patch.ColumnPatcher"/>).</summary>

@@ -53,15 +53,15 @@ public static class UsersApi
         return Resource(201, row, projection, baseUrl, withLocation: true);
     }
 
-    static async Task<IResult> Replace(string id, HttpRequest request, UserStore store, PasswordHasher hasher, CancellationToken ct)
+    static async Task<IResult> Replace(string id, HttpRequest request, UserStore store, CancellationToken ct)
     {
         var userId = ScimHttp.ParseId(id, "User");
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var columns = ResourceReader.Read(Type, body.RootElement);
-        var passwordHash = hasher.Hash(ResourceReader.Password(body.RootElement));
+        var password = ResourceReader.Password(body.RootElement);
         var projection = ProjectionOf(request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.ReplaceAsync(userId, columns, passwordHash, ScimHttp.IfMatchVersion(request), WithGroups(projection), baseUrl, ct);
+        var row = await store.ReplaceAsync(userId, columns, password, ScimHttp.IfMatchVersion(request), WithGroups(projection), baseUrl, ct);
         return Resource(200, row, projection, baseUrl);
     }
 

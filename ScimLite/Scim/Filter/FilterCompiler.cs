@@ -4,7 +4,11 @@ using ScimLite.Scim.Schema;
 namespace ScimLite.Scim.Filter;
 
 /// <summary>A compiled filter: a boolean SQL expression over the resource row <c>r</c>, and its parameters.</summary>
-public sealed record SqlFilter(string Where, DynamicParameters Parameters);
+public sealed record SqlFilter(string Where, DynamicParameters Parameters)
+{
+    /// <summary>With <c>unknownIsAbsent</c>: the paths this type lacks, compiled as having no value.</summary>
+    public IReadOnlyList<string> AbsentPaths { get; init; } = [];
+}
 
 /// <summary>
 /// Compiles a filter AST to a PostgreSQL <c>WHERE</c> expression over the table alias <c>r</c> of a
@@ -32,8 +36,9 @@ public static class FilterCompiler
         bool unknownIsAbsent = false)
     {
         parameters ??= new DynamicParameters();
-        var where = new Compilation(type, new ParamBag(parameters, prefix)) { UnknownIsAbsent = unknownIsAbsent }.Node(filter, scope: null);
-        return new SqlFilter(where, parameters);
+        var compilation = new Compilation(type, new ParamBag(parameters, prefix)) { UnknownIsAbsent = unknownIsAbsent };
+        var where = compilation.Node(filter, scope: null);
+        return new SqlFilter(where, parameters) { AbsentPaths = compilation.Absent };
     }
 
     /// <summary>
@@ -46,6 +51,8 @@ public static class FilterCompiler
     sealed class Compilation(ResourceTypeDef type, ParamBag p)
     {
         public bool UnknownIsAbsent { get; init; }
+
+        public List<string> Absent { get; } = [];
 
         /// <summary><paramref name="scope"/>: the complex attribute of an enclosing <c>[...]</c>, or null.</summary>
         public string Node(FilterNode node, AttributeDef? scope) => node switch
@@ -69,7 +76,7 @@ public static class FilterCompiler
             if (path is { Urn: null, Sub: null } && string.Equals(path.Name, "schemas", StringComparison.OrdinalIgnoreCase))
                 return Schemas(op, value);
             if (UnknownIsAbsent && type.Resolve(path.FullPath) is null)
-                return "NULL::boolean";
+                return AbsentHere(path);
             var resolved = Resolve(path);
             var attribute = resolved.Attribute;
             switch (attribute.Storage)
@@ -109,7 +116,7 @@ public static class FilterCompiler
         string ValuePath(ValuePathNode node)
         {
             if (UnknownIsAbsent && type.Resolve(node.Attribute.FullPath) is null)
-                return "NULL::boolean";
+                return AbsentHere(node.Attribute);
             var resolved = Resolve(node.Attribute);
             var attribute = resolved.Attribute;
             if (resolved.Sub is not null || attribute.Type != AttrType.Complex)
@@ -120,6 +127,12 @@ public static class FilterCompiler
             var lookups = Conjuncts(node.Filter).OfType<CompareNode>()
                 .SelectMany(c => attribute.Sub(c.Path.Name) is { } sub ? EmailLookups(sub, c.Op, c.Value) : []);
             return WithEmailIndex(attribute, lookups, SqlOperands.Exists(attribute, inner));
+        }
+
+        string AbsentHere(AttrPathRef path)
+        {
+            Absent.Add(path.FullPath);
+            return "NULL::boolean";
         }
 
         string InScope(AttributeDef scope, AttrPathRef path, CompareOp? op, FilterValue? value)

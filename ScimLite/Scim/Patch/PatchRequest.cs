@@ -18,8 +18,10 @@ public static class PatchRequest
 {
     public static IReadOnlyList<PatchOperation> Parse(JsonElement body, int maxOperations)
     {
-        if (body.TryGet("schemas", out var schemas) && schemas.ValueKind == JsonValueKind.Array
-            && !schemas.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.String && s.GetString() == ScimUrns.PatchOp))
+        // A missing (or null) schemas is let through: Okta's deactivation is documented without it.
+        if (body.TryGet("schemas", out var schemas) && schemas.ValueKind != JsonValueKind.Null
+            && (schemas.ValueKind != JsonValueKind.Array
+                || !schemas.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.String && s.GetString() == ScimUrns.PatchOp)))
             throw ScimException.InvalidSyntax($"A PATCH body must have schemas [\"{ScimUrns.PatchOp}\"].");
         if (!body.TryGet("Operations", out var operations) || operations.ValueKind != JsonValueKind.Array || operations.GetArrayLength() == 0)
             throw ScimException.InvalidSyntax("A PATCH body needs a non-empty 'Operations' array.");

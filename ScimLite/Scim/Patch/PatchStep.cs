@@ -88,7 +88,8 @@ public sealed record PatchStep(PatchOpKind Op, ResolvedPath Target, FilterNode? 
         }
         catch (ScimException ex)
         {
-            throw ScimException.InvalidPath($"{operation.Where}: {ex.Message}");
+            // Keeps the parser's scimType: invalidPath for the path, invalidFilter inside its brackets (RFC 7644 Table 9).
+            throw new ScimException(ex.Status, ex.ScimType, $"{operation.Where}: {ex.Message}");
         }
         var resolved = type.Resolve(parsed.Attribute.FullPath)
             ?? throw ScimException.InvalidPath($"{operation.Where}: '{parsed.Attribute.FullPath}' is not an attribute of {type.Name}.");

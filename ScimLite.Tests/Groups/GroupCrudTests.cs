@@ -1,0 +1,290 @@
+using System.Net;
+using Dapper;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Schema;
+using ScimLite.Tests.Users;
+
+namespace ScimLite.Tests.Groups;
+
+/// <summary>Read, replace, delete and list groups and their membership over HTTP.</summary>
+[Collection("scim")]
+public class GroupCrudTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    const string NowhereId = "9c3e6a1b-2d4f-4a8b-9c0d-1e2f3a4b5c6d";
+
+    [Fact]
+    public async Task Get_ById_ReturnsGroupWithMembersAndETag()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("yoda@example.com", "Yoda");
+        var created = await client.CreateGroupAsync("Council", user.Id());
+
+        using var response = await client.GetAsync($"/scim/v2/Groups/{created.Id()}");
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var group = await response.ReadJsonAsync();
+        ScimAssert.JsonEqual(created, group);
+        Assert.Equal(group.Version(), response.Headers.ETag?.ToString());
+        var member = Assert.Single(group.GetProperty("members").EnumerateArray());
+        Assert.Equal(user.Id(), member.GetProperty("value").GetString());
+        Assert.Equal("User", member.GetProperty("type").GetString());
+        Assert.Equal("Yoda", member.GetProperty("display").GetString());
+        Assert.EndsWith($"/scim/v2/Users/{user.Id()}", member.GetProperty("$ref").GetString());
+    }
+
+    [Fact]
+    public async Task Put_ReplacesDisplayNameAndMembershipAndClearsExternalId()
+    {
+        using var client = app.CreateClient();
+        var a = await client.CreateUserAsync("a@example.com");
+        var b = await client.CreateUserAsync("b@example.com");
+        var c = await client.CreateUserAsync("c@example.com");
+        var created = await client.CreateGroupAsync("Old", a.Id(), b.Id());
+        (await client.PatchScimAsync($"/scim/v2/Groups/{created.Id()}", HttpExtensions.PatchOp(new { op = "add", path = "externalId", value = "ext-1" }))).Dispose();
+
+        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        {
+            schemas = new[] { ResourceRequests.GroupUrn },
+            displayName = "New",
+            members = new[] { new { value = b.Id() }, new { value = c.Id() } },
+        });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var replaced = await response.ReadJsonAsync();
+        Assert.Equal("New", replaced.GetProperty("displayName").GetString());
+        Assert.False(replaced.TryGetProperty("externalId", out _));
+        Assert.Equal(new[] { b.Id(), c.Id() }.Order(), replaced.MemberIds());
+        Assert.NotEqual(created.Version(), replaced.Version());
+        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync($"/scim/v2/Groups/{created.Id()}"));
+    }
+
+    [Fact]
+    public async Task Put_WithoutMembers_EmptiesTheGroup()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("a@example.com");
+        var created = await client.CreateGroupAsync("Team", user.Id());
+
+        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new { displayName = "Team" });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Empty((await response.ReadJsonAsync()).MemberIds());
+        Assert.Equal(0, await app.CountAsync("link"));
+    }
+
+    [Fact]
+    public async Task Put_SameContent_KeepsVersion()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("a@example.com");
+        var created = await client.CreateGroupAsync("Team", user.Id());
+
+        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        {
+            displayName = "Team", members = new[] { new { value = user.Id(), display = "whatever" } },
+        });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        ScimAssert.JsonEqual(created.GetProperty("meta"), (await response.ReadJsonAsync()).GetProperty("meta"));
+    }
+
+    [Fact]
+    public async Task Put_IdAndMetaInBody_AreIgnored()
+    {
+        using var client = app.CreateClient();
+        var created = await client.CreateGroupAsync("Team");
+
+        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        {
+            id = Guid.NewGuid(), displayName = "Team", meta = new { version = "W/\"42\"", resourceType = "User" },
+        });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var replaced = await response.ReadJsonAsync();
+        Assert.Equal(created.Id(), replaced.Id());
+        ScimAssert.JsonEqual(created.GetProperty("meta"), replaced.GetProperty("meta"));
+    }
+
+    [Fact]
+    public async Task Delete_Returns204ThenGroupIsGoneAndMembersStay()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("a@example.com");
+        var group = await client.CreateGroupAsync("Doomed", user.Id());
+        var url = $"/scim/v2/Groups/{group.Id()}";
+
+        using (var deleted = await client.DeleteAsync(url))
+            await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
+
+        using (var get = await client.GetAsync(url)) await get.ErrorAsync(HttpStatusCode.NotFound);
+        using (var again = await client.DeleteAsync(url)) await again.ErrorAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, (await client.GetJsonAsync("/scim/v2/Groups")).GetProperty("totalResults").GetInt32());
+        Assert.Equal(0, await app.CountAsync("link"));
+        var member = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
+        Assert.Equal(0, member.GetProperty("groups").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task List_Paging_ItemsPerPageIsWhatWasReturnedAndTotalIsAllMatches()
+    {
+        using var client = app.CreateClient();
+        foreach (var name in new[] { "Alpha", "Bravo", "Charlie" })
+            await client.CreateGroupAsync(name);
+
+        var page = await client.GetJsonAsync("/scim/v2/Groups?sortBy=displayName&startIndex=2&count=5");
+
+        Assert.Equal(3, page.GetProperty("totalResults").GetInt32());
+        Assert.Equal(2, page.GetProperty("itemsPerPage").GetInt32());
+        Assert.Equal(2, page.GetProperty("startIndex").GetInt32());
+        Assert.Equal(["Bravo", "Charlie"], page.GetProperty("Resources").EnumerateArray().Select(g => g.GetProperty("displayName").GetString()!));
+    }
+
+    [Fact]
+    public async Task Post_GroupAsMember_IsNestedWithTypeGroup()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("a@example.com");
+        var inner = await client.CreateGroupAsync("Inner", user.Id());
+
+        var outer = await client.CreateGroupAsync("Outer", inner.Id(), user.Id());
+
+        var members = outer.GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("value").GetString()!);
+        Assert.Equal("Group", members[inner.Id()].GetProperty("type").GetString());
+        Assert.Equal("Inner", members[inner.Id()].GetProperty("display").GetString());
+        Assert.EndsWith($"/scim/v2/Groups/{inner.Id()}", members[inner.Id()].GetProperty("$ref").GetString());
+        Assert.Equal("User", members[user.Id()].GetProperty("type").GetString());
+        await using var connection = await app.OpenConnectionAsync();
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM link WHERE member_group_id IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Delete_NestedGroup_LeavesParentAndMovesItsVersion()
+    {
+        using var client = app.CreateClient();
+        var inner = await client.CreateGroupAsync("Inner");
+        var outer = await client.CreateGroupAsync("Outer", inner.Id());
+
+        (await client.DeleteAsync($"/scim/v2/Groups/{inner.Id()}")).Dispose();
+
+        var after = await client.GetJsonAsync($"/scim/v2/Groups/{outer.Id()}");
+        Assert.Empty(after.MemberIds());
+        Assert.NotEqual(outer.Version(), after.Version());
+    }
+
+    [Fact]
+    public async Task Patch_AddItselfAsMember_Returns400AndChangesNothing()
+    {
+        using var client = app.CreateClient();
+        var group = await client.CreateGroupAsync("Ouroboros");
+        var before = await app.SnapshotAsync();
+
+        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
+            HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = group.Id() } } }));
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Put_ItselfAsMember_Returns400AndChangesNothing()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("a@example.com");
+        var group = await client.CreateGroupAsync("Ouroboros", user.Id());
+        var before = await app.SnapshotAsync();
+
+        using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
+            new { displayName = "Ouroboros", members = new[] { new { value = group.Id() } } });
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Post_MemberThatExistsNowhere_Returns400NamingItAndCreatesNoGroup()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("a@example.com");
+        var before = await app.SnapshotAsync();
+
+        using var response = await client.PostScimAsync("/scim/v2/Groups",
+            new { displayName = "Phantoms", members = new[] { new { value = user.Id() }, new { value = NowhereId } } });
+
+        var error = await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
+        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(0, await app.CountAsync("groups"));
+    }
+
+    [Fact]
+    public async Task Patch_AddMemberThatExistsNowhere_Returns400NamingItAndLeavesLinkUnchanged()
+    {
+        using var client = app.CreateClient();
+        var a = await client.CreateUserAsync("a@example.com");
+        var b = await client.CreateUserAsync("b@example.com");
+        var group = await client.CreateGroupAsync("Team", a.Id());
+        var before = await app.SnapshotAsync();
+
+        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
+            HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = b.Id() }, new { value = NowhereId } } }));
+
+        var error = await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Put_MemberThatExistsNowhere_Returns400NamingItAndLeavesLinkUnchanged()
+    {
+        using var client = app.CreateClient();
+        var a = await client.CreateUserAsync("a@example.com");
+        var group = await client.CreateGroupAsync("Team", a.Id());
+        var before = await app.SnapshotAsync();
+
+        using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
+            new { displayName = "Renamed", members = new[] { new { value = NowhereId } } });
+
+        var error = await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Patch_AddExistingMembers_KeepsVersion()
+    {
+        using var client = app.CreateClient();
+        var a = await client.CreateUserAsync("a@example.com");
+        var group = await client.CreateGroupAsync("Team", a.Id());
+        var before = await app.SnapshotAsync();
+
+        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
+            HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = a.Id() } } }));
+
+        Assert.True(response.IsSuccessStatusCode, $"PATCH answered {(int)response.StatusCode}");
+        Assert.Equal(group.Version(), response.Headers.ETag?.ToString());
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("excludedAttributes=members")]
+    [InlineData("attributes=displayName")]
+    public async Task Get_WithoutMembersProjection_OmitsMembers(string query)
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("a@example.com");
+        var group = await client.CreateGroupAsync("Team", user.Id());
+
+        var single = await client.GetJsonAsync($"/scim/v2/Groups/{group.Id()}?{query}");
+        var list = await client.GetJsonAsync($"/scim/v2/Groups?{query}");
+
+        Assert.False(single.TryGetProperty("members", out _), single.ToString());
+        Assert.Equal("Team", single.GetProperty("displayName").GetString());
+        Assert.Equal(group.Id(), single.Id());
+        var listed = Assert.Single(list.GetProperty("Resources").EnumerateArray());
+        Assert.False(listed.TryGetProperty("members", out _), listed.ToString());
+        Assert.Equal("Team", listed.GetProperty("displayName").GetString());
+    }
+}

@@ -1,0 +1,337 @@
+using System.Net;
+using System.Text.Json;
+using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Patch.PatchKit;
+
+namespace ScimLite.Tests.Patch;
+
+/// <summary>
+/// Microsoft Entra ID's PATCH dialects (IDP-BEHAVIOUR.md): the default one (capitalised ops, string booleans, one
+/// operation per attribute, member removal with a value list) and aadOptscim062020 (lowercase ops, real booleans,
+/// filtered member removal, path-less replace with dotted keys), replayed body for body and checked with a GET.
+/// </summary>
+[Collection("scim")]
+public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
+{
+    const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+    readonly HttpClient client = app.CreateClient();
+
+    public Task InitializeAsync() => app.ResetAsync();
+
+    public Task DisposeAsync()
+    {
+        client.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A user as Entra creates one: a work and a home email, a home address.</summary>
+    async Task<string> CreateEntraUserAsync(string userName = "Test_User_ab6490ee@contoso.com")
+    {
+        var user = await client.CreateAsync(UsersUrl, $$"""
+            {
+              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "{{Enterprise}}"],
+              "externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
+              "userName": "{{userName}}",
+              "active": true,
+              "displayName": "Test User",
+              "emails": [
+                { "primary": true, "type": "work", "value": "{{userName}}" },
+                { "type": "home", "value": "home@example.com" }
+              ],
+              "addresses": [{ "type": "home", "streetAddress": "1 Home Lane", "locality": "Redmond", "country": "US" }],
+              "meta": { "resourceType": "User" },
+              "name": { "familyName": "User", "givenName": "Test" },
+              "roles": []
+            }
+            """);
+        return user.GetProperty("id").GetString()!;
+    }
+
+    static string Ops(string operations) => $$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operations}}]}""";
+
+    [Fact]
+    public async Task Patch_EntraReplaceActiveWithStringFalse_Deactivates()
+    {
+        var id = await CreateEntraUserAsync();
+
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.False(after.GetProperty("active").GetBoolean());
+        Assert.Equal("W/\"2\"", after.Version());
+    }
+
+    [Fact]
+    public async Task Patch_EntraAddActiveWithStringTrue_Reactivates()
+    {
+        var id = await CreateEntraUserAsync();
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
+
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"Add","path":"active","value":"True"}"""), HttpStatusCode.OK);
+
+        Assert.True((await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Patch_EntraReplaceWorkEmailValue_ChangesOnlyTheWorkEmail()
+    {
+        var id = await CreateEntraUserAsync();
+
+        await client.PatchAsync($"{UsersUrl}/{id}",
+            Ops("""{"op":"Replace","path":"emails[type eq \"work\"].value","value":"updatedEmail@microsoft.com"}"""), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.Equal(
+            [Canonical("""{"primary":true,"type":"work","value":"updatedEmail@microsoft.com"}"""), Canonical("""{"type":"home","value":"home@example.com"}""")],
+            after.Items("emails"));
+    }
+
+    [Theory]
+    [InlineData("Add")]
+    [InlineData("Replace")]
+    public async Task Patch_EntraWorkEmailValue_WhenNoWorkEmailExists_CreatesItAndLeavesOthers(string op)
+    {
+        var user = await client.CreateAsync(UsersUrl, """
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"kim@contoso.com","emails":[{"type":"home","value":"kim@home.example"}]}
+            """);
+        var id = user.GetProperty("id").GetString()!;
+
+        await client.PatchAsync($"{UsersUrl}/{id}",
+            Ops($$"""{"op":"{{op}}","path":"emails[type eq \"work\"].value","value":"kim@contoso.com"}"""), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.Equal(
+            [Canonical("""{"type":"home","value":"kim@home.example"}"""), Canonical("""{"type":"work","value":"kim@contoso.com"}""")],
+            after.Items("emails"));
+        // The created email is found the way Entra and Okta look users up.
+        var found = await client.GetJsonAsync($"{UsersUrl}?filter=emails.value%20eq%20%22kim%40contoso.com%22");
+        Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
+    }
+
+    [Fact]
+    public async Task Patch_EntraWorkStreetAddress_WhenNoWorkAddressExists_CreatesItAndLeavesOthers()
+    {
+        var id = await CreateEntraUserAsync();
+
+        await client.PatchAsync($"{UsersUrl}/{id}",
+            Ops("""{"op":"Add","path":"addresses[type eq \"work\"].streetAddress","value":"1 Microsoft Way"}"""), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.Equal(
+            [
+                Canonical("""{"type":"home","streetAddress":"1 Home Lane","locality":"Redmond","country":"US"}"""),
+                Canonical("""{"type":"work","streetAddress":"1 Microsoft Way"}"""),
+            ],
+            after.Items("addresses"));
+    }
+
+    [Fact]
+    public async Task Patch_EntraWorkStreetAddress_WhenWorkAddressExists_ChangesOnlyThatSubAttribute()
+    {
+        var id = await CreateEntraUserAsync();
+        await client.PatchAsync($"{UsersUrl}/{id}",
+            Ops("""{"op":"Add","path":"addresses[type eq \"work\"].locality","value":"Seattle"}"""), HttpStatusCode.OK);
+
+        await client.PatchAsync($"{UsersUrl}/{id}",
+            Ops("""{"op":"Replace","path":"addresses[type eq \"work\"].streetAddress","value":"2 Microsoft Way"}"""), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.Equal(
+            [
+                Canonical("""{"type":"home","streetAddress":"1 Home Lane","locality":"Redmond","country":"US"}"""),
+                Canonical("""{"type":"work","locality":"Seattle","streetAddress":"2 Microsoft Way"}"""),
+            ],
+            after.Items("addresses"));
+    }
+
+    [Fact]
+    public async Task Patch_EntraReplaceGivenName_KeepsFamilyName()
+    {
+        var id = await CreateEntraUserAsync();
+
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"Replace","path":"name.givenName","value":"Kim"}"""), HttpStatusCode.OK);
+
+        var name = (await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty("name");
+        Assert.Equal("Kim", name.Str("givenName"));
+        Assert.Equal("User", name.Str("familyName"));
+    }
+
+    [Fact]
+    public async Task Patch_EntraEmployeeNumber_UrnQualifiedPath_SetsItAndListsTheExtension()
+    {
+        var id = await CreateEntraUserAsync();
+
+        await client.PatchAsync($"{UsersUrl}/{id}",
+            Ops($$"""{"op":"Add","path":"{{Enterprise}}:employeeNumber","value":"701984"}"""), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.Equal("701984", after.GetProperty(Enterprise).Str("employeeNumber"));
+        Assert.Contains(Enterprise, after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Theory]
+    [InlineData("Add", true)]
+    [InlineData("Replace", true)]
+    [InlineData("Add", false)]
+    [InlineData("Replace", false)]
+    public async Task Patch_EntraManager_AsObjectOrBareId_SetsTheManager(string op, bool asObject)
+    {
+        var id = await CreateEntraUserAsync();
+        var managerId = await CreateEntraUserAsync("boss@contoso.com");
+        var value = asObject ? $$"""{"value":"{{managerId}}"}""" : $"\"{managerId}\"";
+
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""{"op":"{{op}}","path":"{{Enterprise}}:manager","value":{{value}}}"""), HttpStatusCode.OK);
+
+        var manager = (await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty(Enterprise).GetProperty("manager");
+        Assert.Equal(managerId, manager.Str("value"));
+        Assert.EndsWith($"/Users/{managerId}", manager.Str("$ref"));
+        Assert.Equal("Test User", manager.Str("displayName"));
+    }
+
+    [Fact]
+    public async Task Patch_EntraRemoveManager_UnassignsIt()
+    {
+        var id = await CreateEntraUserAsync();
+        var managerId = await CreateEntraUserAsync("boss@contoso.com");
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""{"op":"Add","path":"{{Enterprise}}:manager","value":"{{managerId}}"}"""), HttpStatusCode.OK);
+
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""{"op":"Remove","path":"{{Enterprise}}:manager"}"""), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.False(after.TryGetProperty(Enterprise, out _));
+        Assert.DoesNotContain(Enterprise, after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+        await client.GetJsonAsync($"{UsersUrl}/{managerId}");
+    }
+
+    [Fact]
+    public async Task Patch_EntraOneOperationPerAttribute_AppliesEveryOperation()
+    {
+        var id = await CreateEntraUserAsync();
+
+        var patched = await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""
+            {"op":"Replace","path":"displayName","value":"Kim Berg"},
+            {"op":"Replace","path":"emails[type eq \"work\"].value","value":"kim.berg@contoso.com"},
+            {"op":"Replace","path":"name.givenName","value":"Kim"},
+            {"op":"Replace","path":"name.familyName","value":"Berg"},
+            {"op":"Add","path":"addresses[type eq \"work\"].streetAddress","value":"1 Microsoft Way"},
+            {"op":"Add","path":"{{Enterprise}}:employeeNumber","value":"2"},
+            {"op":"Add","path":"externalId","value":"kim-berg"},
+            {"op":"Replace","path":"active","value":"True"}
+            """), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.Equal(patched.GetRawText(), after.GetRawText());
+        Assert.Equal("Kim Berg", after.Str("displayName"));
+        Assert.Equal("kim.berg@contoso.com", after.GetProperty("emails").EnumerateArray().Single(e => e.Str("type") == "work").Str("value"));
+        Assert.Equal("Kim", after.GetProperty("name").Str("givenName"));
+        Assert.Equal("Berg", after.GetProperty("name").Str("familyName"));
+        Assert.Equal("1 Microsoft Way", after.GetProperty("addresses").EnumerateArray().Single(a => a.Str("type") == "work").Str("streetAddress"));
+        Assert.Equal("2", after.GetProperty(Enterprise).Str("employeeNumber"));
+        Assert.Equal("kim-berg", after.Str("externalId"));
+        Assert.True(after.GetProperty("active").GetBoolean());
+        Assert.Equal("W/\"2\"", after.Version());
+    }
+
+    [Fact]
+    public async Task Patch_EntraAddMembersWithNullRef_AddsTheMember()
+    {
+        var userId = await CreateEntraUserAsync();
+        var groupId = await client.CreateGroupAsync("Contoso Sales");
+
+        await client.PatchAsync($"{GroupsUrl}/{groupId}",
+            Ops($$"""{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{userId}}"}]}"""), HttpStatusCode.NoContent);
+
+        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}?excludedAttributes=members");
+        Assert.False(after.TryGetProperty("members", out _));
+        Assert.Equal("W/\"2\"", after.Version());
+        Assert.Equal([userId], (await client.GetJsonAsync($"{GroupsUrl}/{groupId}")).MemberIds());
+    }
+
+    [Fact]
+    public async Task Patch_EntraRedundantAddOfExistingMember_Succeeds_WithoutChangingVersionOrRow()
+    {
+        var (a, b) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"));
+        var groupId = await client.CreateGroupAsync("Contoso Sales", a, b);
+        var before = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var rowsBefore = await app.LinkRowsAsync(groupId);
+
+        using var response = await client.PatchScimAsync($"{GroupsUrl}/{groupId}",
+            Ops($$"""{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{a}}"},{"$ref":null,"value":"{{b}}"}]}"""));
+        await response.AssertStatusAsync(HttpStatusCode.NoContent);
+
+        Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
+        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        Assert.Equal(before.Version(), after.Version());
+        Assert.Equal(before.LastModified(), after.LastModified());
+        Assert.Equal(rowsBefore, await app.LinkRowsAsync(groupId));
+    }
+
+    [Fact]
+    public async Task Patch_EntraRemoveMembersWithValueList_RemovesOnlyThoseMembers()
+    {
+        var (a, b, c) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"), await CreateEntraUserAsync("c@contoso.com"));
+        var groupId = await client.CreateGroupAsync("Contoso Sales", a, b, c);
+
+        await client.PatchAsync($"{GroupsUrl}/{groupId}",
+            Ops($$"""{"op":"Remove","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
+
+        Assert.Equal([b], (await client.GetJsonAsync($"{GroupsUrl}/{groupId}")).MemberIds());
+    }
+
+    [Fact]
+    public async Task Patch_Aad062020_LowercaseOpsAndRealBooleans_Apply()
+    {
+        var id = await CreateEntraUserAsync();
+
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""
+            {"op":"replace","path":"active","value":false},
+            {"op":"replace","path":"emails[type eq \"home\"].primary","value":false},
+            {"op":"add","path":"title","value":"Engineer"}
+            """), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.False(after.GetProperty("active").GetBoolean());
+        Assert.Equal("Engineer", after.Str("title"));
+        Assert.False(after.GetProperty("emails").EnumerateArray().Single(e => e.Str("type") == "home").GetProperty("primary").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Patch_Aad062020_RemoveMemberByValueFilter_RemovesOnlyThatMember()
+    {
+        var (a, b) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"));
+        var groupId = await client.CreateGroupAsync("Contoso Sales", a, b);
+
+        await client.PatchAsync($"{GroupsUrl}/{groupId}", Ops($$"""{"op":"remove","path":"members[value eq \"{{a}}\"]"}"""), HttpStatusCode.NoContent);
+
+        Assert.Equal([b], (await client.GetJsonAsync($"{GroupsUrl}/{groupId}")).MemberIds());
+    }
+
+    [Fact]
+    public async Task Patch_Aad062020_PathlessReplaceWithDottedAndUrnKeys_SetsEachAttribute()
+    {
+        var id = await CreateEntraUserAsync();
+
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""
+            {
+              "op": "replace",
+              "value": {
+                "displayName": "Kim Berg",
+                "name.givenName": "A",
+                "name.familyName": "Berg",
+                "{{Enterprise}}:employeeNumber": "7",
+                "active": false
+              }
+            }
+            """), HttpStatusCode.OK);
+
+        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        Assert.Equal("Kim Berg", after.Str("displayName"));
+        Assert.Equal("A", after.GetProperty("name").Str("givenName"));
+        Assert.Equal("Berg", after.GetProperty("name").Str("familyName"));
+        Assert.Equal("7", after.GetProperty(Enterprise).Str("employeeNumber"));
+        Assert.False(after.GetProperty("active").GetBoolean());
+        // Attributes the value object does not name are untouched.
+        Assert.Equal(2, after.Items("emails").Length);
+        Assert.Equal("Test_User_ab6490ee@contoso.com", after.Str("userName"));
+    }
+}

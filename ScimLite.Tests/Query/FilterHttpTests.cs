@@ -1,0 +1,272 @@
+using System.Net;
+using Dapper;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Schema;
+using static ScimLite.Tests.Query.QueryKit;
+
+namespace ScimLite.Tests.Query;
+
+/// <summary>Filters sent over HTTP are answered by the SQL the server compiles, against real rows.</summary>
+[Collection("scim")]
+public class FilterHttpTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The people the filters look for; their ids fill in after <see cref="ArrangeAsync"/>.</summary>
+    sealed record People(string Alice, string Bob, string Carol, string Engineering, string Sales);
+
+    /// <summary>
+    /// alice: work email at example.com, externalId "jyoung", department "R&amp;D", a title. bob: inactive, externalId
+    /// "JYOUNG", work email at example.org and home email at example.com, managed by alice. carol: nothing extra.
+    /// Engineering holds alice and bob, Sales holds carol and the Engineering group.
+    /// </summary>
+    async Task<People> ArrangeAsync(HttpClient client)
+    {
+        var alice = (await client.NewUserAsync(new Dictionary<string, object?>
+        {
+            ["schemas"] = new[] { UserUrn, EnterpriseUrn },
+            ["userName"] = "Alice@Example.com",
+            ["externalId"] = "jyoung",
+            ["title"] = "Engineer",
+            ["emails"] = new object[]
+            {
+                new { value = "alice@example.com", type = "work", primary = true },
+                new { value = "alice@home.org", type = "home" },
+            },
+            [EnterpriseUrn] = new { department = "R&D" },
+        })).Id();
+        var bob = (await client.NewUserAsync(new Dictionary<string, object?>
+        {
+            ["schemas"] = new[] { UserUrn, EnterpriseUrn },
+            ["userName"] = "bob@example.com",
+            ["externalId"] = "JYOUNG",
+            ["active"] = false,
+            ["title"] = "",
+            ["emails"] = new object[]
+            {
+                new { value = "bob@example.org", type = "work" },
+                new { value = "Bob@Example.com", type = "home" },
+            },
+            [EnterpriseUrn] = new { department = "Sales", manager = new { value = alice } },
+        })).Id();
+        var carol = (await client.NewUserAsync("carol@example.com", "Carol")).Id();
+        var engineering = (await client.NewGroupAsync("Engineering", alice, bob)).Id();
+        var sales = (await client.NewGroupAsync("Sales", carol, engineering)).Id();
+        return new People(alice, bob, carol, engineering, sales);
+    }
+
+    [Theory]
+    [InlineData("userName eq \"ALICE@example.COM\"")]
+    [InlineData("USERNAME Eq \"alice@example.com\"")]
+    public async Task Filter_UserNameEq_IgnoresCase(string filter)
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        var list = await client.FilterAsync("Users", filter);
+
+        list.AssertIds(people.Alice);
+        Assert.Equal("Alice@Example.com", list.Resources()[0].GetProperty("userName").GetString());
+    }
+
+    [Theory]
+    [InlineData("externalId eq \"jyoung\"")]
+    // Entra sends bare words: externalId eq jyoung.
+    [InlineData("externalId eq jyoung")]
+    public async Task Filter_ExternalIdEq_IsCaseExact(string filter)
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        (await client.FilterAsync("Users", filter)).AssertIds(people.Alice);
+        (await client.FilterAsync("Users", "externalId eq \"JYOUNG\"")).AssertIds(people.Bob);
+    }
+
+    [Fact]
+    public async Task Filter_GroupDisplayNameEq_WithoutMembers_FindsTheGroup()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        var list = await client.FilterAsync("Groups", "displayName eq \"engineering\"", "excludedAttributes=members");
+
+        list.AssertIds(people.Engineering);
+        var group = list.Resources()[0];
+        Assert.Equal("Engineering", group.GetProperty("displayName").GetString());
+        Assert.False(group.TryGetProperty("members", out _), $"members were returned: {group}");
+    }
+
+    [Fact]
+    public async Task Filter_EmailsValueEq_MatchesAnyItemIgnoringCase()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        (await client.FilterAsync("Users", "emails.value eq \"bob@EXAMPLE.com\"")).AssertIds(people.Bob);
+        (await client.FilterAsync("Users", "emails.value eq \"alice@home.org\"")).AssertIds(people.Alice);
+        (await client.FilterAsync("Users", "emails eq \"bob@example.org\"")).AssertIds(people.Bob);
+    }
+
+    [Fact]
+    public async Task Filter_ValuePath_RequiresOneItemToMatchEveryCondition()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        // bob has a work email and an @example.com email, but not in the same item.
+        (await client.FilterAsync("Users", "emails[type eq \"work\" and value co \"@example.com\"]")).AssertIds(people.Alice);
+        (await client.FilterAsync("Users", "emails[type eq \"home\" and value co \"@example.com\"]")).AssertIds(people.Bob);
+    }
+
+    [Fact]
+    public async Task Filter_EnterpriseAttributes_MatchDepartmentAndManager()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        (await client.FilterAsync("Users", $"{EnterpriseUrn}:department eq \"R&D\"")).AssertIds(people.Alice);
+        (await client.FilterAsync("Users", $"{EnterpriseUrn}:manager.value eq \"{people.Alice}\"")).AssertIds(people.Bob);
+    }
+
+    [Fact]
+    public async Task Filter_MetaLastModifiedGt_ComparesInstants()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+        await using (var connection = await app.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("UPDATE users SET last_modified = '2020-01-01T00:00:00Z' WHERE id = @id", new { id = Guid.Parse(people.Alice) });
+            await connection.ExecuteAsync("UPDATE users SET last_modified = '2024-03-01T12:00:00Z' WHERE id = @id", new { id = Guid.Parse(people.Bob) });
+            await connection.ExecuteAsync("UPDATE users SET last_modified = '2024-03-01T12:00:01Z' WHERE id = @id", new { id = Guid.Parse(people.Carol) });
+        }
+
+        (await client.FilterAsync("Users", "meta.lastModified gt \"2024-03-01T12:00:00Z\"")).AssertIds(people.Carol);
+        (await client.FilterAsync("Users", "meta.lastModified ge \"2024-03-01T13:00:00+01:00\"")).AssertIds(people.Bob, people.Carol);
+        (await client.FilterAsync("Users", "meta.lastModified lt \"2021-01-01T00:00:00Z\"")).AssertIds(people.Alice);
+    }
+
+    [Fact]
+    public async Task Filter_ActiveEqFalse_FindsInactiveUsers()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        (await client.FilterAsync("Users", "active eq false")).AssertIds(people.Bob);
+        (await client.FilterAsync("Users", "active eq true")).AssertIds(people.Alice, people.Carol);
+    }
+
+    [Fact]
+    public async Task Filter_Not_NegatesIncludingUsersWithoutTheAttribute()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        (await client.FilterAsync("Users", "not (userName eq \"alice@example.com\")")).AssertIds(people.Bob, people.Carol);
+        // carol has no externalId: "not (externalId eq ...)" holds for her.
+        (await client.FilterAsync("Users", "not (externalId eq \"jyoung\")")).AssertIds(people.Bob, people.Carol);
+    }
+
+    [Fact]
+    public async Task Filter_AndBindsTighterThanOr()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        // carol or (alice and inactive) = carol; read left to right it would be (carol or alice) and inactive = nobody.
+        (await client.FilterAsync("Users", "userName eq \"carol@example.com\" or userName eq \"alice@example.com\" and active eq false"))
+            .AssertIds(people.Carol);
+        (await client.FilterAsync("Users", "(userName eq \"carol@example.com\" or userName eq \"alice@example.com\") and active eq true"))
+            .AssertIds(people.Alice, people.Carol);
+        (await client.FilterAsync("Users", "active eq false and userName eq \"nobody\" or title eq \"engineer\""))
+            .AssertIds(people.Alice);
+    }
+
+    [Fact]
+    public async Task Filter_MembershipValues_MatchOnUsersAndGroups()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        (await client.FilterAsync("Users", $"groups.value eq \"{people.Engineering}\"")).AssertIds(people.Alice, people.Bob);
+        (await client.FilterAsync("Groups", $"members.value eq \"{people.Carol}\"")).AssertIds(people.Sales);
+        (await client.FilterAsync("Groups", $"members.value eq \"{people.Alice}\"")).AssertIds(people.Engineering);
+        // A nested group is a member too.
+        (await client.FilterAsync("Groups", $"members.value eq \"{people.Engineering}\"")).AssertIds(people.Sales);
+        (await client.FilterAsync("Groups", $"members[value eq \"{people.Bob}\" and type eq \"User\"]")).AssertIds(people.Engineering);
+    }
+
+    [Fact]
+    public async Task Filter_TitlePr_SkipsMissingAndEmptyValues()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        (await client.FilterAsync("Users", "title pr")).AssertIds(people.Alice);
+    }
+
+    [Theory]
+    [InlineData("title co \"50%\"", "50% off")]
+    [InlineData("title sw \"a_\"", "a_b")]
+    [InlineData("title ew \"_b\"", "a_b")]
+    [InlineData("title sw \"C:\\\\\"", "C:\\dir")]
+    [InlineData("title co \"\\\\%\"", "back\\%slash")]
+    public async Task Filter_LikeOperators_MatchWildcardCharactersLiterally(string filter, string expectedTitle)
+    {
+        using var client = app.CreateClient();
+        // Each title except the expected one would match if % _ \ were LIKE wildcards or escapes.
+        string[] titles = ["50% off", "5000 off", "a_b", "axb", "C:\\dir", "C:dir", "C:%", "back\\%slash", "back%slash"];
+        var ids = new Dictionary<string, string>();
+        for (var i = 0; i < titles.Length; i++)
+            ids[titles[i]] = (await client.NewUserAsync(new { schemas = new[] { UserUrn }, userName = $"like{i}", title = titles[i] })).Id();
+
+        (await client.FilterAsync("Users", filter)).AssertIds(ids[expectedTitle]);
+    }
+
+    [Theory]
+    [InlineData("userName eq \"x' OR '1'='1\"")]
+    [InlineData("userName eq \"x'; DROP TABLE users; --\"")]
+    [InlineData("displayName co \"'); DELETE FROM link; --\"")]
+    [InlineData("externalId eq \"\\\" or 1=1 --\"")]
+    [InlineData("emails[value eq \"a' OR 1=1) --\"]")]
+    public async Task Filter_InjectionLookingValue_MatchesNothingAndLeavesTablesIntact(string filter)
+    {
+        using var client = app.CreateClient();
+        await ArrangeAsync(client);
+        var before = await app.SnapshotAsync();
+
+        var list = await client.FilterAsync("Users", filter);
+
+        Assert.Equal(0, list.TotalResults());
+        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(3, await app.CountAsync("users"));
+        Assert.Equal(4, await app.CountAsync("link"));
+    }
+
+    [Theory]
+    [InlineData("Users", "userName eq \"nobody@example.com\"")]
+    [InlineData("Users", "id eq \"not-a-uuid\"")]
+    [InlineData("Groups", "displayName eq \"No Such Group\"")]
+    public async Task Filter_NoMatch_Returns200WithEmptyResources(string endpoint, string filter)
+    {
+        using var client = app.CreateClient();
+        await ArrangeAsync(client);
+
+        var list = await client.FilterAsync(endpoint, filter);
+
+        Assert.Equal(0, list.TotalResults());
+        Assert.Equal(0, list.ItemsPerPage());
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, list.GetProperty("Resources").ValueKind);
+        Assert.Empty(list.Resources());
+    }
+
+    [Fact]
+    public async Task Filter_UnknownAttribute_Returns400InvalidFilter()
+    {
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString("shoeSize eq \"42\"")}");
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Dapper;
+using ScimLite.Scim.Filter;
+using ScimLite.Scim.Schema;
+using ScimLite.Tests.Infrastructure;
+
+namespace ScimLite.Tests.Query;
+
+/// <summary>
+/// The lookups identity providers send before every create (userName, externalId, emails, id, group displayName,
+/// membership) compile to WHERE clauses PostgreSQL answers from an index, not a scan of 100,000 users.
+/// The plans are PostgreSQL's own choice over realistic row counts and fresh statistics; no planner setting is forced.
+/// </summary>
+[Collection("scim")]
+public class IndexUsageTests(ScimApp app) : IAsyncLifetime
+{
+    const int Users = 100_000;
+    const int Groups = 2_000;
+    const string Marker = "index-usage-seed";
+
+    // Seeding takes seconds, so the rows stay for every test of this class; any other class resets them first.
+    public async Task InitializeAsync()
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        var seeded = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM groups WHERE display_name = @Marker", new { Marker }) == 1
+            && await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users") == Users;
+        if (seeded)
+            return;
+        await app.ResetAsync();
+        // User i: user{i}@example.com, externalId ext{i}, one work email; in group (i % 2000), so 50 users a group;
+        // every tenth group also holds the next group. Ids come from gen_random_uuid() like the server's own.
+        await connection.ExecuteAsync("""
+            INSERT INTO users (id, user_name, external_id, emails, created, last_modified)
+            SELECT gen_random_uuid(), 'user' || i || '@example.com', 'ext' || i,
+                   jsonb_build_array(jsonb_build_object('value', 'User' || i || '@Example.com', 'type', 'work', 'primary', true)),
+                   now(), now()
+              FROM generate_series(1, 100000) AS i;
+            INSERT INTO groups (id, display_name, created, last_modified)
+            SELECT gen_random_uuid(), 'group ' || i, now(), now() FROM generate_series(0, 1998) AS i;
+            INSERT INTO groups (id, display_name, created, last_modified) VALUES (gen_random_uuid(), @Marker, now(), now());
+            INSERT INTO link (group_id, user_id)
+            SELECT g.id, u.id
+              FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users) u
+              JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM groups) g ON g.n = u.n % 2000;
+            INSERT INTO link (group_id, member_group_id)
+            SELECT g.id, h.id
+              FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM groups) g
+              JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM groups) h ON h.n = g.n + 1
+             WHERE g.n % 10 = 0;
+            ANALYZE users;
+            ANALYZE groups;
+            ANALYZE link;
+            """, new { Marker }, commandTimeout: 120);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public static TheoryData<string, string, string[]> Lookups => new()
+    {
+        // Okta and Entra: userName eq before creating a user.
+        { "User", "userName eq \"USER4242@example.com\"", ["users_user_name_key"] },
+        // Entra: externalId eq (unquoted or quoted).
+        { "User", "externalId eq \"ext4242\"", ["users_external_id_idx"] },
+        { "User", "emails.value eq \"user4242@example.com\"", ["users_email_values_idx"] },
+        { "User", "emails[type eq \"work\" and value eq \"user4242@example.com\"]", ["users_email_values_idx"] },
+        { "User", "id eq \"{user}\"", ["users_pkey"] },
+        // Okta push and Entra: displayName eq before creating a group.
+        { "Group", "displayName eq \"GROUP 42\"", ["groups_display_name_key"] },
+        { "Group", "id eq \"{group}\"", ["groups_pkey"] },
+        // Either member column's index serves members.value (a user id or a group id).
+        { "Group", "members.value eq \"{user}\"", ["link_user_id_idx", "link_group_user_key"] },
+        { "Group", "members.value eq \"{group}\"", ["link_member_group_id_idx", "link_group_member_group_key"] },
+        // Any index leading with link.group_id serves it; PostgreSQL picks the smaller of the two.
+        { "User", "groups.value eq \"{group}\"", ["link_group_user_key", "link_group_member_group_key", "link_user_id_idx"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lookups))]
+    public async Task Lookup_CompiledFilter_UsesAnIndexNotASeqScan(string typeName, string filterTemplate, string[] expectedIndexes)
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        var filter = filterTemplate
+            .Replace("{user}", (await connection.ExecuteScalarAsync<Guid>("SELECT id FROM users WHERE user_name = 'user4242@example.com'")).ToString())
+            .Replace("{group}", (await connection.ExecuteScalarAsync<Guid>("SELECT min(member_group_id::text)::uuid FROM link")).ToString());
+        // {group} is a group that has users and is itself a member of a group.
+        var type = typeName == "User" ? ResourceTypeDef.User : ResourceTypeDef.Group;
+        var compiled = FilterCompiler.Compile(filter, type);
+
+        var sql = $"SELECT r.id FROM {type.Table} r WHERE {compiled.Where}";
+        var plan = await connection.ExecuteScalarAsync<string>($"EXPLAIN (FORMAT JSON) {sql}", compiled.Parameters);
+        var nodes = Nodes(JsonDocument.Parse(plan!).RootElement[0].GetProperty("Plan")).ToList();
+        var found = await connection.QueryAsync<Guid>(sql, compiled.Parameters);
+
+        Assert.NotEmpty(found);
+        var describe = $"{filter}\n{sql}\n{plan}";
+        Assert.True(nodes.Any(n => IsIndexScan(n.Type) && expectedIndexes.Contains(n.Index)),
+            $"no index scan on {string.Join(" or ", expectedIndexes)}:\n{describe}");
+        Assert.False(nodes.Any(n => n.Type == "Seq Scan" && n.Relation is "users" or "groups"), $"sequential scan:\n{describe}");
+    }
+
+    static bool IsIndexScan(string type) => type is "Index Scan" or "Index Only Scan" or "Bitmap Index Scan";
+
+    sealed record PlanNode(string Type, string? Relation, string? Index);
+
+    static IEnumerable<PlanNode> Nodes(JsonElement plan)
+    {
+        yield return new PlanNode(
+            plan.GetProperty("Node Type").GetString()!,
+            plan.TryGetProperty("Relation Name", out var relation) ? relation.GetString() : null,
+            plan.TryGetProperty("Index Name", out var index) ? index.GetString() : null);
+        if (plan.TryGetProperty("Plans", out var children))
+            foreach (var child in children.EnumerateArray())
+                foreach (var node in Nodes(child))
+                    yield return node;
+    }
+}

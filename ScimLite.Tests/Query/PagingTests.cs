@@ -1,0 +1,231 @@
+using System.Net;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Schema;
+
+namespace ScimLite.Tests.Query;
+
+/// <summary>startIndex/count paging (RFC 7644 §3.4.2.4) and RFC 9865 cursor paging of GET /Users.</summary>
+[Collection("scim")]
+public class PagingTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The first page in the server's default order, as the reference the lenient requests must equal.</summary>
+    static async Task<string[]> FirstPageAsync(HttpClient client, int count) =>
+        (await client.ListAsync($"/scim/v2/Users?startIndex=1&count={count}")).Ids();
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public async Task List_StartIndexBelowOne_IsTreatedAsOne(string startIndex)
+    {
+        await app.SeedUsersAsync(25);
+        using var client = app.CreateClient();
+
+        var list = await client.ListAsync($"/scim/v2/Users?startIndex={startIndex}&count=10");
+
+        Assert.Equal(1, list.GetProperty("startIndex").GetInt32());
+        Assert.Equal(await FirstPageAsync(client, 10), list.Ids());
+        Assert.Equal(25, list.TotalResults());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public async Task List_CountZeroOrNegative_ReturnsOnlyTotalResults(string count)
+    {
+        await app.SeedUsersAsync(25);
+        using var client = app.CreateClient();
+
+        var list = await client.ListAsync($"/scim/v2/Users?count={count}");
+
+        Assert.Equal(25, list.TotalResults());
+        Assert.Equal(0, list.ItemsPerPage());
+        Assert.Empty(list.Resources());
+    }
+
+    [Fact]
+    public async Task List_CountAboveMaximum_IsClampedToMaxResults()
+    {
+        await app.SeedUsersAsync(1200);
+        using var client = app.CreateClient();
+
+        var list = await client.ListAsync("/scim/v2/Users?count=5000");
+
+        Assert.Equal(1200, list.TotalResults());
+        Assert.Equal(1000, list.ItemsPerPage());
+        Assert.Equal(1000, list.Resources().Length);
+    }
+
+    [Fact]
+    public async Task List_WithoutCount_ReturnsTheDefaultPageSize()
+    {
+        await app.SeedUsersAsync(150);
+        using var client = app.CreateClient();
+
+        var list = await client.ListAsync("/scim/v2/Users");
+
+        Assert.Equal(150, list.TotalResults());
+        Assert.Equal(100, list.ItemsPerPage());
+        Assert.Equal(1, list.GetProperty("startIndex").GetInt32());
+    }
+
+    [Fact]
+    public async Task List_LastPartialPage_ItemsPerPageIsWhatWasReturned()
+    {
+        await app.SeedUsersAsync(25);
+        using var client = app.CreateClient();
+
+        var list = await client.ListAsync("/scim/v2/Users?startIndex=21&count=10");
+
+        Assert.Equal(25, list.TotalResults());
+        Assert.Equal(5, list.ItemsPerPage());
+        Assert.Equal(5, list.Resources().Length);
+        Assert.Equal(21, list.GetProperty("startIndex").GetInt32());
+        Assert.Equal((await FirstPageAsync(client, 25))[20..], list.Ids());
+    }
+
+    [Fact]
+    public async Task List_TotalResultsCountsAllMatchesNotThePage()
+    {
+        await app.SeedUsersAsync(30, "alpha");
+        await app.SeedUsersAsync(12, "beta");
+        using var client = app.CreateClient();
+
+        var list = await client.FilterAsync("Users", "userName sw \"alpha\"", "count=7");
+
+        Assert.Equal(30, list.TotalResults());
+        Assert.Equal(7, list.ItemsPerPage());
+        Assert.All(list.UserNames(), name => Assert.StartsWith("alpha", name));
+    }
+
+    [Fact]
+    public async Task List_StartIndexPastTheEnd_Returns200Empty()
+    {
+        await app.SeedUsersAsync(25);
+        using var client = app.CreateClient();
+
+        var list = await client.ListAsync("/scim/v2/Users?startIndex=100&count=10");
+
+        Assert.Equal(25, list.TotalResults());
+        Assert.Equal(0, list.ItemsPerPage());
+        Assert.Empty(list.Resources());
+    }
+
+    [Theory]
+    [InlineData("startIndex=abc")]
+    [InlineData("count=ten")]
+    [InlineData("count=1.5")]
+    [InlineData("startIndex=1e3")]
+    public async Task List_NonNumericPaging_Returns400InvalidValue(string query)
+    {
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync($"/scim/v2/Users?{query}");
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+    }
+
+    [Fact]
+    public async Task List_PagingByStartIndex_VisitsEveryUserExactlyOnce()
+    {
+        await app.SeedUsersAsync(10_000);
+        using var client = app.CreateClient();
+        var seen = new List<string>();
+
+        // Okta's loop: startIndex += 100 until a page comes back short.
+        for (var startIndex = 1; ; startIndex += 100)
+        {
+            var page = await client.ListAsync($"/scim/v2/Users?startIndex={startIndex}&count=100");
+            Assert.Equal(10_000, page.TotalResults());
+            seen.AddRange(page.Ids());
+            if (page.ItemsPerPage() < 100)
+                break;
+        }
+
+        await AssertEveryUserOnceAsync(seen);
+    }
+
+    [Fact]
+    public async Task List_PagingByCursor_VisitsEveryUserExactlyOnce()
+    {
+        await app.SeedUsersAsync(10_000);
+        using var client = app.CreateClient();
+        var seen = new List<string>();
+
+        var first = await client.ListAsync("/scim/v2/Users?cursor=&count=100");
+        Assert.False(first.TryGetProperty("previousCursor", out _), "page one has no previousCursor");
+        var page = first;
+        var pages = 1;
+        while (true)
+        {
+            Assert.Equal(10_000, page.TotalResults());
+            seen.AddRange(page.Ids());
+            if (!page.TryGetProperty("nextCursor", out var next))
+                break;
+            Assert.Equal(100, page.ItemsPerPage());
+            page = await client.ListAsync($"/scim/v2/Users?cursor={Uri.EscapeDataString(next.GetString()!)}&count=100");
+            Assert.True(++pages <= 100, "more pages than 10,000 users at 100 a page");
+        }
+
+        // The last page is full (10,000 = 100 × 100) and still carries no nextCursor.
+        Assert.Equal(100, pages);
+        Assert.Equal(100, page.ItemsPerPage());
+        await AssertEveryUserOnceAsync(seen);
+    }
+
+    [Fact]
+    public async Task List_CursorWithFilter_PagesOnlyTheMatches()
+    {
+        await app.SeedUsersAsync(25, "alpha");
+        await app.SeedUsersAsync(25, "beta");
+        using var client = app.CreateClient();
+        var seen = new List<string>();
+
+        var url = $"/scim/v2/Users?filter={Uri.EscapeDataString("userName sw \"beta\"")}&count=10&cursor=";
+        while (true)
+        {
+            var page = await client.ListAsync(url);
+            Assert.Equal(25, page.TotalResults());
+            seen.AddRange(page.UserNames());
+            if (!page.TryGetProperty("nextCursor", out var next))
+                break;
+            url = $"/scim/v2/Users?filter={Uri.EscapeDataString("userName sw \"beta\"")}&count=10&cursor={Uri.EscapeDataString(next.GetString()!)}";
+        }
+
+        Assert.Equal(Enumerable.Range(1, 25).Select(i => $"beta{i:000000}").ToArray(), seen.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("k!!!!")]
+    [InlineData("kAAAA")]
+    [InlineData("xAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task List_GarbageCursor_Returns400InvalidCursor(string cursor)
+    {
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync($"/scim/v2/Users?cursor={Uri.EscapeDataString(cursor)}");
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidCursor");
+    }
+
+    [Fact]
+    public async Task List_CursorWithSortBy_Returns400InvalidValue()
+    {
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/scim/v2/Users?cursor=&sortBy=userName");
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+    }
+
+    async Task AssertEveryUserOnceAsync(List<string> seen)
+    {
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        await using var connection = await app.OpenConnectionAsync();
+        var all = await Dapper.SqlMapper.QueryAsync<Guid>(connection, "SELECT id FROM users");
+        Assert.Equal(all.Select(id => id.ToString()).Order().ToArray(), seen.Order().ToArray());
+    }
+}

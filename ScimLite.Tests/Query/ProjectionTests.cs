@@ -1,0 +1,236 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Query.QueryKit;
+
+namespace ScimLite.Tests.Query;
+
+/// <summary>attributes / excludedAttributes (RFC 7644 §3.4.2.5) on reads, lists and writes, down to the SQL.</summary>
+[Collection("scim")]
+public class ProjectionTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    static readonly object FullUser = new Dictionary<string, object?>
+    {
+        ["schemas"] = new[] { UserUrn },
+        ["userName"] = "jane@example.com",
+        ["externalId"] = "ext-jane",
+        ["displayName"] = "Jane Doe",
+        ["name"] = new { givenName = "Jane", familyName = "Doe" },
+        ["emails"] = new[] { new { value = "jane@example.com", type = "work", primary = true } },
+        ["password"] = "S3cret-Passw0rd!",
+    };
+
+    [Fact]
+    public async Task Get_AttributesUserName_ReturnsOnlySchemasIdAndUserName()
+    {
+        using var client = app.CreateClient();
+        var id = (await client.NewUserAsync(FullUser)).Id();
+
+        var user = await client.ReadAsync($"/scim/v2/Users/{id}?attributes=userName");
+        var listed = (await client.ListAsync("/scim/v2/Users?attributes=userName")).Resources().Single();
+
+        Assert.Equal(["id", "schemas", "userName"], user.Names());
+        Assert.Equal(["id", "schemas", "userName"], listed.Names());
+        Assert.Equal("jane@example.com", user.GetProperty("userName").GetString());
+    }
+
+    [Fact]
+    public async Task Get_AttributesSubAttribute_ReturnsOnlyThatPartOfTheComplexAttribute()
+    {
+        using var client = app.CreateClient();
+        var id = (await client.NewUserAsync(FullUser)).Id();
+
+        var user = await client.ReadAsync($"/scim/v2/Users/{id}?attributes=name.givenName");
+
+        Assert.Equal(["id", "name", "schemas"], user.Names());
+        Assert.Equal(["givenName"], user.GetProperty("name").Names());
+        Assert.Equal("Jane", user.GetProperty("name").GetProperty("givenName").GetString());
+    }
+
+    [Fact]
+    public async Task Get_ExcludedAttributes_LeavesThemOutAndKeepsTheRest()
+    {
+        using var client = app.CreateClient();
+        var id = (await client.NewUserAsync(FullUser)).Id();
+
+        var user = await client.ReadAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,meta");
+
+        Assert.False(user.TryGetProperty("emails", out _), $"emails returned: {user}");
+        Assert.False(user.TryGetProperty("meta", out _), $"meta returned: {user}");
+        Assert.Equal("jane@example.com", user.GetProperty("userName").GetString());
+        Assert.Equal("ext-jane", user.GetProperty("externalId").GetString());
+        Assert.Equal("Doe", user.GetProperty("name").GetProperty("familyName").GetString());
+    }
+
+    [Fact]
+    public async Task Get_ExcludedId_IsStillReturned()
+    {
+        using var client = app.CreateClient();
+        var id = (await client.NewUserAsync(FullUser)).Id();
+
+        var user = await client.ReadAsync($"/scim/v2/Users/{id}?excludedAttributes=id,userName");
+
+        Assert.Equal(id, user.Id());
+        Assert.False(user.TryGetProperty("userName", out _));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?attributes=password")]
+    [InlineData("?attributes=password,userName")]
+    public async Task Get_Password_IsNeverReturned(string query)
+    {
+        using var client = app.CreateClient();
+        var created = await client.NewUserAsync(FullUser);
+
+        var user = await client.ReadAsync($"/scim/v2/Users/{created.Id()}{query}");
+
+        Assert.False(created.TryGetProperty("password", out _), $"password in the POST response: {created}");
+        Assert.False(user.TryGetProperty("password", out _), $"password returned: {user}");
+        Assert.DoesNotContain("S3cret", user.GetRawText());
+    }
+
+    [Fact]
+    public async Task Post_WithAttributes_ProjectsTheCreatedResource()
+    {
+        using var client = app.CreateClient();
+
+        using var response = await client.PostScimAsync("/scim/v2/Users?attributes=userName", FullUser);
+
+        await response.AssertStatusAsync(HttpStatusCode.Created);
+        Assert.Equal(["id", "schemas", "userName"], (await response.ReadJsonAsync()).Names());
+    }
+
+    [Fact]
+    public async Task Put_WithExcludedAttributes_ProjectsTheReplacedResource()
+    {
+        using var client = app.CreateClient();
+        var id = (await client.NewUserAsync(FullUser)).Id();
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,name", FullUser);
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var user = await response.ReadJsonAsync();
+        Assert.False(user.TryGetProperty("emails", out _), $"emails returned: {user}");
+        Assert.False(user.TryGetProperty("name", out _), $"name returned: {user}");
+        Assert.Equal("Jane Doe", user.GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task Patch_WithAttributes_ProjectsThePatchedUserAndGroup()
+    {
+        using var client = app.CreateClient();
+        var userId = (await client.NewUserAsync(FullUser)).Id();
+        var groupId = (await client.NewGroupAsync("Staff", userId)).Id();
+
+        using var userResponse = await client.PatchScimAsync($"/scim/v2/Users/{userId}?attributes=displayName",
+            HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Jane D." }));
+        using var groupResponse = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}?attributes=displayName",
+            HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Staff 2" }));
+
+        await userResponse.AssertStatusAsync(HttpStatusCode.OK);
+        var user = await userResponse.ReadJsonAsync();
+        Assert.Equal(["displayName", "id", "schemas"], user.Names());
+        Assert.Equal("Jane D.", user.GetProperty("displayName").GetString());
+        await groupResponse.AssertStatusAsync(HttpStatusCode.OK);
+        var group = await groupResponse.ReadJsonAsync();
+        Assert.Equal(["displayName", "id", "schemas"], group.Names());
+        Assert.Equal("Staff 2", group.GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task Groups_ExcludedMembers_NeverReadTheLinkTable()
+    {
+        using var client = app.CreateClient();
+        var userId = (await client.NewUserAsync("member@example.com")).Id();
+        var groupId = (await client.NewGroupAsync("Locked Out", userId)).Id();
+        var filter = Uri.EscapeDataString("displayName eq \"Locked Out\"");
+
+        await WhileLinkIsLockedAsync(async () =>
+        {
+            // Entra's reads: with members excluded they must not wait for the lock.
+            var group = await GetWithinAsync(client, $"/scim/v2/Groups/{groupId}?excludedAttributes=members");
+            Assert.Equal(groupId, group.Id());
+            Assert.False(group.TryGetProperty("members", out _));
+            var list = await GetWithinAsync(client, $"/scim/v2/Groups?filter={filter}&excludedAttributes=members");
+            Assert.Equal([groupId], list.Ids());
+
+            // With members the read needs link: it waits for the lock, which proves the lock is real.
+            await AssertBlockedAsync(client, $"/scim/v2/Groups/{groupId}");
+        });
+
+        // Once the lock is gone the members are there as before.
+        Assert.Equal([userId], (await client.ReadAsync($"/scim/v2/Groups/{groupId}")).MemberIds());
+    }
+
+    [Fact]
+    public async Task Users_ExcludedGroups_NeverReadTheLinkTable()
+    {
+        using var client = app.CreateClient();
+        var userId = (await client.NewUserAsync("member@example.com")).Id();
+        await client.NewGroupAsync("Some Group", userId);
+        var filter = Uri.EscapeDataString("userName eq \"member@example.com\"");
+
+        await WhileLinkIsLockedAsync(async () =>
+        {
+            var user = await GetWithinAsync(client, $"/scim/v2/Users/{userId}?excludedAttributes=groups");
+            Assert.Equal(userId, user.Id());
+            Assert.False(user.TryGetProperty("groups", out _));
+            var list = await GetWithinAsync(client, $"/scim/v2/Users?filter={filter}&excludedAttributes=groups");
+            Assert.Equal([userId], list.Ids());
+            var narrow = await GetWithinAsync(client, $"/scim/v2/Users?filter={filter}&attributes=userName");
+            Assert.Equal([userId], narrow.Ids());
+
+            await AssertBlockedAsync(client, $"/scim/v2/Users/{userId}");
+        });
+    }
+
+    /// <summary>Holds ACCESS EXCLUSIVE on link (which blocks even reads of it) while <paramref name="body"/> runs.</summary>
+    async Task WhileLinkIsLockedAsync(Func<Task> body)
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("LOCK TABLE link IN ACCESS EXCLUSIVE MODE", transaction: tx);
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            await tx.RollbackAsync();
+        }
+    }
+
+    /// <summary>
+    /// A GET that must not wait for the lock. The generous bound only turns a hang into a failure; a read that
+    /// queued behind the lock would never finish before the rollback.
+    /// </summary>
+    static async Task<JsonElement> GetWithinAsync(HttpClient client, string url)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.GetAsync(url, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"GET {url} waited for the lock on link: it reads the link table.");
+        }
+        using (response)
+        {
+            await response.AssertStatusAsync(HttpStatusCode.OK);
+            return await response.ReadJsonAsync();
+        }
+    }
+
+    static async Task AssertBlockedAsync(HttpClient client, string url)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetAsync(url, timeout.Token));
+    }
+}

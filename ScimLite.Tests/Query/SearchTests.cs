@@ -1,0 +1,189 @@
+using System.Net;
+using System.Text.Json;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Schema;
+using static ScimLite.Tests.Query.QueryKit;
+
+namespace ScimLite.Tests.Query;
+
+/// <summary>POST /Users/.search, /Groups/.search and the root /.search (RFC 7644 §3.4.3).</summary>
+[Collection("scim")]
+public class SearchTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    sealed record Directory(string Dana, string Dave, string Erin, string Devs, string Design, string Ops);
+
+    /// <summary>Users dana, dave (displayName "Dave"), erin; groups Devs (dana, dave), Design (erin), Ops.</summary>
+    static async Task<Directory> ArrangeAsync(HttpClient client)
+    {
+        var dana = (await client.NewUserAsync("dana@example.com", "Dana")).Id();
+        var dave = (await client.NewUserAsync("dave@example.com", "Dave")).Id();
+        var erin = (await client.NewUserAsync("erin@example.com", "Erin")).Id();
+        var devs = (await client.NewGroupAsync("Devs", dana, dave)).Id();
+        var design = (await client.NewGroupAsync("Design", erin)).Id();
+        var ops = (await client.NewGroupAsync("Ops")).Id();
+        return new Directory(dana, dave, erin, devs, design, ops);
+    }
+
+    static async Task<JsonElement> SearchAsync(HttpClient client, string url, object body)
+    {
+        using var response = await client.PostScimAsync(url, body);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var list = await response.ReadJsonAsync();
+        Assert.Equal(ListResponseUrn, Assert.Single(list.GetProperty("schemas").EnumerateArray()).GetString());
+        return list;
+    }
+
+    [Fact]
+    public async Task UsersSearch_BodyParameters_FilterProjectAndPage()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        var list = await SearchAsync(client, "/scim/v2/Users/.search", new
+        {
+            schemas = new[] { SearchRequestUrn },
+            filter = "userName sw \"d\"",
+            attributes = new[] { "userName" },
+            sortBy = "userName",
+            startIndex = 2,
+            count = 1,
+        });
+
+        Assert.Equal(2, list.TotalResults());
+        Assert.Equal(1, list.ItemsPerPage());
+        Assert.Equal(2, list.GetProperty("startIndex").GetInt32());
+        var user = Assert.Single(list.Resources());
+        Assert.Equal(people.Dave, user.Id());
+        Assert.Equal(["id", "schemas", "userName"], user.Names());
+    }
+
+    [Fact]
+    public async Task GroupsSearch_BodyParameters_FilterAndExcludeMembers()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        var list = await SearchAsync(client, "/scim/v2/Groups/.search", new
+        {
+            schemas = new[] { SearchRequestUrn },
+            filter = $"members.value eq \"{people.Dave}\" or displayName eq \"ops\"",
+            excludedAttributes = new[] { "members" },
+            startIndex = 1,
+            count = 10,
+        });
+
+        list.AssertIds(people.Devs, people.Ops);
+        Assert.All(list.Resources(), g => Assert.False(g.TryGetProperty("members", out _)));
+    }
+
+    [Theory]
+    [InlineData("""{"filter": 42}""")]
+    [InlineData("""{"filter": ["userName pr"]}""")]
+    [InlineData("""{"attributes": {"userName": true}}""")]
+    [InlineData("""{"attributes": [1, 2]}""")]
+    [InlineData("""{"excludedAttributes": true}""")]
+    [InlineData("""{"startIndex": true}""")]
+    [InlineData("""{"count": 1.5}""")]
+    [InlineData("""{"count": [10]}""")]
+    [InlineData("""{"sortBy": {"attr": "userName"}}""")]
+    [InlineData("""["filter", "userName pr"]""")]
+    public async Task Search_WrongBodyTypes_Returns400InvalidSyntax(string body)
+    {
+        using var client = app.CreateClient();
+
+        foreach (var url in new[] { "/scim/v2/Users/.search", "/scim/v2/Groups/.search", "/scim/v2/.search" })
+        {
+            using var response = await client.PostScimAsync(url, body);
+            await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
+        }
+    }
+
+    [Fact]
+    public async Task RootSearch_WithoutFilter_ReturnsUsersThenGroups()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        var list = await SearchAsync(client, "/scim/v2/.search", new { schemas = new[] { SearchRequestUrn } });
+
+        Assert.Equal(6, list.TotalResults());
+        var types = list.Resources().Select(r => r.GetProperty("meta").GetProperty("resourceType").GetString()).ToArray();
+        Assert.Equal(["User", "User", "User", "Group", "Group", "Group"], types);
+        Assert.Equal(
+            new[] { people.Dana, people.Dave, people.Erin, people.Devs, people.Design, people.Ops }.Order(),
+            list.Ids().Order());
+    }
+
+    [Fact]
+    public async Task RootSearch_PagesAcrossTheTypeBoundary()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+        var all = (await SearchAsync(client, "/scim/v2/.search", new { count = 10 })).Ids();
+
+        var page = await SearchAsync(client, "/scim/v2/.search", new { startIndex = 3, count = 2 });
+        var last = await SearchAsync(client, "/scim/v2/.search", new { startIndex = 5, count = 10 });
+
+        Assert.Equal(all[2..4], page.Ids());
+        Assert.Equal(6, page.TotalResults());
+        Assert.Equal(all[4..], last.Ids());
+        Assert.Equal(2, last.ItemsPerPage());
+    }
+
+    [Fact]
+    public async Task RootSearch_ResourceTypeEqGroup_ReturnsOnlyGroups()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        var list = await SearchAsync(client, "/scim/v2/.search", new { filter = "meta.resourceType eq \"Group\"" });
+
+        list.AssertIds(people.Devs, people.Design, people.Ops);
+    }
+
+    [Fact]
+    public async Task RootSearch_DisplayNameSw_FindsUsersAndGroups()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        var list = await SearchAsync(client, "/scim/v2/.search", new
+        {
+            filter = "displayName sw \"D\"",
+            attributes = new[] { "displayName" },
+        });
+
+        list.AssertIds(people.Dana, people.Dave, people.Devs, people.Design);
+        Assert.Equal(["Dana", "Dave", "Design", "Devs"],
+            list.Resources().Select(r => r.GetProperty("displayName").GetString()).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task RootSearch_AttributeOfOneType_MatchesOnlyThatType()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        (await SearchAsync(client, "/scim/v2/.search", new { filter = "userName eq \"erin@example.com\"" })).AssertIds(people.Erin);
+        (await SearchAsync(client, "/scim/v2/.search", new { filter = $"members.value eq \"{people.Erin}\"" })).AssertIds(people.Design);
+        // Each attribute is known to one of the types, so the filter is valid across them.
+        (await SearchAsync(client, "/scim/v2/.search", new { filter = $"userName eq \"dana@example.com\" or members.value eq \"{people.Erin}\"" }))
+            .AssertIds(people.Dana, people.Design);
+    }
+
+    [Theory]
+    [InlineData("shoeSize eq \"42\"")]
+    [InlineData("displayName eq \"Devs\" or shoeSize eq \"42\"")]
+    [InlineData("urn:example:custom:2.0:User:badge pr")]
+    public async Task RootSearch_AttributeUnknownEverywhere_Returns400InvalidFilter(string filter)
+    {
+        using var client = app.CreateClient();
+
+        using var response = await client.PostScimAsync("/scim/v2/.search", new { filter });
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
+    }
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Headers;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Users;
+
+namespace ScimLite.Tests.Schema;
+
+/// <summary>ETag = meta.version (W/"n"); If-None-Match → 304; a stale If-Match → 412 with nothing changed.</summary>
+[Collection("scim")]
+public class ETagTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    const string Stale = "W/\"999\"";
+
+    /// <summary>A user and a group, each already changed once so the current version is not the first.</summary>
+    async Task<(HttpClient Client, string UserUrl, string GroupUrl)> ArrangeAsync()
+    {
+        var client = app.CreateClient();
+        var user = await client.CreateUserAsync("etag@example.com");
+        var group = await client.CreateGroupAsync("ETags", user.Id());
+        (await client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "v2" }))).Dispose();
+        (await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}", HttpExtensions.PatchOp(new { op = "replace", path = "externalId", value = "v2" }))).Dispose();
+        return (client, $"/scim/v2/Users/{user.Id()}", $"/scim/v2/Groups/{group.Id()}");
+    }
+
+    static async Task<string> CurrentAsync(HttpClient client, string url) => (await client.GetJsonAsync(url)).Version();
+
+    static HttpRequestMessage With(HttpMethod method, string url, string header, string etag, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = body is null ? null : HttpExtensions.ScimContent(body) };
+        request.Headers.TryAddWithoutValidation(header, etag);
+        return request;
+    }
+
+    static object UserPut => new { userName = "etag@example.com", title = "v3" };
+    static object GroupPut => new { displayName = "ETags Renamed" };
+    static object Patch => HttpExtensions.PatchOp(new { op = "replace", path = "externalId", value = "v3" });
+
+    [Theory]
+    [InlineData("Users")]
+    [InlineData("Groups")]
+    public async Task EveryResponse_ETagHeaderEqualsMetaVersion(string type)
+    {
+        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var url = type == "Users" ? userUrl : groupUrl;
+
+        using var get = await client.GetAsync(url);
+        var resource = await get.ReadJsonAsync();
+        Assert.Matches("^W/\"[0-9]+\"$", resource.Version());
+        Assert.Equal(resource.Version(), get.Headers.ETag?.ToString());
+        Assert.True(get.Headers.ETag!.IsWeak);
+
+        using var put = await client.PutScimAsync(url, type == "Users" ? UserPut : GroupPut);
+        Assert.Equal((await put.ReadJsonAsync()).Version(), put.Headers.ETag?.ToString());
+
+        using var patch = await client.PatchScimAsync(url, Patch);
+        Assert.True(patch.IsSuccessStatusCode);
+        Assert.Equal(await CurrentAsync(client, url), patch.Headers.ETag?.ToString());
+    }
+
+    [Theory]
+    [InlineData("Users")]
+    [InlineData("Groups")]
+    public async Task Get_IfNoneMatchCurrent_Returns304WithEmptyBody(string type)
+    {
+        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var url = type == "Users" ? userUrl : groupUrl;
+        var current = await CurrentAsync(client, url);
+
+        using var response = await client.SendAsync(With(HttpMethod.Get, url, "If-None-Match", current));
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("Users")]
+    [InlineData("Groups")]
+    public async Task Get_IfNoneMatchStale_Returns200(string type)
+    {
+        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var url = type == "Users" ? userUrl : groupUrl;
+
+        using var response = await client.SendAsync(With(HttpMethod.Get, url, "If-None-Match", "W/\"1\""));
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(await CurrentAsync(client, url), (await response.ReadJsonAsync()).Version());
+    }
+
+    public static TheoryData<string, string> Writes => new()
+    {
+        { "Users", "PUT" }, { "Users", "PATCH" }, { "Users", "DELETE" },
+        { "Groups", "PUT" }, { "Groups", "PATCH" }, { "Groups", "DELETE" },
+    };
+
+    static HttpRequestMessage Write(string type, string method, string url, string etag) => method switch
+    {
+        "PUT" => With(HttpMethod.Put, url, "If-Match", etag, type == "Users" ? UserPut : GroupPut),
+        "PATCH" => With(HttpMethod.Patch, url, "If-Match", etag, Patch),
+        _ => With(HttpMethod.Delete, url, "If-Match", etag),
+    };
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task Write_IfMatchStale_Returns412AndChangesNothing(string type, string method)
+    {
+        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var url = type == "Users" ? userUrl : groupUrl;
+        var previous = $"W/\"{int.Parse(ScimVersionNumber(await CurrentAsync(client, url))) - 1}\"";
+        var before = await app.SnapshotAsync();
+
+        foreach (var etag in new[] { Stale, previous })
+        {
+            using var response = await client.SendAsync(Write(type, method, url, etag));
+            await response.ErrorAsync(HttpStatusCode.PreconditionFailed);
+        }
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task Write_IfMatchCurrent_Succeeds(string type, string method)
+    {
+        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var url = type == "Users" ? userUrl : groupUrl;
+        var current = await CurrentAsync(client, url);
+
+        using var response = await client.SendAsync(Write(type, method, url, current));
+
+        Assert.True(response.IsSuccessStatusCode, $"{method} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        if (method == "DELETE")
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            using var gone = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+        else
+        {
+            var after = await CurrentAsync(client, url);
+            Assert.NotEqual(current, after);
+            Assert.Equal(after, response.Headers.ETag?.ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData("Users")]
+    [InlineData("Groups")]
+    public async Task Put_IfMatchStar_Succeeds(string type)
+    {
+        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var url = type == "Users" ? userUrl : groupUrl;
+
+        using var response = await client.SendAsync(Write(type, "PUT", url, "*"));
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+    }
+
+    static string ScimVersionNumber(string etag) => etag["W/\"".Length..^1];
+}

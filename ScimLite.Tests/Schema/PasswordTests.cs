@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Users;
+
+namespace ScimLite.Tests.Schema;
+
+/// <summary>password is writeOnly and returned never (RFC 7643 §4.1.1): no response ever carries it.</summary>
+[Collection("scim")]
+public class PasswordTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    const string Secret = "Pa55w0rd!Secret";
+
+    static void AssertNoPassword(JsonElement body)
+    {
+        Assert.False(ScimAssert.HasMemberAnywhere(body, "password"), $"password returned: {body}");
+        Assert.DoesNotContain(Secret, body.GetRawText());
+        Assert.DoesNotContain("pbkdf2", body.GetRawText());
+    }
+
+    async Task<JsonElement> CreateAsync(HttpClient client)
+    {
+        using var response = await client.PostScimAsync("/scim/v2/Users", new { userName = "secret@example.com", password = Secret });
+        await response.AssertStatusAsync(HttpStatusCode.Created);
+        var created = await response.ReadJsonAsync();
+        AssertNoPassword(created);
+        return created;
+    }
+
+    [Fact]
+    public async Task Post_ResponseHasNoPassword()
+    {
+        using var client = app.CreateClient();
+        await CreateAsync(client);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?attributes=password")]
+    [InlineData("?attributes=password,userName")]
+    [InlineData("?attributes=urn:ietf:params:scim:schemas:core:2.0:User:password")]
+    [InlineData("?excludedAttributes=userName")]
+    public async Task Get_ByIdAndList_NeverReturnPassword(string query)
+    {
+        using var client = app.CreateClient();
+        var created = await CreateAsync(client);
+
+        AssertNoPassword(await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}{query}"));
+        AssertNoPassword(await client.GetJsonAsync($"/scim/v2/Users{query}"));
+    }
+
+    [Fact]
+    public async Task Search_WithAttributesPassword_DoesNotReturnIt()
+    {
+        using var client = app.CreateClient();
+        await CreateAsync(client);
+
+        using var response = await client.PostScimAsync("/scim/v2/Users/.search", new
+        {
+            schemas = new[] { "urn:ietf:params:scim:api:messages:2.0:SearchRequest" },
+            attributes = new[] { "password", "userName" },
+        });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var list = await response.ReadJsonAsync();
+        AssertNoPassword(list);
+        Assert.Equal("secret@example.com", list.GetProperty("Resources")[0].GetProperty("userName").GetString());
+    }
+
+    [Fact]
+    public async Task Put_ResponseHasNoPassword()
+    {
+        using var client = app.CreateClient();
+        var created = await CreateAsync(client);
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "secret@example.com", password = Secret + "2" });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        AssertNoPassword(await response.ReadJsonAsync());
+    }
+
+    [Fact]
+    public async Task Patch_ResponseHasNoPassword()
+    {
+        using var client = app.CreateClient();
+        var created = await CreateAsync(client);
+
+        using var response = await client.PatchScimAsync($"/scim/v2/Users/{created.Id()}?attributes=password,userName",
+            HttpExtensions.PatchOp(new { op = "replace", path = "password", value = Secret + "3" }));
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        AssertNoPassword(await response.ReadJsonAsync());
+    }
+
+    [Fact]
+    public async Task StoredPassword_IsASaltedHashNotTheCleartext()
+    {
+        using var client = app.CreateClient();
+        await CreateAsync(client);
+        using (var second = await client.PostScimAsync("/scim/v2/Users", new { userName = "same@example.com", password = Secret }))
+            await second.AssertStatusAsync(HttpStatusCode.Created);
+
+        await using var connection = await app.OpenConnectionAsync();
+        var hashes = (await connection.QueryAsync<string>("SELECT password_hash FROM users")).ToList();
+        Assert.Equal(2, hashes.Count);
+        Assert.All(hashes, h => Assert.StartsWith("pbkdf2-sha256$", h));
+        Assert.All(hashes, h => Assert.DoesNotContain(Secret, h));
+        Assert.All(hashes, h => Assert.True(ScimLite.Users.PasswordHasher.Verify(Secret, h)));
+        Assert.NotEqual(hashes[0], hashes[1]);
+    }
+}

@@ -1,0 +1,293 @@
+using System.Net;
+using System.Text.Json;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Users;
+
+namespace ScimLite.Tests.Schema;
+
+/// <summary>The full RFC 7643 schema survives POST → GET → PUT → GET exactly as sent.</summary>
+[Collection("scim")]
+public class RoundTripTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    const string BaseUrl = "http://localhost/scim/v2";
+
+    async Task<JsonElement> CreateManagerAsync(HttpClient client) =>
+        await client.CreateUserAsync("jsmith@example.com", "John Smith");
+
+    [Fact]
+    public async Task FullUser_PostThenGet_ReturnsEveryAttributeAsSent()
+    {
+        using var client = app.CreateClient();
+        var manager = await CreateManagerAsync(client);
+
+        var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+
+        var expected = FullUser.Expected(manager.Id(), "John Smith", BaseUrl);
+        ScimAssert.JsonEqual(expected, created.Without("id", "meta"));
+        ScimAssert.JsonEqual(expected, fetched.Without("id", "meta"));
+        ScimAssert.JsonEqual(created, fetched);
+    }
+
+    [Fact]
+    public async Task FullUser_PutSameBody_ChangesNothingAndKeepsVersion()
+    {
+        using var client = app.CreateClient();
+        var manager = await CreateManagerAsync(client);
+        var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
+
+        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", FullUser.Json(manager.Id()));
+        await put.AssertStatusAsync(HttpStatusCode.OK);
+        var replaced = await put.ReadJsonAsync();
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+
+        ScimAssert.JsonEqual(created, replaced);
+        ScimAssert.JsonEqual(created, fetched);
+        Assert.Equal(created.Version(), put.Headers.ETag?.ToString());
+    }
+
+    [Fact]
+    public async Task FullUser_PutSameBodyWithoutPassword_KeepsVersion()
+    {
+        using var client = app.CreateClient();
+        var manager = await CreateManagerAsync(client);
+        var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
+        var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(FullUser.Json(manager.Id()))!;
+        body.Remove("password");
+
+        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", body);
+
+        await put.AssertStatusAsync(HttpStatusCode.OK);
+        ScimAssert.JsonEqual(created, await put.ReadJsonAsync());
+    }
+
+    [Fact]
+    public async Task Values_AreStoredExactlyAsSent()
+    {
+        using var client = app.CreateClient();
+        var sent = new Dictionary<string, object>
+        {
+            ["userName"] = "BJensen@Example.COM",
+            ["displayName"] = "  Babs   Jensen ",
+            ["nickName"] = "bAbS",
+            ["name"] = new { givenName = "Bárbara", familyName = "Jensen\tIII" },
+            ["emails"] = new[] { new { value = "BJensen@Example.COM", type = "Work" } },
+            ["title"] = "<b>Tour & \"Guide\"</b> 🎢",
+        };
+
+        var created = await client.PostUserAsync(sent);
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+
+        foreach (var resource in new[] { created, fetched })
+        {
+            Assert.Equal("BJensen@Example.COM", resource.GetProperty("userName").GetString());
+            Assert.Equal("  Babs   Jensen ", resource.GetProperty("displayName").GetString());
+            Assert.Equal("bAbS", resource.GetProperty("nickName").GetString());
+            Assert.Equal("Bárbara", resource.GetProperty("name").GetProperty("givenName").GetString());
+            Assert.Equal("Jensen\tIII", resource.GetProperty("name").GetProperty("familyName").GetString());
+            Assert.Equal("BJensen@Example.COM", resource.GetProperty("emails")[0].GetProperty("value").GetString());
+            Assert.Equal("Work", resource.GetProperty("emails")[0].GetProperty("type").GetString());
+            Assert.Equal("<b>Tour & \"Guide\"</b> 🎢", resource.GetProperty("title").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Put_ExplicitNull_ClearsTheAttribute()
+    {
+        using var client = app.CreateClient();
+        var manager = await CreateManagerAsync(client);
+        var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
+        var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(FullUser.Json(manager.Id()))!;
+        foreach (var name in new[] { "nickName", "name", "emails", "addresses", "externalId" })
+            body[name] = JsonSerializer.SerializeToElement<object?>(null);
+        body[ResourceRequests.EnterpriseUrn] = JsonSerializer.SerializeToElement(new { department = (string?)null, manager = (object?)null, employeeNumber = "701984" });
+
+        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", body);
+
+        await put.AssertStatusAsync(HttpStatusCode.OK);
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        foreach (var name in new[] { "nickName", "name", "emails", "addresses", "externalId" })
+            Assert.False(fetched.TryGetProperty(name, out _), $"{name} not cleared: {fetched}");
+        var enterprise = fetched.GetProperty(ResourceRequests.EnterpriseUrn);
+        Assert.Equal("701984", enterprise.GetProperty("employeeNumber").GetString());
+        Assert.False(enterprise.TryGetProperty("department", out _));
+        Assert.False(enterprise.TryGetProperty("manager", out _));
+        Assert.Equal("Babs Jensen", fetched.GetProperty("displayName").GetString());
+        Assert.NotEqual(created.Version(), fetched.Version());
+    }
+
+    [Fact]
+    public async Task Post_ExplicitNullAndEmptyArrays_LeaveAttributesUnassigned()
+    {
+        using var client = app.CreateClient();
+
+        var created = await client.PostUserAsync("""
+            {"userName": "nulls@example.com", "nickName": null, "emails": [], "name": null, "phoneNumbers": null, "title": ""}
+            """);
+
+        foreach (var name in new[] { "nickName", "emails", "name", "phoneNumbers", "title" })
+            Assert.False(created.TryGetProperty(name, out _), $"{name} should be unassigned: {created}");
+    }
+
+    [Fact]
+    public async Task Post_UnknownAttributesAndExtensions_AreIgnored()
+    {
+        using var client = app.CreateClient();
+
+        var created = await client.PostUserAsync("""
+            {
+              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:example:custom:1.0:User"],
+              "userName": "extra@example.com",
+              "favouriteColour": "blue",
+              "name": {"givenName": "Ex", "nickname2": "x"},
+              "emails": [{"value": "extra@example.com", "verified": true}],
+              "urn:example:custom:1.0:User": {"badge": 7, "nested": {"a": [1, 2]}}
+            }
+            """);
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+
+        foreach (var resource in new[] { created, fetched })
+        {
+            Assert.Equal([ResourceRequests.UserUrn], resource.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+            Assert.False(resource.TryGetProperty("favouriteColour", out _));
+            Assert.False(resource.TryGetProperty("urn:example:custom:1.0:User", out _));
+            ScimAssert.JsonEqual(JsonSerializer.SerializeToElement(new { givenName = "Ex" }), resource.GetProperty("name"));
+            ScimAssert.JsonEqual(JsonSerializer.SerializeToElement(new[] { new { value = "extra@example.com" } }), resource.GetProperty("emails"));
+        }
+    }
+
+    [Fact]
+    public async Task Enterprise_ManagerDisplayName_ComesFromTheManagerUser()
+    {
+        using var client = app.CreateClient();
+        var manager = await CreateManagerAsync(client);
+
+        var created = await client.PostUserAsync(new Dictionary<string, object>
+        {
+            ["userName"] = "report@example.com",
+            // manager.displayName is readOnly: what the client sends is ignored.
+            [ResourceRequests.EnterpriseUrn] = new { manager = new { value = manager.Id(), displayName = "Someone Else" } },
+        });
+
+        var managerJson = created.GetProperty(ResourceRequests.EnterpriseUrn).GetProperty("manager");
+        Assert.Equal(manager.Id(), managerJson.GetProperty("value").GetString());
+        Assert.Equal("John Smith", managerJson.GetProperty("displayName").GetString());
+        Assert.Equal($"{BaseUrl}/Users/{manager.Id()}", managerJson.GetProperty("$ref").GetString());
+
+        (await client.PatchScimAsync($"/scim/v2/Users/{manager.Id()}",
+            HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Johnny Smith" }))).Dispose();
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        Assert.Equal("Johnny Smith", fetched.GetProperty(ResourceRequests.EnterpriseUrn).GetProperty("manager").GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task Enterprise_UrnInSchemasOnlyWhenTheUserHasEnterpriseData()
+    {
+        using var client = app.CreateClient();
+
+        var plain = await client.PostUserAsync(new Dictionary<string, object>
+        {
+            ["schemas"] = new[] { ResourceRequests.UserUrn, ResourceRequests.EnterpriseUrn },
+            ["userName"] = "plain@example.com",
+            [ResourceRequests.EnterpriseUrn] = new { },
+        });
+        var enterprise = await client.PostUserAsync(new Dictionary<string, object>
+        {
+            ["userName"] = "enterprise@example.com",
+            [ResourceRequests.EnterpriseUrn] = new { costCenter = "4130" },
+        });
+
+        Assert.Equal([ResourceRequests.UserUrn], plain.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+        Assert.False(plain.TryGetProperty(ResourceRequests.EnterpriseUrn, out _));
+        Assert.Equal([ResourceRequests.UserUrn, ResourceRequests.EnterpriseUrn], enterprise.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("4130", enterprise.GetProperty(ResourceRequests.EnterpriseUrn).GetProperty("costCenter").GetString());
+
+        // Clearing the last enterprise value drops the URN again.
+        using var put = await client.PutScimAsync($"/scim/v2/Users/{enterprise.Id()}", new { userName = "enterprise@example.com" });
+        var cleared = await put.ReadJsonAsync();
+        Assert.Equal([ResourceRequests.UserUrn], cleared.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Theory]
+    [InlineData("emails")]
+    [InlineData("phoneNumbers")]
+    [InlineData("addresses")]
+    [InlineData("roles")]
+    public async Task Post_TwoPrimaryValues_Returns400InvalidValueAndWritesNothing(string attribute)
+    {
+        using var client = app.CreateClient();
+        var values = attribute == "addresses"
+            ? new object[] { new { locality = "A", primary = true }, new { locality = "B", primary = true } }
+            : new object[] { new { value = "a@example.com", primary = true }, new { value = "b@example.com", primary = true } };
+
+        using var response = await client.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        {
+            ["userName"] = "twoprimary@example.com", [attribute] = values,
+        });
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Equal(0, await app.CountAsync("users"));
+    }
+
+    [Fact]
+    public async Task Put_TwoPrimaryEmails_Returns400AndChangesNothing()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("one@example.com");
+        var before = await app.SnapshotAsync();
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new
+        {
+            userName = "one@example.com",
+            emails = new[] { new { value = "a@example.com", primary = true }, new { value = "b@example.com", primary = true } },
+        });
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task FullGroup_PostGetPut_RoundTripsEveryAttribute()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("member@example.com", "Member One");
+        var nested = await client.CreateGroupAsync("Nested");
+        var body = $$"""
+            {
+              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+              "externalId": "okta-00g1",
+              "displayName": "Tour Guides",
+              "members": [
+                {"value": "{{user.Id()}}", "type": "User", "display": "ignored", "$ref": "https://elsewhere.example/Users/x"},
+                {"value": "{{nested.Id()}}", "type": "Group"}
+              ]
+            }
+            """;
+
+        using var post = await client.PostScimAsync("/scim/v2/Groups", body);
+        await post.AssertStatusAsync(HttpStatusCode.Created);
+        var created = await post.ReadJsonAsync();
+        var fetched = await client.GetJsonAsync($"/scim/v2/Groups/{created.Id()}");
+        using var put = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", body);
+        await put.AssertStatusAsync(HttpStatusCode.OK);
+        var replaced = await put.ReadJsonAsync();
+
+        Assert.Equal([ResourceRequests.GroupUrn], created.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("okta-00g1", created.GetProperty("externalId").GetString());
+        Assert.Equal("Tour Guides", created.GetProperty("displayName").GetString());
+        var members = created.GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("value").GetString()!);
+        ScimAssert.JsonEqual(JsonSerializer.SerializeToElement(new Dictionary<string, string>
+        {
+            ["value"] = user.Id(), ["$ref"] = $"{BaseUrl}/Users/{user.Id()}", ["display"] = "Member One", ["type"] = "User",
+        }), members[user.Id()]);
+        ScimAssert.JsonEqual(JsonSerializer.SerializeToElement(new Dictionary<string, string>
+        {
+            ["value"] = nested.Id(), ["$ref"] = $"{BaseUrl}/Groups/{nested.Id()}", ["display"] = "Nested", ["type"] = "Group",
+        }), members[nested.Id()]);
+        ScimAssert.JsonEqual(created, fetched);
+        ScimAssert.JsonEqual(created, replaced);
+    }
+}

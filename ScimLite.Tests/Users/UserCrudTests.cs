@@ -1,0 +1,373 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Schema;
+
+namespace ScimLite.Tests.Users;
+
+/// <summary>Read, replace, delete and list users over HTTP.</summary>
+[Collection("scim")]
+public class UserCrudTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    static object Vader(string? password = "Sk1walker!") => new Dictionary<string, object?>
+    {
+        ["schemas"] = new[] { ResourceRequests.UserUrn },
+        ["userName"] = "vader@empire.example",
+        ["externalId"] = "ext-vader",
+        ["name"] = new { givenName = "Anakin", familyName = "Skywalker" },
+        ["displayName"] = "Darth Vader",
+        ["nickName"] = "Ani",
+        ["title"] = "Sith Lord",
+        ["emails"] = new[] { new { value = "vader@empire.example", type = "work", primary = true } },
+        ["phoneNumbers"] = new[] { new { value = "+1-555-0100", type = "work" } },
+        ["password"] = password,
+    };
+
+    async Task<string?> PasswordHashAsync(string id)
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<string?>("SELECT password_hash FROM users WHERE id = @id", new { id = Guid.Parse(id) });
+    }
+
+    [Fact]
+    public async Task Get_ById_ReturnsTheStoredUserWithETag()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader());
+
+        using var response = await client.GetAsync($"/scim/v2/Users/{created.Id()}");
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
+        var fetched = await response.ReadJsonAsync();
+        ScimAssert.JsonEqual(created, fetched);
+        Assert.Equal(fetched.Version(), response.Headers.ETag?.ToString());
+    }
+
+    [Fact]
+    public async Task Put_ReplacesAndClearsAttributesLeftOut()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader());
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new
+        {
+            schemas = new[] { ResourceRequests.UserUrn },
+            userName = "vader@empire.example",
+            displayName = "Anakin Skywalker",
+            active = false,
+        });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var replaced = await response.ReadJsonAsync();
+        Assert.Equal("Anakin Skywalker", replaced.GetProperty("displayName").GetString());
+        Assert.False(replaced.GetProperty("active").GetBoolean());
+        foreach (var cleared in new[] { "externalId", "name", "nickName", "title", "emails", "phoneNumbers" })
+            Assert.False(replaced.TryGetProperty(cleared, out _), $"{cleared} should be cleared: {replaced}");
+        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}"));
+    }
+
+    [Fact]
+    public async Task Put_WithoutActive_MakesTheUserActive()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(new { userName = "inactive@example.com", active = false });
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "inactive@example.com" });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.True((await response.ReadJsonAsync()).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Put_WithoutPassword_KeepsThePassword()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader());
+        var hash = await PasswordHashAsync(created.Id());
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: null));
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.NotNull(hash);
+        Assert.Equal(hash, await PasswordHashAsync(created.Id()));
+    }
+
+    [Fact]
+    public async Task Put_WithNewPassword_ReplacesTheHash()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader());
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: "N3w&Dark"));
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var hash = await PasswordHashAsync(created.Id());
+        Assert.True(ScimLite.Users.PasswordHasher.Verify("N3w&Dark", hash!));
+        Assert.False(ScimLite.Users.PasswordHasher.Verify("Sk1walker!", hash!));
+        Assert.NotEqual(created.Version(), (await response.ReadJsonAsync()).Version());
+    }
+
+    [Fact]
+    public async Task Put_SamePassword_KeepsHashAndVersion()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader());
+        var hash = await PasswordHashAsync(created.Id());
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader());
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(hash, await PasswordHashAsync(created.Id()));
+        Assert.Equal(created.Version(), (await response.ReadJsonAsync()).Version());
+    }
+
+    [Fact]
+    public async Task Put_IdMetaAndGroupsInBody_AreIgnored()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader());
+        var group = await client.CreateGroupAsync("Sith");
+        var otherId = Guid.NewGuid().ToString();
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new
+        {
+            schemas = new[] { ResourceRequests.UserUrn },
+            id = otherId,
+            userName = "vader@empire.example",
+            meta = new { resourceType = "Group", created = "2001-01-01T00:00:00Z", version = "W/\"99\"", location = "https://evil.example/x" },
+            groups = new[] { new { value = group.Id(), display = "Sith" } },
+        });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var replaced = await response.ReadJsonAsync();
+        Assert.Equal(created.Id(), replaced.Id());
+        Assert.Equal(created.GetProperty("meta").GetProperty("created").GetString(), replaced.GetProperty("meta").GetProperty("created").GetString());
+        Assert.Equal("User", replaced.GetProperty("meta").GetProperty("resourceType").GetString());
+        Assert.EndsWith($"/Users/{created.Id()}", replaced.GetProperty("meta").GetProperty("location").GetString());
+        Assert.NotEqual("W/\"99\"", replaced.Version());
+        Assert.Equal(0, replaced.GetProperty("groups").GetArrayLength());
+        Assert.Equal(0, await app.CountAsync("link"));
+        Assert.Equal(1, await app.CountAsync("users"));
+    }
+
+    [Fact]
+    public async Task Post_IdMetaAndGroupsInBody_AreIgnored()
+    {
+        using var client = app.CreateClient();
+        var group = await client.CreateGroupAsync("Sith");
+        var chosenId = Guid.NewGuid().ToString();
+
+        var created = await client.PostUserAsync(new
+        {
+            id = chosenId,
+            userName = "sidious@empire.example",
+            meta = new { resourceType = "Group", created = "2001-01-01T00:00:00Z", version = "W/\"99\"" },
+            groups = new[] { new { value = group.Id() } },
+        });
+
+        Assert.NotEqual(chosenId, created.Id());
+        Assert.Equal("User", created.GetProperty("meta").GetProperty("resourceType").GetString());
+        Assert.NotEqual("2001-01-01T00:00:00Z", created.GetProperty("meta").GetProperty("created").GetString());
+        Assert.Equal("W/\"1\"", created.Version());
+        Assert.Equal(0, created.GetProperty("groups").GetArrayLength());
+        Assert.Equal(0, await app.CountAsync("link"));
+    }
+
+    [Fact]
+    public async Task Get_UserInGroups_ListsThemInGroups()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("member@example.com");
+        var jedi = await client.CreateGroupAsync("Jedi", user.Id());
+        await client.CreateGroupAsync("Unrelated");
+
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
+
+        var membership = Assert.Single(fetched.GetProperty("groups").EnumerateArray());
+        Assert.Equal(jedi.Id(), membership.GetProperty("value").GetString());
+        Assert.Equal("Jedi", membership.GetProperty("display").GetString());
+        Assert.EndsWith($"/scim/v2/Groups/{jedi.Id()}", membership.GetProperty("$ref").GetString());
+    }
+
+    [Fact]
+    public async Task Get_WithAttributes_ReturnsOnlyTheNamedAndAlwaysReturned()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader());
+
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}?attributes=userName,name.givenName");
+
+        Assert.Equal(["id", "name", "schemas", "userName"], fetched.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["givenName"], fetched.GetProperty("name").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Put_SameContent_KeepsVersionAndLastModified()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader(password: null));
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: null));
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var replaced = await response.ReadJsonAsync();
+        ScimAssert.JsonEqual(created.GetProperty("meta"), replaced.GetProperty("meta"));
+    }
+
+    [Fact]
+    public async Task Put_ChangedContent_MovesVersionAndLastModified()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader(password: null));
+
+        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "vader@empire.example", title = "Emperor's apprentice" });
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var replaced = await response.ReadJsonAsync();
+        Assert.NotEqual(created.Version(), replaced.Version());
+        Assert.True(DateTimeOffset.Parse(replaced.GetProperty("meta").GetProperty("lastModified").GetString()!)
+            >= DateTimeOffset.Parse(created.GetProperty("meta").GetProperty("lastModified").GetString()!));
+        Assert.Equal(response.Headers.ETag?.ToString(), replaced.Version());
+    }
+
+    [Fact]
+    public async Task Delete_Returns204ThenTheUserIsGoneEverywhere()
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostUserAsync(Vader());
+        var url = $"/scim/v2/Users/{created.Id()}";
+
+        using (var deleted = await client.DeleteAsync(url))
+        {
+            await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
+            Assert.Empty(await deleted.Content.ReadAsByteArrayAsync());
+        }
+
+        using (var get = await client.GetAsync(url)) await get.ErrorAsync(HttpStatusCode.NotFound);
+        using (var put = await client.PutScimAsync(url, Vader())) await put.ErrorAsync(HttpStatusCode.NotFound);
+        using (var patch = await client.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "x" })))
+            await patch.ErrorAsync(HttpStatusCode.NotFound);
+        using (var again = await client.DeleteAsync(url)) await again.ErrorAsync(HttpStatusCode.NotFound);
+        var list = await client.GetJsonAsync("/scim/v2/Users");
+        Assert.Equal(0, list.GetProperty("totalResults").GetInt32());
+        Assert.Equal(0, await app.CountAsync("users"));
+    }
+
+    [Fact]
+    public async Task Post_UserNameOfADeletedUser_Succeeds()
+    {
+        using var client = app.CreateClient();
+        var first = await client.CreateUserAsync("reused@example.com");
+        (await client.DeleteAsync($"/scim/v2/Users/{first.Id()}")).Dispose();
+
+        var second = await client.CreateUserAsync("Reused@example.com");
+
+        Assert.NotEqual(first.Id(), second.Id());
+    }
+
+    [Fact]
+    public async Task Delete_UserInGroups_RemovesMembershipsAndMovesEachGroupsVersion()
+    {
+        using var client = app.CreateClient();
+        var luke = await client.CreateUserAsync("luke@example.com");
+        var leia = await client.CreateUserAsync("leia@example.com");
+        var jedi = await client.CreateGroupAsync("Jedi", luke.Id(), leia.Id());
+        var pilots = await client.CreateGroupAsync("Pilots", luke.Id());
+        var untouched = await client.CreateGroupAsync("Senators", leia.Id());
+        var modifiedBefore = await LastModifiedAsync();
+
+        using (var deleted = await client.DeleteAsync($"/scim/v2/Users/{luke.Id()}"))
+            await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
+
+        var jediAfter = await client.GetJsonAsync($"/scim/v2/Groups/{jedi.Id()}");
+        Assert.Equal([leia.Id()], jediAfter.MemberIds());
+        Assert.NotEqual(jedi.Version(), jediAfter.Version());
+        var pilotsAfter = await client.GetJsonAsync($"/scim/v2/Groups/{pilots.Id()}");
+        Assert.Empty(pilotsAfter.MemberIds());
+        Assert.NotEqual(pilots.Version(), pilotsAfter.Version());
+        var senatorsAfter = await client.GetJsonAsync($"/scim/v2/Groups/{untouched.Id()}");
+        Assert.Equal(untouched.Version(), senatorsAfter.Version());
+
+        var modifiedAfter = await LastModifiedAsync();
+        Assert.True(modifiedAfter["Jedi"] > modifiedBefore["Jedi"]);
+        Assert.True(modifiedAfter["Pilots"] > modifiedBefore["Pilots"]);
+        Assert.Equal(modifiedBefore["Senators"], modifiedAfter["Senators"]);
+        Assert.Equal(2, await app.CountAsync("link"));
+    }
+
+    /// <summary>Groups' last_modified straight from the table, in microseconds (the API shows milliseconds).</summary>
+    async Task<Dictionary<string, DateTime>> LastModifiedAsync()
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        return (await connection.QueryAsync<(string Name, DateTime Modified)>("SELECT display_name, last_modified FROM groups"))
+            .ToDictionary(g => g.Name, g => g.Modified);
+    }
+
+    [Fact]
+    public async Task List_Paging_ItemsPerPageIsWhatWasReturnedAndTotalIsAllMatches()
+    {
+        using var client = app.CreateClient();
+        for (var i = 1; i <= 5; i++)
+            await client.CreateUserAsync($"trooper{i}@empire.example");
+        await client.CreateUserAsync("rebel@alliance.example");
+        var filter = Uri.EscapeDataString("userName sw \"trooper\"");
+
+        var all = await client.GetJsonAsync($"/scim/v2/Users?filter={filter}");
+        Assert.Equal(5, all.GetProperty("totalResults").GetInt32());
+        Assert.Equal(5, all.GetProperty("itemsPerPage").GetInt32());
+        Assert.Equal(5, all.GetProperty("Resources").GetArrayLength());
+
+        var seen = new List<string>();
+        foreach (var (start, expected) in new[] { (1, 2), (3, 2), (5, 1) })
+        {
+            var page = await client.GetJsonAsync($"/scim/v2/Users?filter={filter}&sortBy=userName&startIndex={start}&count=2");
+            Assert.Equal(ResourceRequests.ListResponseUrn, page.GetProperty("schemas")[0].GetString());
+            Assert.Equal(5, page.GetProperty("totalResults").GetInt32());
+            Assert.Equal(expected, page.GetProperty("itemsPerPage").GetInt32());
+            Assert.Equal(expected, page.GetProperty("Resources").GetArrayLength());
+            Assert.Equal(start, page.GetProperty("startIndex").GetInt32());
+            seen.AddRange(page.GetProperty("Resources").EnumerateArray().Select(r => r.GetProperty("userName").GetString()!));
+        }
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"trooper{i}@empire.example"), seen);
+
+        var past = await client.GetJsonAsync($"/scim/v2/Users?filter={filter}&startIndex=50&count=2");
+        Assert.Equal(5, past.GetProperty("totalResults").GetInt32());
+        Assert.Equal(0, past.GetProperty("itemsPerPage").GetInt32());
+        Assert.Equal(0, past.GetProperty("Resources").GetArrayLength());
+
+        var countOnly = await client.GetJsonAsync($"/scim/v2/Users?count=0");
+        Assert.Equal(6, countOnly.GetProperty("totalResults").GetInt32());
+        Assert.Equal(0, countOnly.GetProperty("itemsPerPage").GetInt32());
+    }
+
+    [Fact]
+    public async Task List_NegativeCountAndZeroStartIndex_AreClamped()
+    {
+        using var client = app.CreateClient();
+        await client.CreateUserAsync("one@example.com");
+
+        var negative = await client.GetJsonAsync("/scim/v2/Users?count=-3&startIndex=0");
+
+        Assert.Equal(1, negative.GetProperty("totalResults").GetInt32());
+        Assert.Equal(0, negative.GetProperty("itemsPerPage").GetInt32());
+        Assert.Equal(1, negative.GetProperty("startIndex").GetInt32());
+    }
+
+    [Fact]
+    public async Task List_NoUsers_Returns200EmptyListResponse()
+    {
+        using var client = app.CreateClient();
+
+        var list = await client.GetJsonAsync("/scim/v2/Users");
+
+        Assert.Equal(0, list.GetProperty("totalResults").GetInt32());
+        Assert.Equal(0, list.GetProperty("itemsPerPage").GetInt32());
+        Assert.Equal(1, list.GetProperty("startIndex").GetInt32());
+        Assert.Equal(JsonValueKind.Array, list.GetProperty("Resources").ValueKind);
+    }
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Prints scripts/bench.sh's table and target checks, and writes the same as JSON (results/bench-<timestamp>.json).
+
+Input, in --dir: ops.tsv (op, label, ceiling op or "-", ceiling requests per pgbench transaction), <op>.wrk (wrk's
+output with the BENCH_RESULT line of bench/lua/scim.lua), <ceiling>.pgbench (pgbench's output), and the capture's
+manifest.json; run facts come as --meta key=value.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+
+def wrk_result(path):
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+    m = re.search(r"^BENCH_RESULT (\{.*\})$", text, re.M)
+    return json.loads(m.group(1)) if m else None
+
+
+def pgbench_result(path):
+    if not os.path.exists(path):
+        return None
+    text = open(path, encoding="utf-8").read()
+    tps = re.search(r"^tps = ([\d.]+) \(without initial connection time\)", text, re.M)
+    latency = re.search(r"^latency average = ([\d.]+) ms", text, re.M)
+    failed = re.search(r"^number of failed transactions: (\d+)", text, re.M)
+    aborted = len(re.findall(r"aborted", text)) + len(re.findall(r"^pgbench: error", text, re.M))
+    return {
+        "tps": float(tps.group(1)) if tps else None,
+        "latency_avg_ms": float(latency.group(1)) if latency else None,
+        "errors": (int(failed.group(1)) if failed else 0) + aborted,
+        "output_tail": text.strip().splitlines()[-3:] if not tps or aborted else None,
+    }
+
+
+def fmt(value, spec="{:,.0f}"):
+    return "-" if value is None else spec.format(value)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--meta", action="append", default=[])
+    args = parser.parse_args()
+    meta = {}
+    for item in args.meta:
+        key, value = item.split("=", 1)
+        try:
+            meta[key] = json.loads(value)
+        except ValueError:
+            meta[key] = value
+    manifest_path = os.path.join(args.dir, "manifest.json")
+    manifest = json.load(open(manifest_path, encoding="utf-8")) if os.path.exists(manifest_path) else {}
+
+    single = {}
+    single_path = os.path.join(args.dir, "single.tsv")
+    for line in open(single_path, encoding="utf-8") if os.path.exists(single_path) else []:
+        op, seconds = line.split()
+        single.setdefault(op, []).append(float(seconds) * 1000)
+
+    rows = []
+    for line in open(os.path.join(args.dir, "ops.tsv"), encoding="utf-8"):
+        op, label, ceiling, per_tx = line.rstrip("\n").split("\t")
+        w = wrk_result(os.path.join(args.dir, f"{op}.wrk"))
+        p = pgbench_result(os.path.join(args.dir, f"{ceiling}.pgbench")) if ceiling != "-" else None
+        seconds = w["duration_us"] / 1e6 if w else None
+        rps = w["requests"] / seconds if w and seconds else None
+        alone = single.get(ceiling)
+        ceiling_rps = p["tps"] * int(per_tx) if p and p["tps"] is not None else None
+        rows.append({
+            "op": op, "operation": label,
+            "requests": w["requests"] if w else None,
+            "req_per_s": rps,
+            "p50_ms": w["p50_us"] / 1000 if w else None,
+            "p99_ms": w["p99_us"] / 1000 if w else None,
+            "errors": w["status_errors"] + w["socket_errors"] if w else None,
+            "ceiling_per_s": ceiling_rps,
+            "ceiling_latency_avg_ms": p["latency_avg_ms"] if p else None,
+            "ceiling_errors": p["errors"] if p else None,
+            "ratio": rps / ceiling_rps if rps is not None and ceiling_rps else None,
+            "single_request_ms": sum(alone) / len(alone) if alone else None,
+            "ceiling_op": None if ceiling == "-" else ceiling,
+            "ceiling_sql": manifest.get(ceiling, {}).get("script") if ceiling != "-" else None,
+            "ceiling_output": p["output_tail"] if p else None,
+        })
+
+    by_op = {r["op"]: r for r in rows}
+    targets = list(check_targets(by_op, meta))
+
+    print()
+    print(f"ScimLite benchmark: {meta.get('users'):,} users, {meta.get('connections')} connections / {meta.get('threads')} threads, "
+          f"{meta.get('duration')} s per operation, PostgreSQL {meta.get('postgres')}, pgbench -M {meta.get('pgbench_mode')}")
+    header = f"{'operation':<46} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'ceiling/s':>10} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        errors = fmt(r["errors"])
+        if r["ceiling_errors"]:
+            errors += f" (pgbench {r['ceiling_errors']})"
+        print(f"{r['operation']:<46} {fmt(r['requests']):>9} {fmt(r['req_per_s']):>8} {fmt(r['p50_ms'], '{:.2f}'):>8} "
+              f"{fmt(r['p99_ms'], '{:.2f}'):>8} {errors:>6} {fmt(r['ceiling_per_s']):>10} {fmt(r['ratio'], '{:.0%}'):>6}")
+    print()
+    print(f"peak RSS (VmHWM after the run): {fmt(meta.get('rss_mb'), '{:.0f}')} MB; "
+          f"start-up to /readyz 200 (migrated database): {fmt(meta.get('startup_s'), '{:.2f}')} s")
+    print()
+    print("targets:")
+    for t in targets:
+        print(f"  [{'met ' if t['met'] else 'MISS' if t['met'] is False else ' -- '}] {t['target']}: {t['actual']}")
+    total_errors = sum((r["errors"] or 0) + (r["ceiling_errors"] or 0) for r in rows) + sum(1 for r in rows if r["requests"] is None)
+    result = {"meta": meta, "operations": rows, "targets": targets, "errors": total_errors}
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=1)
+    print(f"\nwritten: {args.out}")
+    for r in rows:
+        if r["requests"] == 0:
+            print(f"note: no {r['operation']} request completed within {meta.get('duration')} s at {meta.get('connections')} "
+                  f"connections; one alone, unloaded, took {fmt(r['single_request_ms'], '{:,.0f}')} ms")
+    for r in rows:
+        if r["ceiling_output"]:
+            print(f"pgbench for {r['op']}: " + " | ".join(r["ceiling_output"]), file=sys.stderr)
+    sys.exit(1 if total_errors else 0)
+
+
+def check_targets(by_op, meta):
+    def ratio_target(op, name):
+        r = by_op.get(op)
+        if not r or r["ratio"] is None:
+            return {"target": f"{name} >= 50% of its pgbench ceiling", "met": None, "actual": "not measured"}
+        return {"target": f"{name} >= 50% of its pgbench ceiling", "met": r["ratio"] >= 0.5,
+                "actual": f"{r['ratio']:.0%} ({r['req_per_s']:,.0f} of {r['ceiling_per_s']:,.0f}/s)"}
+
+    def p99_target(op, name):
+        r = by_op.get(op)
+        if not r or r["p99_ms"] is None:
+            return {"target": f"{name} p99 < 10 ms", "met": None, "actual": "not measured"}
+        return {"target": f"{name} p99 < 10 ms", "met": r["p99_ms"] < 10, "actual": f"{r['p99_ms']:.2f} ms"}
+
+    def relative(a, b, factor, name):
+        # b (the big case) must keep at least 1/factor of a's (the small case's) throughput.
+        ra, rb = by_op.get(a), by_op.get(b)
+        target = f"{name} within {factor}x"
+        if not ra or not rb or not ra["req_per_s"] or rb["req_per_s"] is None:
+            return {"target": target, "met": None, "actual": "not measured"}
+        if rb["req_per_s"] == 0:
+            return {"target": target, "met": False, "actual": f"no request completed in {meta.get('duration')} s "
+                    f"(one alone, unloaded, took {fmt(rb['single_request_ms'], '{:,.0f}')} ms; vs {ra['req_per_s']:,.0f} req/s)"}
+        slower = ra["req_per_s"] / rb["req_per_s"]
+        return {"target": target, "met": slower <= factor,
+                "actual": f"{slower:.2f}x slower ({rb['req_per_s']:,.0f} vs {ra['req_per_s']:,.0f} req/s; "
+                          f"p50 {rb['p50_ms']:.2f} vs {ra['p50_ms']:.2f} ms)"}
+
+    for op, name in (("lookup", "lookup by userName"), ("get_user", "GET /Users/{id}"), ("patch_user", "PATCH deactivate")):
+        yield ratio_target(op, name)
+        yield p99_target(op, name)
+    yield ratio_target("post_user", "POST /Users")
+    large = meta.get("large")
+    yield relative("members_small", "members_large", 1.5, f"one-member add/remove on the {large}-member group vs the 10-member group")
+    yield relative("get_group_small", "get_group_large", 1.5, f"GET /Groups/{{id}}?excludedAttributes=members, {large} vs 10 members")
+    yield relative("list_first", "list_deep", 5, f"list page at startIndex {meta.get('deep_index')} vs startIndex 1")
+    rss, startup = meta.get("rss_mb"), meta.get("startup_s")
+    yield {"target": "peak RSS <= 150 MB", "met": None if rss is None else rss <= 150, "actual": f"{fmt(rss, '{:.0f}')} MB"}
+    yield {"target": "start-up <= 1.5 s", "met": None if startup is None else startup <= 1.5, "actual": f"{fmt(startup, '{:.2f}')} s"}
+
+
+if __name__ == "__main__":
+    main()
