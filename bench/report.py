@@ -6,6 +6,7 @@ output with the BENCH_RESULT line of bench/lua/scim.lua), <ceiling>.pgbench (pgb
 manifest.json; run facts come as --meta key=value.
 """
 import argparse
+import glob
 import json
 import os
 import re
@@ -18,10 +19,27 @@ def wrk_result(path):
     return json.loads(m.group(1)) if m else None
 
 
+def percentile(sorted_values, q):
+    return sorted_values[min(len(sorted_values) - 1, int(q / 100 * len(sorted_values)))] if sorted_values else None
+
+
+def pgbench_latencies(prefix):
+    """p50/p99 in ms from pgbench --log files (one per thread): 'client transaction time_us script epoch epoch_us'."""
+    values = []
+    for path in glob.glob(prefix + ".*"):
+        for line in open(path, encoding="utf-8"):
+            fields = line.split()
+            if len(fields) >= 3 and fields[2].isdigit():
+                values.append(int(fields[2]))
+    values.sort()
+    return (percentile(values, 50) / 1000, percentile(values, 99) / 1000) if values else (None, None)
+
+
 def pgbench_result(path):
     if not os.path.exists(path):
         return None
     text = open(path, encoding="utf-8").read()
+    p50, p99 = pgbench_latencies(path[: -len(".pgbench")] + ".lat")
     tps = re.search(r"^tps = ([\d.]+) \(without initial connection time\)", text, re.M)
     latency = re.search(r"^latency average = ([\d.]+) ms", text, re.M)
     failed = re.search(r"^number of failed transactions: (\d+)", text, re.M)
@@ -29,9 +47,15 @@ def pgbench_result(path):
     return {
         "tps": float(tps.group(1)) if tps else None,
         "latency_avg_ms": float(latency.group(1)) if latency else None,
+        "p50_ms": p50,
+        "p99_ms": p99,
         "errors": (int(failed.group(1)) if failed else 0) + aborted,
         "output_tail": text.strip().splitlines()[-3:] if not tps or aborted else None,
     }
+
+
+def rss_after(path):
+    return int(open(path).read().split()[0]) / 1024 if os.path.exists(path) and open(path).read().strip() else None
 
 
 def fmt(value, spec="{:,.0f}"):
@@ -78,6 +102,10 @@ def main():
             "errors": w["status_errors"] + w["socket_errors"] if w else None,
             "ceiling_per_s": ceiling_rps,
             "ceiling_latency_avg_ms": p["latency_avg_ms"] if p else None,
+            # per pgbench transaction: for add/remove that is both requests
+            "ceiling_p50_ms": p["p50_ms"] if p else None,
+            "ceiling_p99_ms": p["p99_ms"] if p else None,
+            "peak_rss_mb_after": rss_after(os.path.join(args.dir, f"{op}.rss")),
             "ceiling_errors": p["errors"] if p else None,
             "ratio": rps / ceiling_rps if rps is not None and ceiling_rps else None,
             "single_request_ms": sum(alone) / len(alone) if alone else None,
@@ -92,17 +120,27 @@ def main():
     print()
     print(f"ScimLite benchmark: {meta.get('users'):,} users, {meta.get('connections')} connections / {meta.get('threads')} threads, "
           f"{meta.get('duration')} s per operation, PostgreSQL {meta.get('postgres')}, pgbench -M {meta.get('pgbench_mode')}")
-    header = f"{'operation':<46} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'ceiling/s':>10} {'ratio':>6}"
+    header = (f"{'operation':<46} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+              f"{'ceiling/s':>9} {'ceil p99':>8} {'ratio':>6}")
     print(header)
     print("-" * len(header))
     for r in rows:
         errors = fmt(r["errors"])
         if r["ceiling_errors"]:
             errors += f" (pgbench {r['ceiling_errors']})"
-        print(f"{r['operation']:<46} {fmt(r['requests']):>9} {fmt(r['req_per_s']):>8} {fmt(r['p50_ms'], '{:.2f}'):>8} "
-              f"{fmt(r['p99_ms'], '{:.2f}'):>8} {errors:>6} {fmt(r['ceiling_per_s']):>10} {fmt(r['ratio'], '{:.0%}'):>6}")
+        print(f"{r['operation']:<46} {fmt(r['requests']):>9} {fmt(r['req_per_s']):>8} {fmt(r['p50_ms'], '{:.2f}'):>7} "
+              f"{fmt(r['p99_ms'], '{:.2f}'):>7} {errors:>6} {fmt(r['ceiling_per_s']):>9} {fmt(r['ceiling_p99_ms'], '{:.2f}'):>8} "
+              f"{fmt(r['ratio'], '{:.0%}'):>6}")
     print()
-    print(f"peak RSS (VmHWM after the run): {fmt(meta.get('rss_mb'), '{:.0f}')} MB; "
+    print("ceiling p99 is per pgbench transaction (for add/remove: both requests); errors: HTTP status >= 400 + socket errors")
+    # In run order (post_user_nopw runs last, in a second process whose peak starts again from zero).
+    ran = sorted((r for r in rows if r["peak_rss_mb_after"]), key=lambda r: os.path.getmtime(os.path.join(args.dir, f"{r['op']}.rss")))
+    grew = [(b["peak_rss_mb_after"] - a["peak_rss_mb_after"], b["operation"]) for a, b in zip(ran, ran[1:])
+            if b["peak_rss_mb_after"] >= a["peak_rss_mb_after"]]
+    if grew and max(grew)[0] > 0:
+        print(f"peak RSS grew most during: {max(grew)[1]} (+{max(grew)[0]:.0f} MB)")
+    print(f"peak RSS (VmHWM after the run): {fmt(meta.get('rss_mb'), '{:.0f}')} MB (RSS when ready, before load: "
+          f"{fmt(meta.get('idle_rss_mb'), '{:.0f}')} MB); "
           f"start-up to /readyz 200 (migrated database): {fmt(meta.get('startup_s'), '{:.2f}')} s")
     print()
     print("targets:")
@@ -136,7 +174,8 @@ def check_targets(by_op, meta):
         r = by_op.get(op)
         if not r or r["p99_ms"] is None:
             return {"target": f"{name} p99 < 10 ms", "met": None, "actual": "not measured"}
-        return {"target": f"{name} p99 < 10 ms", "met": r["p99_ms"] < 10, "actual": f"{r['p99_ms']:.2f} ms"}
+        return {"target": f"{name} p99 < 10 ms", "met": r["p99_ms"] < 10,
+                "actual": f"{r['p99_ms']:.2f} ms (its pgbench ceiling's p99: {fmt(r['ceiling_p99_ms'], '{:.2f}')} ms)"}
 
     def relative(a, b, factor, name):
         # b (the big case) must keep at least 1/factor of a's (the small case's) throughput.

@@ -125,6 +125,8 @@ def main():
     parser.add_argument("--subst", action="append", default=[], help="'value=>expression'")
     parser.add_argument("--set", action="append", default=[], help="'name=random(a, b)': a pgbench variable")
     parser.add_argument("--new-id", action="append", default=[], help="operation whose unknown UUIDs are new ids")
+    parser.add_argument("--drop-discard", action="store_true",
+                        help="leave out DISCARD ALL (pgbench -M prepared: it would drop pgbench's prepared statements)")
     args = parser.parse_args()
 
     substitutions = [tuple(s.split("=>", 1)) for s in args.subst]
@@ -139,7 +141,8 @@ def main():
             sys.exit(f"No SQL captured for {op}: did the sample request fail, or log_statement not take effect?")
         body = []
         for statements in requests:
-            body.extend(fill(sql, params, substitutions, op in args.new_id) + ";" for sql, params in statements)
+            body.extend(fill(sql, params, substitutions, op in args.new_id) + ";" for sql, params in statements
+                        if not (args.drop_discard and sql.upper() == "DISCARD ALL"))
         used = sorted(set(v for line in body for v in VARIABLE.findall(line)) - {"client_id"})
         missing = [v for v in used if v not in sets]
         if missing:

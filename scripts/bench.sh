@@ -13,6 +13,7 @@
 #   --users N        seeded users (default 1,000,000, quick 100,000)
 #   --pgbench-mode   extended (default: the protocol Npgsql speaks, unprepared like ScimLite) or prepared
 #   --artifacts-path passed to dotnet publish, so a shared checkout's bin/obj are left alone
+#   --npgsql OPTS    appended to ScimLite's connection string, to try Npgsql settings (e.g. "Max Auto Prepare=20")
 #   --keep           leave the temp dir (logs, captured SQL, pgbench scripts) for inspection; servers still stop
 #
 # Needs: the .NET 10 SDK, PostgreSQL server binaries with pgbench, wrk, python3, curl (root installs what is missing).
@@ -21,18 +22,19 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-quick=0 keep=0 duration= connections=8 threads=2 users= pgbench_mode=extended artifacts=()
+quick=0 keep=0 npgsql= duration= connections=8 threads=2 users= pgbench_mode=extended artifacts=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=1 ;;
     --keep) keep=1 ;;
+    --npgsql) npgsql=$2; shift ;;
     --duration) duration=$2; shift ;;
     --connections) connections=$2; shift ;;
     --threads) threads=$2; shift ;;
     --users) users=$2; shift ;;
     --pgbench-mode) pgbench_mode=$2; shift ;;
     --artifacts-path) artifacts=(--artifacts-path "$2"); shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -115,7 +117,7 @@ EOF
 as_pg "$bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 start >/dev/null
 sql() { "$psql" -h 127.0.0.1 -p "$pgport" -U postgres -d scim -v ON_ERROR_STOP=1 -qtAX "$@"; }
 "$bin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres scim
-pg_version=$("$bin/postgres" --version | awk '{print $NF}')
+pg_version=$("$bin/postgres" --version | sed -E 's/^[^0-9]*([0-9.]+).*/\1/')
 
 # --- ScimLite ----------------------------------------------------------------------------------------------------
 phase "dotnet publish -c Release"
@@ -126,7 +128,7 @@ dotnet publish ScimLite/ScimLite.csproj -c Release -o "$work/app" "${artifacts[@
 # per-token rate limit (200/s by default) is lifted, or the benchmark would measure the limiter's 429s; the limiter
 # itself stays in the pipeline.
 start_server() { # extra environment assignments...
-  (cd "$work/app" && exec env "$@" ConnectionStrings__Scim="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=scim" \
+  (cd "$work/app" && exec env "$@" ConnectionStrings__Scim="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=scim${npgsql:+;$npgsql}" \
     Scim__Tokens__0="$token" Scim__RateLimit__PermitsPerSecond=100000000 Scim__RateLimit__Burst=100000000 \
     dotnet ScimLite.dll --urls "$base" >>"$work/server.log" 2>&1) &
   server_pid=$!
@@ -157,6 +159,7 @@ t0=$(date +%s%N)
 start_server
 wait_ready
 startup_s=$(python3 -c "print(round(($(date +%s%N) - $t0) / 1e9, 3))")
+idle_rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
 
 scim() { # method path [body] -> status; the body goes to $work/last.json
   curl -s -o "$work/last.json" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $token" \
@@ -171,6 +174,7 @@ cursor_supported=$(scim GET /scim/v2/ServiceProviderConfig >/dev/null; python3 -
 # --- the operations ----------------------------------------------------------------------------------------------
 # ops.tsv: op, label, ceiling (captured operation whose SQL pgbench runs), requests per pgbench transaction.
 cat >"$out/ops.tsv" <<EOF
+healthz	GET /healthz (no database, no auth: HTTP floor)	-	1
 lookup	GET /Users?filter=userName eq (Okta lookup)	lookup	1
 get_user	GET /Users/{id}	get_user	1
 post_user	POST /Users (password hashed, default)	post_user	1
@@ -257,7 +261,8 @@ python3 bench/sqlcapture.py --log-dir "$work/pg/log" --out-dir "$work/pgbench" \
   --subst "capture-post@example.com=>('post-pgb-' || :client_id || '-' || :r || '@example.com')" \
   --subst "group-507=>('group-' || :g)" \
   --set "n=random(1, $users)" --set "m=random($((users - spare + 1)), $users)" \
-  --set "r=random(1, 999999999999)" --set "g=random(1, 1000)" --new-id post_user
+  --set "r=random(1, 999999999999)" --set "g=random(1, 1000)" --new-id post_user \
+  $([[ $pgbench_mode != prepared ]] || echo --drop-discard)
 cp "$work/pgbench/manifest.json" "$out/manifest.json"
 
 # --- load --------------------------------------------------------------------------------------------------------
@@ -269,16 +274,33 @@ run_wrk() { # op seconds [environment...]
 }
 run_pgbench() { # ceiling
   "$pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -n -M "$pgbench_mode" -c "$connections" -j "$threads" -T "$duration" \
-    -f "$work/pgbench/$1.sql" scim >"$out/$1.pgbench" 2>&1 || true
+    -l --log-prefix "$out/$1.lat" -f "$work/pgbench/$1.sql" scim >"$out/$1.pgbench" 2>&1 || true
+}
+# Queries of an operation too slow to finish within the run (they may be running for many seconds after wrk stops) must
+# not overlap the next measurement: wait for ScimLite's sessions to go idle, for at most 60 s, then cancel the rest.
+settle() {
+  local deadline=$((SECONDS + 60)) busy="SELECT count(*) FROM pg_stat_activity WHERE datname = 'scim' AND state = 'active' AND pid <> pg_backend_pid()"
+  while (($(sql -c "$busy") > 0)); do
+    if ((SECONDS > deadline)); then
+      sql -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = 'scim' AND state = 'active' AND pid <> pg_backend_pid()" >/dev/null
+      phase "cancelled ScimLite queries still running 60 s after the load stopped"
+      break
+    fi
+    sleep 0.2
+  done
 }
 measure() { # op ceiling [environment...]: warm-up, then wrk for --duration, then the ceiling for --duration
   local op=$1 ceiling=$2; shift 2
   phase "$op"
-  run_wrk "$op" "$warmup" "$@" BENCH_TAG="w$RANDOM$op" >/dev/null 2>&1 || true
+  run_wrk "$op" "$warm" "$@" BENCH_TAG="w$RANDOM$op" >/dev/null 2>&1 || true
   run_wrk "$op" "$duration" "$@" BENCH_TAG="m$RANDOM$op" >"$out/$op.wrk" 2>&1 || true
+  awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status" >"$out/$op.rss"
+  settle
   [[ $ceiling == - || -f $out/$ceiling.pgbench ]] || run_pgbench "$ceiling"
 }
 
+warm=$warmup
+measure healthz - BENCH_OP=path BENCH_PATH=/healthz
 measure lookup lookup BENCH_OP=lookup
 measure get_user get_user BENCH_OP=get_user
 measure post_user post_user BENCH_OP=post_user
@@ -299,6 +321,7 @@ phase "restart with Scim__PasswordIterations=0 (passwords not stored)"
 stop_server
 start_server Scim__PasswordIterations=0
 wait_ready
+warm=$((warmup * 3)) # a fresh process: give the JIT (tiered compilation, PGO) time, as the first process had
 measure post_user_nopw post_user BENCH_OP=post_user
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -306,7 +329,7 @@ phase "done in $(($(date +%s) - started)) s"
 python3 bench/report.py --dir "$out" --out "results/bench-$stamp.json" \
   --meta users="$users" --meta small="$small" --meta medium="$medium" --meta large="$large" --meta deep_index="$deep" \
   --meta connections="$connections" --meta threads="$threads" --meta duration="$duration" --meta quick="$quick" \
-  --meta postgres="\"$pg_version\"" --meta pgbench_mode="\"$pgbench_mode\"" --meta cursor_supported="$cursor_supported" \
-  --meta rss_mb="$(python3 -c "print($rss_kb / 1024)")" --meta startup_s="$startup_s" \
+  --meta postgres="\"$pg_version\"" --meta pgbench_mode="\"$pgbench_mode\"" --meta npgsql_options="\"$npgsql\"" --meta cursor_supported="$cursor_supported" \
+  --meta rss_mb="$(python3 -c "print($rss_kb / 1024)")" --meta idle_rss_mb="$(python3 -c "print($idle_rss_kb / 1024)")" --meta startup_s="$startup_s" \
   --meta seeded_after_s="$seeded_s" --meta total_s="$(($(date +%s) - started))" \
   --meta cpus="$(nproc)" --meta load_average="\"$(cut -d' ' -f1-3 /proc/loadavg)\""

@@ -131,7 +131,7 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
     public Task AnyMethod_WithoutValidBearerToken_Returns401(string? authorization) =>
         AssertRejectedAsync(async (_, id) =>
         {
-            var anonymous = app.CreateAnonymousClient();
+            using var anonymous = app.CreateAnonymousClient();
             if (authorization is not null)
                 anonymous.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
             var response = await anonymous.DeleteAsync($"/scim/v2/Groups/{id}");

@@ -16,7 +16,9 @@ namespace ScimLite.Tests.Patch;
 public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
 {
     const int BigSize = 100_000;
+    const int SmallSize = 10;
     const int MaxLinkRowsRead = 10;
+    const int MaxUserRowsRead = 10;
 
     public Task InitializeAsync() => app.ResetAsync();
 
@@ -47,7 +49,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
         }
         string[] ten;
         await using (var connection = await app.OpenConnectionAsync())
-            ten = (await connection.QueryAsync<Guid>("SELECT id FROM users ORDER BY user_name LIMIT 10")).Select(id => id.ToString()).ToArray();
+            ten = (await connection.QueryAsync<Guid>("SELECT id FROM users ORDER BY user_name LIMIT @n", new { n = SmallSize })).Select(id => id.ToString()).ToArray();
         var small = await client.CreateGroupAsync("Ten", ten);
         var newcomer = (await client.CreateAsync(UsersUrl, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"newcomer@example.com"}"""))
             .GetProperty("id").GetString()!;
@@ -67,15 +69,16 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
         plans.SelectMany(p => p.Scans).Where(s => s.Relation == relation).Sum(s => s.RowsRead);
 
     /// <summary>Sends the PATCH through the explaining host and asserts that it read a handful of rows, by index.</summary>
-    static async Task<double> AssertCheapAsync(ExplainedHost host, HttpClient client, string groupId, string body, string what)
+    async Task<double> AssertCheapAsync(ExplainedHost host, HttpClient client, string groupId, string body, string what, int maxLinkRows)
     {
         var plans = await host.CaptureAsync(() => client.PatchAsync($"{GroupsUrl}/{groupId}", body, HttpStatusCode.NoContent));
+        output.WriteLine($"{what}:\n{Describe(plans)}\n");
         var scans = plans.SelectMany(p => p.Scans).ToList();
         Assert.True(scans.Count > 0, $"{what}: no table was read at all?\n{Describe(plans)}");
         Assert.DoesNotContain(scans, s => s.NodeType == "Seq Scan" && s.Relation is "link" or "users");
         var link = RowsRead(plans, "link");
-        Assert.True(link <= MaxLinkRowsRead, $"{what} read {link} rows of link:\n{Describe(plans)}");
-        Assert.True(RowsRead(plans, "users") <= MaxLinkRowsRead, $"{what} read too many users:\n{Describe(plans)}");
+        Assert.True(link <= maxLinkRows, $"{what} read {link} rows of link:\n{Describe(plans)}");
+        Assert.True(RowsRead(plans, "users") <= MaxUserRowsRead, $"{what} read too many users:\n{Describe(plans)}");
         return link;
     }
 
@@ -105,12 +108,13 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
         var report = new List<string>();
         foreach (var (what, add, remove) in forms)
         {
-            foreach (var (name, group) in new[] { ("100,000 members", arranged.Big), ("10 members", arranged.Small) })
+            // The small group may be read whole (its 10 rows and the newcomer's): the planner rightly finds that cheap.
+            foreach (var (name, group, max) in new[] { ("100,000 members", arranged.Big, MaxLinkRowsRead), ("10 members", arranged.Small, SmallSize + 1) })
             {
-                var added = await AssertCheapAsync(host, client, group, add, $"{what} add on {name}");
+                var added = await AssertCheapAsync(host, client, group, add, $"{what} add on {name}", max);
                 Assert.True(await IsMemberAsync(app, group, n));
-                var redundant = await AssertCheapAsync(host, client, group, add, $"{what} redundant add on {name}");
-                var removed = await AssertCheapAsync(host, client, group, remove, $"{what} remove on {name}");
+                var redundant = await AssertCheapAsync(host, client, group, add, $"{what} redundant add on {name}", max);
+                var removed = await AssertCheapAsync(host, client, group, remove, $"{what} remove on {name}", max);
                 Assert.False(await IsMemberAsync(app, group, n));
                 report.Add($"{what} on {name}: add {added}, re-add {redundant}, remove {removed} link rows");
             }

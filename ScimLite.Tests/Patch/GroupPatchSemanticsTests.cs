@@ -163,6 +163,19 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Patch_BadMemberValue_ErrorNamesTheOperation()
+    {
+        var (_, _, c, group) = await ArrangeAsync();
+
+        var detail = await client.PatchErrorAsync($"{GroupsUrl}/{group}", Ops($$"""
+            {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
+            {"op":"remove","path":"members","value":[{"display":"no value"}]}
+            """), HttpStatusCode.BadRequest, "invalidValue");
+
+        Assert.Contains("operation 2 (remove members)", detail);
+    }
+
+    [Fact]
     public async Task Patch_GroupAsMemberOfItself_Returns400InvalidValue()
     {
         var (_, _, _, group) = await ArrangeAsync();

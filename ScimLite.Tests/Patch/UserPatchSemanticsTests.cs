@@ -172,6 +172,22 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("W/\"2\"", after.Version());
     }
 
+    [Fact]
+    public async Task Patch_FiftyOperationsOnEmails_AllApplyInOrder()
+    {
+        var id = await CreateUserAsync();
+        var operations = Enumerable.Range(1, 50).Select(i => i % 5 == 0
+            ? $$"""{"op":"add","path":"emails","value":[{"value":"n{{i}}@example.com","type":"other"}]}"""
+            : $$"""{"op":"replace","path":"emails[type eq \"work\"].value","value":"w{{i}}@example.com"}""");
+
+        await client.PatchAsync($"{UsersUrl}/{id}", Ops(string.Join(",", operations)), HttpStatusCode.OK);
+
+        var emails = (await GetAsync(id)).GetProperty("emails").EnumerateArray().ToList();
+        Assert.Equal("w49@example.com", emails.Single(e => e.Str("type") == "work").Str("value"));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"n{i * 5}@example.com"), emails.Where(e => e.Str("type") == "other").Select(e => e.Str("value")));
+        Assert.Equal(12, emails.Count);
+    }
+
     [Theory]
     [InlineData("""{"op":"replace","path":"active","value":true}""")]
     [InlineData("""{"op":"replace","path":"active","value":"True"}""")]

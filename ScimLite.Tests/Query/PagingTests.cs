@@ -1,4 +1,5 @@
 using System.Net;
+using Dapper;
 using ScimLite.Tests.Infrastructure;
 using ScimLite.Tests.Schema;
 
@@ -225,7 +226,7 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     {
         Assert.Equal(seen.Count, seen.Distinct().Count());
         await using var connection = await app.OpenConnectionAsync();
-        var all = await Dapper.SqlMapper.QueryAsync<Guid>(connection, "SELECT id FROM users");
+        var all = await connection.QueryAsync<Guid>("SELECT id FROM users");
         Assert.Equal(all.Select(id => id.ToString()).Order().ToArray(), seen.Order().ToArray());
     }
 }

@@ -79,6 +79,24 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
         Assert.All(list.Resources(), g => Assert.False(g.TryGetProperty("members", out _)));
     }
 
+    [Fact]
+    public async Task UsersSearch_CursorInBody_PagesByCursor()
+    {
+        using var client = app.CreateClient();
+        await ArrangeAsync(client);
+        var seen = new List<string>();
+
+        var page = await SearchAsync(client, "/scim/v2/Users/.search", new { cursor = "", count = 2 });
+        seen.AddRange(page.Ids());
+        var next = page.GetProperty("nextCursor").GetString();
+        page = await SearchAsync(client, "/scim/v2/Users/.search", new { cursor = next, count = 2 });
+        seen.AddRange(page.Ids());
+
+        Assert.False(page.TryGetProperty("nextCursor", out _), $"the last page has a nextCursor: {page}");
+        Assert.Equal(3, seen.Distinct().Count());
+        Assert.Equal(3, page.TotalResults());
+    }
+
     [Theory]
     [InlineData("""{"filter": 42}""")]
     [InlineData("""{"filter": ["userName pr"]}""")]
@@ -172,6 +190,29 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
         // Each attribute is known to one of the types, so the filter is valid across them.
         (await SearchAsync(client, "/scim/v2/.search", new { filter = $"userName eq \"dana@example.com\" or members.value eq \"{people.Erin}\"" }))
             .AssertIds(people.Dana, people.Design);
+    }
+
+    [Fact]
+    public async Task RootSearch_SortByAnAttributeOfOneType_SortsThatTypeAndKeepsTheOther()
+    {
+        using var client = app.CreateClient();
+        var people = await ArrangeAsync(client);
+
+        var list = await SearchAsync(client, "/scim/v2/.search", new { sortBy = "userName", sortOrder = "descending" });
+
+        Assert.Equal(6, list.TotalResults());
+        Assert.Equal([people.Erin, people.Dave, people.Dana], list.Ids()[..3]);
+        Assert.Equal(new[] { people.Devs, people.Design, people.Ops }.Order(), list.Ids()[3..].Order());
+    }
+
+    [Fact]
+    public async Task RootSearch_SortByUnknownEverywhere_Returns400InvalidValue()
+    {
+        using var client = app.CreateClient();
+
+        using var response = await client.PostScimAsync("/scim/v2/.search", new { sortBy = "shoeSize" });
+
+        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
 
     [Theory]

@@ -12,7 +12,8 @@ namespace ScimLite.Tests.Reliability;
 /// </summary>
 public sealed class CommitCuttingProxy : IAsyncDisposable
 {
-    static readonly byte[] Commit = Encoding.ASCII.GetBytes("COMMIT");
+    /// <summary>The simple-protocol Query message Npgsql sends to commit: 'Q', length 11, "COMMIT\0".</summary>
+    static readonly byte[] Commit = [(byte)'Q', 0, 0, 0, 11, .. Encoding.ASCII.GetBytes("COMMIT\0")];
 
     readonly TcpListener listener = new(IPAddress.Loopback, 0);
     readonly CancellationTokenSource stop = new();

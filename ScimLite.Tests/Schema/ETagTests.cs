@@ -9,20 +9,26 @@ namespace ScimLite.Tests.Schema;
 [Collection("scim")]
 public class ETagTests(ScimApp app) : IAsyncLifetime
 {
+    readonly HttpClient client = app.CreateClient();
+
     public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        client.Dispose();
+        return Task.CompletedTask;
+    }
 
     const string Stale = "W/\"999\"";
 
     /// <summary>A user and a group, each already changed once so the current version is not the first.</summary>
-    async Task<(HttpClient Client, string UserUrl, string GroupUrl)> ArrangeAsync()
+    async Task<(string UserUrl, string GroupUrl)> ArrangeAsync()
     {
-        var client = app.CreateClient();
         var user = await client.CreateUserAsync("etag@example.com");
         var group = await client.CreateGroupAsync("ETags", user.Id());
         (await client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "v2" }))).Dispose();
         (await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}", HttpExtensions.PatchOp(new { op = "replace", path = "externalId", value = "v2" }))).Dispose();
-        return (client, $"/scim/v2/Users/{user.Id()}", $"/scim/v2/Groups/{group.Id()}");
+        return ($"/scim/v2/Users/{user.Id()}", $"/scim/v2/Groups/{group.Id()}");
     }
 
     static async Task<string> CurrentAsync(HttpClient client, string url) => (await client.GetJsonAsync(url)).Version();
@@ -43,7 +49,7 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups")]
     public async Task EveryResponse_ETagHeaderEqualsMetaVersion(string type)
     {
-        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var (userUrl, groupUrl) = await ArrangeAsync();
         var url = type == "Users" ? userUrl : groupUrl;
 
         using var get = await client.GetAsync(url);
@@ -65,7 +71,7 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups")]
     public async Task Get_IfNoneMatchCurrent_Returns304WithEmptyBody(string type)
     {
-        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var (userUrl, groupUrl) = await ArrangeAsync();
         var url = type == "Users" ? userUrl : groupUrl;
         var current = await CurrentAsync(client, url);
 
@@ -73,6 +79,8 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        // RFC 9110 §15.4.5: a 304 carries the ETag a 200 would have carried.
+        Assert.Equal(current, response.Headers.ETag?.ToString());
     }
 
     [Theory]
@@ -80,7 +88,7 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups")]
     public async Task Get_IfNoneMatchStale_Returns200(string type)
     {
-        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var (userUrl, groupUrl) = await ArrangeAsync();
         var url = type == "Users" ? userUrl : groupUrl;
 
         using var response = await client.SendAsync(With(HttpMethod.Get, url, "If-None-Match", "W/\"1\""));
@@ -106,7 +114,7 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [MemberData(nameof(Writes))]
     public async Task Write_IfMatchStale_Returns412AndChangesNothing(string type, string method)
     {
-        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var (userUrl, groupUrl) = await ArrangeAsync();
         var url = type == "Users" ? userUrl : groupUrl;
         var previous = $"W/\"{int.Parse(ScimVersionNumber(await CurrentAsync(client, url))) - 1}\"";
         var before = await app.SnapshotAsync();
@@ -123,7 +131,7 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [MemberData(nameof(Writes))]
     public async Task Write_IfMatchCurrent_Succeeds(string type, string method)
     {
-        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var (userUrl, groupUrl) = await ArrangeAsync();
         var url = type == "Users" ? userUrl : groupUrl;
         var current = await CurrentAsync(client, url);
 
@@ -149,7 +157,7 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups")]
     public async Task Put_IfMatchStar_Succeeds(string type)
     {
-        var (client, userUrl, groupUrl) = await ArrangeAsync();
+        var (userUrl, groupUrl) = await ArrangeAsync();
         var url = type == "Users" ? userUrl : groupUrl;
 
         using var response = await client.SendAsync(Write(type, "PUT", url, "*"));

@@ -149,7 +149,8 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
     public async Task Request_WithoutValidBearerToken_Returns401WithScimBodyAndChallenge(string? authorization)
     {
         using var client = app.CreateAnonymousClient();
-        await (await app.CreateClient().PostScimAsync("/scim/v2/Users", new { userName = "existing@example.com" })).AssertStatusAsync(HttpStatusCode.Created);
+        using (var authorized = app.CreateClient())
+            await authorized.CreateUserAsync("existing@example.com");
         var before = await app.SnapshotAsync();
         if (authorization is not null)
             client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization.Replace("{token}", app.Token));

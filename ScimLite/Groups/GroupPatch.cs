@@ -30,10 +30,13 @@ public static class GroupPatch
         var memberChanges = new List<MemberChange>();
         foreach (var step in PatchStep.Plan(Type, operations, groupId))
         {
-            if (step.Attribute.Storage == Storage.Link)
-                memberChanges.Add(Members(step, groupId, options.Value.MaxMembersPerRequest));
-            else
-                patcher.Apply(step);
+            step.Run(() =>
+            {
+                if (step.Attribute.Storage == Storage.Link)
+                    memberChanges.Add(Members(step, groupId, options.Value.MaxMembersPerRequest));
+                else
+                    patcher.Apply(step);
+            });
         }
 
         var ifMatch = ScimHttp.IfMatchVersion(request);

@@ -37,7 +37,7 @@ public static class GroupsApi
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.GetAsync(groupId, WithMembers(projection), baseUrl, ct) ?? throw ScimHttp.NotFound("Group", groupId);
         if (ScimHttp.IfNoneMatch(request, (long)row["version"]!))
-            return Results.StatusCode(StatusCodes.Status304NotModified);
+            return ScimHttp.NotModified(request, (long)row["version"]!);
         return Resource(200, row, projection, baseUrl);
     }
 

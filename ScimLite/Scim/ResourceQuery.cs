@@ -14,14 +14,14 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
     /// <summary>In cursor mode (RFC 9865), the page starts after this id (see <see cref="Cursor"/>).</summary>
     public bool CursorMode { get; init; }
 
-    /// <param name="acrossTypes">A root query (POST /.search): attributes this type lacks have no value instead of being an error.</param>
+    /// <param name="acrossTypes">A root query (POST /.search): attributes this type lacks (in filter or sortBy) have no value instead of being an error.</param>
     public static ResourceQuery Compile(ResourceTypeDef type, ListQuery query, ScimOptions options, bool acrossTypes = false)
     {
         var parameters = new DynamicParameters();
         var where = query.Filter is null
             ? "true"
             : FilterCompiler.Compile(FilterParser.Parse(query.Filter), type, parameters, unknownIsAbsent: acrossTypes).Where;
-        var orderBy = SortCompiler.Compile(query.SortBy, query.SortOrder, type);
+        var orderBy = SortCompiler.Compile(query.SortBy, query.SortOrder, type, unknownIsAbsent: acrossTypes);
         var limit = Math.Min(query.Count ?? options.DefaultPageSize, options.MaxResults);
         if (query.Cursor is null)
             return new ResourceQuery(type, where, orderBy, parameters, query.StartIndex - 1, limit);

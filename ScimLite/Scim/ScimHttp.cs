@@ -48,6 +48,13 @@ public static class ScimHttp
         return false;
     }
 
+    /// <summary>The 304 for a matching <c>If-None-Match</c>: no body, but the ETag a 200 would carry (RFC 9110 §15.4.5).</summary>
+    public static IResult NotModified(HttpRequest request, long version)
+    {
+        request.HttpContext.Response.Headers.ETag = ScimValues.ETag(version);
+        return Results.StatusCode(StatusCodes.Status304NotModified);
+    }
+
     static long? ParseETag(string text)
     {
         if (text.StartsWith("W/", StringComparison.Ordinal))

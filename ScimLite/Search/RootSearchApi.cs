@@ -58,11 +58,14 @@ public static class RootSearchApi
     }
 
     /// <summary>
-    /// An attribute no resource type has is still a mistake (400 invalidFilter), as on /Users or /Groups. One that some
-    /// type has is only absent from the others, so <c>userName eq "x" or members.value eq "y"</c> is a valid filter.
+    /// An attribute no resource type has is still a mistake (400 invalidFilter, or invalidValue for sortBy), as on /Users
+    /// or /Groups. One that some type has is only absent from the others, so <c>userName eq "x" or members.value eq "y"</c>
+    /// is a valid filter and <c>sortBy=userName</c> sorts the users and leaves the groups in their default order.
     /// </summary>
     static void RequireKnownSomewhere(ListQuery query)
     {
+        if (query.SortBy is { } sortBy && !ResourceTypeDef.All.Any(type => SortCompiler.IsKnown(sortBy, type)))
+            throw ScimException.InvalidValue($"Unknown sortBy attribute '{sortBy}': no resource type has such an attribute.");
         if (query.Filter is null)
             return;
         var filter = FilterParser.Parse(query.Filter);

@@ -23,20 +23,23 @@ public static class UserPatch
         var parameters = new DynamicParameters();
         var patcher = new ColumnPatcher(Type, parameters);
         foreach (var step in PatchStep.Plan(Type, operations, userId))
-        {
-            if (step.Attribute.Name == "password")
-                patcher.Set("password_hash", step.Op == PatchOpKind.Remove
-                    ? "NULL"
-                    : patcher.Parameter(hasher.Hash(ScimValues.ToText(step.Value, "password"))));
-            else if (step.Attribute.Storage == Storage.Link)
-                throw ScimException.Mutability($"{step.Where}: 'groups' is readOnly; change membership through the Group.");
-            else
-                patcher.Apply(step);
-        }
+            step.Run(() => Apply(step, patcher, hasher));
         var projection = Projection.From(Type, request.Query["attributes"].ToString(), request.Query["excludedAttributes"].ToString());
         var baseUrl = ScimHttp.BaseUrl(request);
         var withGroups = projection.Includes(Type.Schema, Type.Schema.Attribute("groups")!);
         var row = await store.PatchAsync(userId, patcher, parameters, ScimHttp.IfMatchVersion(request), withGroups, baseUrl, ct);
         return ScimJson.Result(200, w => UsersApi.Write(w, row, projection, baseUrl), ScimValues.ETag((long)row["version"]!));
+    }
+
+    static void Apply(PatchStep step, ColumnPatcher patcher, PasswordHasher hasher)
+    {
+        if (step.Attribute.Name == "password")
+            patcher.Set("password_hash", step.Op == PatchOpKind.Remove
+                ? "NULL"
+                : patcher.Parameter(hasher.Hash(ScimValues.ToText(step.Value, "password"))));
+        else if (step.Attribute.Storage == Storage.Link)
+            throw ScimException.Mutability($"{step.Where}: 'groups' is readOnly; change membership through the Group.");
+        else
+            patcher.Apply(step);
     }
 }

@@ -49,9 +49,8 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
 
     /// <summary>
     /// The hash to store for a password sent in a PUT. The stored hash when it already matches: a fresh salt would
-    /// differ and move version and lastModified on every identical PUT (Okta AIW PUTs the whole user back, password
-    /// included). The stored hash is a valid hash of this password, so writing it stays right even if the row
-    /// changed in between.
+    /// differ and move version and lastModified on every PUT that resends the same body, password included. The
+    /// stored hash is a valid hash of this password, so writing it stays right even if the row changed in between.
     /// </summary>
     async Task<string?> PasswordHashAsync(Guid id, string password, CancellationToken ct)
     {

@@ -38,7 +38,7 @@ public static class UsersApi
         var row = await store.GetAsync(userId, WithGroups(projection), baseUrl, ct) ?? throw ScimHttp.NotFound("User", userId);
         var version = (long)row["version"]!;
         if (ScimHttp.IfNoneMatch(request, version))
-            return Results.StatusCode(StatusCodes.Status304NotModified);
+            return ScimHttp.NotModified(request, version);
         return Resource(200, row, projection, baseUrl);
     }
 

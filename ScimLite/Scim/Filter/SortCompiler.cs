@@ -14,10 +14,14 @@ public static class SortCompiler
     public const string DefaultOrderBy = "ORDER BY r.id";
 
     /// <summary>Returns a whole <c>ORDER BY ...</c> clause. Bad input is 400 <c>invalidValue</c>.</summary>
-    public static string Compile(string? sortBy, string? sortOrder, ResourceTypeDef type)
+    /// <param name="unknownIsAbsent">
+    /// For root queries across resource types: an attribute this type lacks has no value on any of its resources, so
+    /// they keep the default order instead of failing.
+    /// </param>
+    public static string Compile(string? sortBy, string? sortOrder, ResourceTypeDef type, bool unknownIsAbsent = false)
     {
         var descending = IsDescending(sortOrder);
-        if (string.IsNullOrWhiteSpace(sortBy))
+        if (string.IsNullOrWhiteSpace(sortBy) || (unknownIsAbsent && !IsKnown(sortBy, type)))
             return DefaultOrderBy;
         var key = Key(sortBy.Trim(), type);
         if (key is null)
@@ -34,12 +38,17 @@ public static class SortCompiler
         throw ScimException.InvalidValue($"sortOrder must be 'ascending' or 'descending', not '{sortOrder}'.");
     }
 
+    /// <summary>Whether <paramref name="type"/> has the attribute; a malformed path is 400 <c>invalidValue</c>.</summary>
+    public static bool IsKnown(string sortBy, ResourceTypeDef type) => type.Resolve(Parse(sortBy.Trim()).FullPath) is not null;
+
+    static AttrPathRef Parse(string sortBy) => sortBy.Length > FilterParser.MaxLength
+        ? throw Error("sortBy is too long.")
+        : FilterParser.ParsePath(new Token(TokenKind.Word, sortBy, 0), Error);
+
     /// <summary>The sort expression, or null when the attribute is the same for every resource (meta.resourceType).</summary>
     static string? Key(string sortBy, ResourceTypeDef type)
     {
-        if (sortBy.Length > FilterParser.MaxLength)
-            throw Error("sortBy is too long.");
-        var path = FilterParser.ParsePath(new Token(TokenKind.Word, sortBy, 0), Error);
+        var path = Parse(sortBy);
         var resolved = type.Resolve(path.FullPath)
             ?? throw Error($"Unknown sortBy attribute '{sortBy}': the {type.Name} resource type has no such attribute.");
         var attribute = resolved.Attribute;

@@ -14,7 +14,9 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
 {
     readonly AttributeDef attribute = step.Attribute;
     string Column => attribute.Column!;
-    string Items => $"coalesce({patcher.Current(Column)}, '[]'::jsonb)";
+
+    /// <summary>The items before this step, bound once by <see cref="Set"/>.</summary>
+    const string Items = "s.items";
 
     public void Apply()
     {
@@ -34,7 +36,7 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
             case PatchOpKind.Remove when step.HasValue && step.Value.ValueKind == JsonValueKind.Array:
                 // Entra's dialect: remove the listed items ({"op":"Remove","path":"emails","value":[{...}]}).
                 var listed = patcher.Parameter(ScimValues.ToJsonArray(attribute, step.Value, step.Target.ToString()) ?? "[]", jsonb: true);
-                patcher.Set(Column, Keep($"NOT EXISTS (SELECT 1 FROM jsonb_array_elements({listed}) AS g WHERE e @> g)", "e"));
+                Set(Keep($"NOT EXISTS (SELECT 1 FROM jsonb_array_elements({listed}) AS g WHERE e @> g)", "e"));
                 break;
             case PatchOpKind.Remove:
                 patcher.Set(Column, "NULL");
@@ -44,11 +46,16 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
                 if (json is null)
                     return;
                 var added = patcher.Parameter(json, jsonb: true);
-                var old = HasPrimary(json) ? "e - 'primary'" : "e";
-                // Items equal to (contained in) an added item are replaced by it, so re-adding is harmless.
-                patcher.Set(Column, $"""
-                    (SELECT coalesce(jsonb_agg({old} ORDER BY o), '[]'::jsonb) || {added}
-                       FROM jsonb_array_elements({Items}) WITH ORDINALITY AS x(e, o) WHERE NOT ({added} @> jsonb_build_array(e)))
+                var other = HasPrimary(json) ? "e - 'primary'" : "e";
+                // An item equal to an added one stays where it is, so re-adding changes nothing (Entra re-sends what is
+                // there); one an added item contains (the same value with fewer sub-attributes) is replaced by it.
+                var resent = $"EXISTS (SELECT 1 FROM jsonb_array_elements({added}) AS a WHERE a = e)";
+                Set($"""
+                    (SELECT coalesce(jsonb_agg(CASE WHEN {resent} THEN e ELSE {other} END ORDER BY o), '[]'::jsonb)
+                       FROM jsonb_array_elements({Items}) WITH ORDINALITY AS x(e, o) WHERE {resent} OR NOT ({added} @> jsonb_build_array(e)))
+                    || (SELECT coalesce(jsonb_agg(a ORDER BY i), '[]'::jsonb)
+                          FROM jsonb_array_elements({added}) WITH ORDINALITY AS y(a, i)
+                         WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements({Items}) AS z(e) WHERE e = a))
                     """);
                 break;
         }
@@ -58,7 +65,7 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
     {
         if (step.Op == PatchOpKind.Remove)
         {
-            patcher.Set(Column, step.ItemSub is null
+            Set(step.ItemSub is null
                 ? Keep($"NOT {predicate}", "e")
                 : Map($"CASE WHEN {predicate} THEN e - {Key(step.ItemSub)} ELSE e END"));
             return;
@@ -67,7 +74,7 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
         if (value is null)
         {
             // "" or null for emails[type eq "work"].value clears that sub-attribute.
-            patcher.Set(Column, Map($"CASE WHEN {predicate} THEN e - {Key(step.ItemSub!)} ELSE e END"));
+            Set(Map($"CASE WHEN {predicate} THEN e - {Key(step.ItemSub!)} ELSE e END"));
             return;
         }
         var primary = value.TryGetValue("primary", out var p) && p is true;
@@ -75,9 +82,9 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
         var other = primary ? "e - 'primary'" : "e";
         var seed = Seed();
         var create = seed.Count == 0
-            ? Items
+            ? $"nullif({Items}, '[]'::jsonb)"
             : $"coalesce({Map(other)}, '[]'::jsonb) || jsonb_build_array({patcher.Parameter(JsonSerializer.Serialize(seed), jsonb: true)} || {merge})";
-        patcher.Set(Column, $"""
+        Set($"""
             CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements({Items}) AS e WHERE {predicate})
                  THEN {Map($"CASE WHEN {predicate} THEN e || {merge} ELSE {other} END")}
                  ELSE {create} END
@@ -120,6 +127,15 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
         }
         return seed;
     }
+
+    /// <summary>
+    /// Sets the column to <paramref name="expression"/> over <c>s.items</c>, the items the previous steps left. Their
+    /// expression is written here once, however often this step reads it: repeating it would make the SQL grow
+    /// exponentially with the number of operations on one attribute (20 would be gigabytes). OFFSET 0 keeps PostgreSQL
+    /// from pulling the subquery up, which would paste the expression back into every use while planning.
+    /// </summary>
+    void Set(string expression) =>
+        patcher.Set(Column, $"(SELECT {expression} FROM (SELECT coalesce({patcher.Current(Column)}, '[]'::jsonb) AS items OFFSET 0) AS s)");
 
     static IEnumerable<FilterNode> Conjuncts(FilterNode node) =>
         node is AndNode and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [node];

@@ -13,6 +13,22 @@ public sealed record PatchStep(PatchOpKind Op, ResolvedPath Target, FilterNode? 
     public AttributeDef Attribute => Target.Attribute;
 
     /// <summary>
+    /// Runs <paramref name="apply"/> on this step and names the operation in any error it raises: the value
+    /// conversions (ScimValues, GroupMembers.Parse) know the attribute, not which of the request's operations sent it.
+    /// </summary>
+    public void Run(Action apply)
+    {
+        try
+        {
+            apply();
+        }
+        catch (ScimException ex) when (!ex.Message.StartsWith(Where, StringComparison.Ordinal))
+        {
+            throw new ScimException(ex.Status, ex.ScimType, $"{Where}: {ex.Message}") { RetryAfterSeconds = ex.RetryAfterSeconds };
+        }
+    }
+
+    /// <summary>
     /// Expands operations into steps: a path-less value object becomes one step per attribute, with dotted keys
     /// (<c>"name.givenName"</c>) and URN-qualified keys as Entra's aadOptscim062020 dialect sends them. Unknown keys in a
     /// value object are ignored like unknown attributes in a POST; an unknown path is 400 invalidPath.
