@@ -14,6 +14,7 @@
 #   --pgbench-mode   extended (default: the protocol Npgsql speaks, unprepared like ScimLite) or prepared
 #   --artifacts-path passed to dotnet publish, so a shared checkout's bin/obj are left alone
 #   --npgsql OPTS    appended to ScimLite's connection string, to try Npgsql settings (e.g. "Max Auto Prepare=20")
+#   --server-env K=V extra environment for ScimLite, repeatable (e.g. DOTNET_GCgen0size=0x400000)
 #   --keep           leave the temp dir (logs, captured SQL, pgbench scripts) for inspection; servers still stop
 #
 # Needs: the .NET 10 SDK, PostgreSQL server binaries with pgbench, wrk, python3, curl (root installs what is missing).
@@ -22,19 +23,20 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-quick=0 keep=0 npgsql= duration= connections=8 threads=2 users= pgbench_mode=extended artifacts=()
+quick=0 keep=0 npgsql= server_env=() duration= connections=8 threads=2 users= pgbench_mode=extended artifacts=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=1 ;;
     --keep) keep=1 ;;
     --npgsql) npgsql=$2; shift ;;
+    --server-env) server_env+=("$2"); shift ;;
     --duration) duration=$2; shift ;;
     --connections) connections=$2; shift ;;
     --threads) threads=$2; shift ;;
     --users) users=$2; shift ;;
     --pgbench-mode) pgbench_mode=$2; shift ;;
     --artifacts-path) artifacts=(--artifacts-path "$2"); shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -128,7 +130,7 @@ dotnet publish ScimLite/ScimLite.csproj -c Release -o "$work/app" "${artifacts[@
 # per-token rate limit (200/s by default) is lifted, or the benchmark would measure the limiter's 429s; the limiter
 # itself stays in the pipeline.
 start_server() { # extra environment assignments...
-  (cd "$work/app" && exec env "$@" ConnectionStrings__Scim="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=scim${npgsql:+;$npgsql}" \
+  (cd "$work/app" && exec env "${server_env[@]}" "$@" ConnectionStrings__Scim="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=scim${npgsql:+;$npgsql}" \
     Scim__Tokens__0="$token" Scim__RateLimit__PermitsPerSecond=100000000 Scim__RateLimit__Burst=100000000 \
     dotnet ScimLite.dll --urls "$base" >>"$work/server.log" 2>&1) &
   server_pid=$!
@@ -329,7 +331,8 @@ phase "done in $(($(date +%s) - started)) s"
 python3 bench/report.py --dir "$out" --out "results/bench-$stamp.json" \
   --meta users="$users" --meta small="$small" --meta medium="$medium" --meta large="$large" --meta deep_index="$deep" \
   --meta connections="$connections" --meta threads="$threads" --meta duration="$duration" --meta quick="$quick" \
-  --meta postgres="\"$pg_version\"" --meta pgbench_mode="\"$pgbench_mode\"" --meta npgsql_options="\"$npgsql\"" --meta cursor_supported="$cursor_supported" \
+  --meta postgres="\"$pg_version\"" --meta pgbench_mode="\"$pgbench_mode\"" --meta npgsql_options="\"$npgsql\"" \
+  --meta server_env="$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${server_env[@]}")" --meta cursor_supported="$cursor_supported" \
   --meta rss_mb="$(python3 -c "print($rss_kb / 1024)")" --meta idle_rss_mb="$(python3 -c "print($idle_rss_kb / 1024)")" --meta startup_s="$startup_s" \
   --meta seeded_after_s="$seeded_s" --meta total_s="$(($(date +%s) - started))" \
   --meta cpus="$(nproc)" --meta load_average="\"$(cut -d' ' -f1-3 /proc/loadavg)\""

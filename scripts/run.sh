@@ -26,7 +26,7 @@ start_dev_cluster() {
   fi
   if [[ ! -f $pgdir/data/PG_VERSION ]]; then
     # trust is safe only because the cluster listens on loopback alone (listen_addresses below).
-    as_pg "$bin/initdb" -D "$pgdir/data" -A trust -U postgres -E UTF8 --locale=C --no-instructions >/dev/null
+    as_pg "$bin/initdb" -D "$pgdir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-instructions >/dev/null
     printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$pgdir" >>"$pgdir/data/postgresql.conf"
   fi
   if as_pg "$bin/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then

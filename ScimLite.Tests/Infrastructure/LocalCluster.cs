@@ -36,7 +36,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         try
         {
             if (IsRoot) await RunAsync("chown", ["postgres:postgres", root]);
-            await cluster.RunPgAsync("initdb", ["-D", cluster.DataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C", "--no-instructions"]);
+            await cluster.RunPgAsync("initdb", ["-D", cluster.DataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"]);
             // Settings go into the config file (not pg_ctl -o) so a restart comes back identical. fsync=off trades
             // durability against an OS crash for speed; synchronous_commit stays on because StopAsync is an
             // immediate (crash) stop, and with it off the last commits, even the migration, would vanish.

@@ -89,6 +89,43 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enterprise_DeletingTheManager_ClearsManagerAndMovesTheReportsVersion()
+    {
+        using var client = app.CreateClient();
+        var manager = await CreateManagerAsync(client);
+        var report = await client.PostUserAsync(new Dictionary<string, object>
+        {
+            ["userName"] = "report@example.com",
+            [ResourceRequests.EnterpriseUrn] = new { manager = new { value = manager.Id() } },
+        });
+
+        (await client.DeleteAsync($"/scim/v2/Users/{manager.Id()}")).Dispose();
+
+        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{report.Id()}");
+        Assert.False(fetched.TryGetProperty(ResourceRequests.EnterpriseUrn, out _), fetched.ToString());
+        Assert.Equal([ResourceRequests.UserUrn], fetched.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+        // The representation changed, so a cached copy must not be revalidated by its old ETag.
+        Assert.NotEqual(report.Version(), fetched.Version());
+    }
+
+    [Fact]
+    public async Task Enterprise_SelfManagedUser_CanBeDeleted()
+    {
+        using var client = app.CreateClient();
+        var user = await client.CreateUserAsync("self@example.com");
+        using (var put = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new Dictionary<string, object>
+        {
+            ["userName"] = "self@example.com", [ResourceRequests.EnterpriseUrn] = new { manager = new { value = user.Id() } },
+        }))
+            await put.AssertStatusAsync(HttpStatusCode.OK);
+
+        using var deleted = await client.DeleteAsync($"/scim/v2/Users/{user.Id()}");
+
+        await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
+        Assert.Equal(0, await app.CountAsync("users"));
+    }
+
+    [Fact]
     public async Task Enterprise_UrnInSchemasOnlyWhenTheUserHasEnterpriseData()
     {
         using var client = app.CreateClient();

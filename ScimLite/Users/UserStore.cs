@@ -88,14 +88,18 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
     public Task DeleteAsync(Guid id, long? ifMatch, CancellationToken ct) =>
         db.InTransactionAsync(async (connection, tx) =>
         {
-            // The groups the user leaves change too, so their version and lastModified move. The CTE's snapshot
-            // still sees the link rows that the cascade removes.
+            // The groups the user leaves change too, so their version and lastModified move; so do the users it
+            // managed, whose manager the foreign key clears. The CTE's snapshot still sees the link rows that the
+            // cascade removes.
             const string sql = """
                 WITH gone AS (
                     DELETE FROM users WHERE id = @id AND (@if_match::bigint IS NULL OR version = @if_match) RETURNING id),
                 touched AS (
                     UPDATE groups SET version = version + 1, last_modified = @now
-                     WHERE id IN (SELECT l.group_id FROM link l WHERE l.user_id IN (SELECT id FROM gone)) RETURNING 1)
+                     WHERE id IN (SELECT l.group_id FROM link l WHERE l.user_id IN (SELECT id FROM gone)) RETURNING 1),
+                reports AS (
+                    UPDATE users SET version = version + 1, last_modified = @now
+                     WHERE manager_id IN (SELECT id FROM gone) AND id <> @id RETURNING 1)
                 SELECT count(*) FROM gone
                 """;
             var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -15,8 +15,8 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
     readonly AttributeDef attribute = step.Attribute;
     string Column => attribute.Column!;
 
-    /// <summary>The items before this step, bound once by <see cref="Set"/>.</summary>
-    const string Items = "s.items";
+    /// <summary>The items the steps before left (null when none).</summary>
+    readonly string Items = patcher.ChainInput(step.Attribute.Column!);
 
     public void Apply()
     {
@@ -128,14 +128,8 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
         return seed;
     }
 
-    /// <summary>
-    /// Sets the column to <paramref name="expression"/> over <c>s.items</c>, the items the previous steps left. Their
-    /// expression is written here once, however often this step reads it: repeating it would make the SQL grow
-    /// exponentially with the number of operations on one attribute (20 would be gigabytes). OFFSET 0 keeps PostgreSQL
-    /// from pulling the subquery up, which would paste the expression back into every use while planning.
-    /// </summary>
-    void Set(string expression) =>
-        patcher.Set(Column, $"(SELECT {expression} FROM (SELECT coalesce({patcher.Current(Column)}, '[]'::jsonb) AS items OFFSET 0) AS s)");
+    /// <summary>Sets the column to <paramref name="expression"/>, which reads <see cref="Items"/>.</summary>
+    void Set(string expression) => patcher.Chain(Column, expression);
 
     static IEnumerable<FilterNode> Conjuncts(FilterNode node) =>
         node is AndNode and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [node];
