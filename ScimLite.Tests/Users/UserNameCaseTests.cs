@@ -1,0 +1,38 @@
+using System.Net;
+using ScimLite.Tests.Infrastructure;
+
+namespace ScimLite.Tests.Users;
+
+/// <summary>userName is unique and matched ignoring case for every letter, not only ASCII, and kept as sent.</summary>
+[Collection("scim")]
+public class UserNameCaseTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Post_NonAsciiNameDifferingOnlyInCase_Returns409Uniqueness()
+    {
+        using var client = app.CreateClient();
+        await (await client.PostScimAsync("/scim/v2/Users", new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
+
+        var duplicate = await client.PostScimAsync("/scim/v2/Users", new { userName = "änne.øberg@example.org" });
+
+        await duplicate.AssertStatusAsync(HttpStatusCode.Conflict);
+        Assert.Equal("uniqueness", (await duplicate.ReadJsonAsync()).GetProperty("scimType").GetString());
+    }
+
+    [Fact]
+    public async Task Filter_NonAsciiNameInOtherCase_FindsTheUserAsSent()
+    {
+        using var client = app.CreateClient();
+        await (await client.PostScimAsync("/scim/v2/Users", new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
+
+        var list = await (await client.GetAsync("/scim/v2/Users?filter=" + Uri.EscapeDataString("userName eq \"änne.øberg@example.org\"")))
+            .AssertStatusAsync(HttpStatusCode.OK);
+
+        var body = await list.ReadJsonAsync();
+        Assert.Equal(1, body.GetProperty("totalResults").GetInt32());
+        Assert.Equal("ÄNNE.Øberg@example.org", body.GetProperty("Resources")[0].GetProperty("userName").GetString());
+    }
+}
