@@ -87,6 +87,8 @@ def main():
     rows = []
     for line in open(os.path.join(args.dir, "ops.tsv"), encoding="utf-8"):
         op, label, ceiling, per_tx = line.rstrip("\n").split("\t")
+        if not os.path.exists(os.path.join(args.dir, f"{op}.wrk")):
+            continue  # not measured (--only)
         w = wrk_result(os.path.join(args.dir, f"{op}.wrk"))
         p = pgbench_result(os.path.join(args.dir, f"{ceiling}.pgbench")) if ceiling != "-" else None
         seconds = w["duration_us"] / 1e6 if w else None
@@ -98,7 +100,9 @@ def main():
             "requests": w["requests"] if w else None,
             "req_per_s": rps,
             "p50_ms": w["p50_us"] / 1000 if w else None,
+            "p90_ms": w["p90_us"] / 1000 if w else None,
             "p99_ms": w["p99_us"] / 1000 if w else None,
+            "max_ms": w["max_us"] / 1000 if w else None,
             "errors": w["status_errors"] + w["socket_errors"] if w else None,
             "ceiling_per_s": ceiling_rps,
             "ceiling_latency_avg_ms": p["latency_avg_ms"] if p else None,

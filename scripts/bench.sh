@@ -15,6 +15,7 @@
 #   --artifacts-path passed to dotnet publish, so a shared checkout's bin/obj are left alone
 #   --npgsql OPTS    appended to ScimLite's connection string, to try Npgsql settings (e.g. "Max Auto Prepare=20")
 #   --server-env K=V extra environment for ScimLite, repeatable (e.g. DOTNET_GCgen0size=0x400000)
+#   --only OPS       measure only these operations (comma-separated names from the JSON's "op"), e.g. get_user,lookup
 #   --keep           leave the temp dir (logs, captured SQL, pgbench scripts) for inspection; servers still stop
 #
 # Needs: the .NET 10 SDK, PostgreSQL server binaries with pgbench, wrk, python3, curl (root installs what is missing).
@@ -23,11 +24,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-quick=0 keep=0 npgsql= server_env=() duration= connections=8 threads=2 users= pgbench_mode=extended artifacts=()
+quick=0 keep=0 only= npgsql= server_env=() duration= connections=8 threads=2 users= pgbench_mode=extended artifacts=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=1 ;;
     --keep) keep=1 ;;
+    --only) only=,$2, ; shift ;;
     --npgsql) npgsql=$2; shift ;;
     --server-env) server_env+=("$2"); shift ;;
     --duration) duration=$2; shift ;;
@@ -36,7 +38,7 @@ while [[ $# -gt 0 ]]; do
     --users) users=$2; shift ;;
     --pgbench-mode) pgbench_mode=$2; shift ;;
     --artifacts-path) artifacts=(--artifacts-path "$2"); shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -293,6 +295,7 @@ settle() {
 }
 measure() { # op ceiling [environment...]: warm-up, then wrk for --duration, then the ceiling for --duration
   local op=$1 ceiling=$2; shift 2
+  [[ -z $only || $only == *",$op,"* ]] || return 0
   phase "$op"
   run_wrk "$op" "$warm" "$@" BENCH_TAG="w$RANDOM$op" >/dev/null 2>&1 || true
   run_wrk "$op" "$duration" "$@" BENCH_TAG="m$RANDOM$op" >"$out/$op.wrk" 2>&1 || true

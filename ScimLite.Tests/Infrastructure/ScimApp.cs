@@ -126,6 +126,12 @@ public sealed class ScimApp : IAsyncLifetime
             // ConnectionStrings__Scim / Scim__Tokens__0 in the developer's environment.
             builder.UseSetting("ConnectionStrings:Scim", connectionString);
             builder.UseSetting("Scim:Tokens:0", token);
+            // The whole suite shares one token and one in-memory "address": the rate limiter is tested on its own
+            // hosts (Security/AuthTests), not here.
+            builder.UseSetting("Scim:RateLimit:PermitsPerSecond", "1000000");
+            builder.UseSetting("Scim:RateLimit:Burst", "1000000");
+            builder.UseSetting("Scim:RateLimit:AnonymousPermitsPerSecond", "1000000");
+            builder.UseSetting("Scim:RateLimit:AnonymousBurst", "1000000");
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Scim"] = connectionString,
