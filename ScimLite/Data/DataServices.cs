@@ -26,8 +26,9 @@ public static class DataServices
     }
 
     /// <summary>
-    /// Timeout=5 (connecting, and waiting for a pooled connection) and Command Timeout=30 unless the connection string
-    /// sets them. Npgsql's 15 s connect timeout, times the retries in <see cref="Transient"/>, would hold a request for
+    /// Timeout=5 (connecting, and waiting for a pooled connection), Command Timeout=30 and Max Auto Prepare=64 unless
+    /// the connection string sets them. Auto-prepare lets PostgreSQL skip parsing and planning the few statements
+    /// ScimLite sends again and again (lookups, the PATCH updates). Npgsql's 15 s connect timeout, times the retries in <see cref="Transient"/>, would hold a request for
     /// a minute before its 503 when the database host stops answering; 5 s keeps that well under an IdP's timeout.
     /// </summary>
     public static string WithTimeoutDefaults(string connectionString)
@@ -41,6 +42,8 @@ public static class DataServices
             builder.Timeout = 5;
         if (!given.Contains("commandtimeout"))
             builder.CommandTimeout = 30;
+        if (!given.Contains("maxautoprepare"))
+            builder.MaxAutoPrepare = 64;
         return builder.ConnectionString;
     }
 }
