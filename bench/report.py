@@ -84,6 +84,12 @@ def main():
         op, seconds = line.split()
         single.setdefault(op, []).append(float(seconds) * 1000)
 
+    capture_failed = {}
+    failed_path = os.path.join(args.dir, "capture_failed.tsv")
+    for line in open(failed_path, encoding="utf-8") if os.path.exists(failed_path) else []:
+        op, problem = line.rstrip("\n").split("\t", 1)
+        capture_failed[op] = problem
+
     rows = []
     for line in open(os.path.join(args.dir, "ops.tsv"), encoding="utf-8"):
         op, label, ceiling, per_tx = line.rstrip("\n").split("\t")
@@ -116,6 +122,7 @@ def main():
             "ceiling_op": None if ceiling == "-" else ceiling,
             "ceiling_sql": manifest.get(ceiling, {}).get("script") if ceiling != "-" else None,
             "ceiling_output": p["output_tail"] if p else None,
+            "sample_failed": capture_failed.get(ceiling),
         })
 
     by_op = {r["op"]: r for r in rows}
@@ -150,13 +157,16 @@ def main():
     print("targets:")
     for t in targets:
         print(f"  [{'met ' if t['met'] else 'MISS' if t['met'] is False else ' -- '}] {t['target']}: {t['actual']}")
-    total_errors = sum((r["errors"] or 0) + (r["ceiling_errors"] or 0) for r in rows) + sum(1 for r in rows if r["requests"] is None)
+    total_errors = (sum((r["errors"] or 0) + (r["ceiling_errors"] or 0) for r in rows)
+                    + sum(1 for r in rows if r["requests"] is None or r["sample_failed"]))
     result = {"meta": meta, "operations": rows, "targets": targets, "errors": total_errors}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=1)
     print(f"\nwritten: {args.out}")
     for r in rows:
+        if r["sample_failed"]:
+            print(f"error: the sample {r['operation']} request failed, so it has no ceiling: {r['sample_failed']}")
         if r["requests"] == 0:
             print(f"note: no {r['operation']} request completed within {meta.get('duration')} s at {meta.get('connections')} "
                   f"connections; one alone, unloaded, took {fmt(r['single_request_ms'], '{:,.0f}')} ms")

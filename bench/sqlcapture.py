@@ -21,7 +21,7 @@ import re
 import sys
 
 MARKER = re.compile(r"^statement: SELECT 'bench-capture:([\w-]+):(\d+)'")
-STATEMENT = re.compile(r"^(?:statement|execute [^:]*): (.*)$", re.S)
+STATEMENT = re.compile(r"^(?:statement|execute ([^:]*)): (.*)$", re.S)
 PARAM = re.compile(r"\$(\d+) = (NULL|'(?:[^']|'')*')")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z)?$")
@@ -39,14 +39,15 @@ def read_log(log_dir):
 
 
 def capture(rows):
-    """{op: [[(sql, {n: value|None}), ...] per request]}, and errors ScimLite's statements raised."""
-    ops, errors, current = {}, [], None
+    """{op: [[(sql, {n: value|None}, prepared), ...] per request]}, and {op: [errors its statements raised]}."""
+    ops, errors, current, current_op = {}, {}, None, None
     for row in rows:
         message, app = row[MESSAGE], row[APP]
         if app == "psql":
             m = MARKER.match(message)
             if m:
-                current = ops.setdefault(m.group(1), [])
+                current_op = m.group(1)
+                current = ops.setdefault(current_op, [])
                 current.append([])
             elif message.startswith("statement: SELECT 'bench-capture-end'"):
                 current = None
@@ -54,13 +55,15 @@ def capture(rows):
         if current is None:
             continue
         if row[SEVERITY] in ("ERROR", "FATAL", "PANIC"):
-            errors.append(f"{message} ({row[DETAIL]})")
+            errors.setdefault(current_op, []).append(message)
             continue
         m = STATEMENT.match(message)
         if not m:
             continue
         params = {int(n): None if v == "NULL" else v[1:-1].replace("''", "'") for n, v in PARAM.findall(row[DETAIL])}
-        current[-1].append((m.group(1).strip().rstrip(";"), params))
+        # "execute <unnamed>" is the extended protocol unprepared; "execute _p3" a statement Npgsql prepared.
+        prepared = m.group(1) is not None and m.group(1) != "<unnamed>"
+        current[-1].append((m.group(2).strip().rstrip(";"), params, prepared))
     return ops, errors
 
 
@@ -125,39 +128,50 @@ def main():
     parser.add_argument("--subst", action="append", default=[], help="'value=>expression'")
     parser.add_argument("--set", action="append", default=[], help="'name=random(a, b)': a pgbench variable")
     parser.add_argument("--new-id", action="append", default=[], help="operation whose unknown UUIDs are new ids")
-    parser.add_argument("--drop-discard", action="store_true",
-                        help="leave out DISCARD ALL (pgbench -M prepared: it would drop pgbench's prepared statements)")
+    parser.add_argument("--op", required=True, help="the operation to write a script for")
+    parser.add_argument("--mode", default="auto", choices=["auto", "extended", "prepared"],
+                        help="pgbench -M; auto: prepared when ScimLite sent any of the statements prepared")
     args = parser.parse_args()
 
     substitutions = [tuple(s.split("=>", 1)) for s in args.subst]
     sets = dict(s.split("=", 1) for s in args.set)
     ops, errors = capture(read_log(args.log_dir))
-    if errors:
-        sys.exit("ScimLite's statements failed during the capture:\n  " + "\n  ".join(errors))
     os.makedirs(args.out_dir, exist_ok=True)
-    manifest = {}
-    for op, requests in ops.items():
-        if any(not statements for statements in requests):
-            sys.exit(f"No SQL captured for {op}: did the sample request fail, or log_statement not take effect?")
-        body = []
-        for statements in requests:
-            body.extend(fill(sql, params, substitutions, op in args.new_id) + ";" for sql, params in statements
-                        if not (args.drop_discard and sql.upper() == "DISCARD ALL"))
-        used = sorted(set(v for line in body for v in VARIABLE.findall(line)) - {"client_id"})
-        missing = [v for v in used if v not in sets]
-        if missing:
-            sys.exit(f"{op}: no --set for pgbench variable(s) {missing}")
-        script = "".join(f"\\set {v} {sets[v]}\n" for v in used) + "\n".join(body) + "\n"
-        with open(os.path.join(args.out_dir, f"{op}.sql"), "w", encoding="utf-8") as f:
-            f.write(script)
-        manifest[op] = {
-            "requests_per_transaction": len(requests),
-            "script": script,
-            "captured": [[{"sql": sql, "parameters": params} for sql, params in statements] for statements in requests],
-        }
-    with open(os.path.join(args.out_dir, "manifest.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=1)
-    print(f"captured {sum(len(r) for r in ops.values())} requests, {len(ops)} operations", file=sys.stderr)
+    op, requests = args.op, ops.get(args.op, [])
+    base = os.path.join(args.out_dir, op)
+    # No ceiling for an operation whose sample failed (e.g. a statement timeout): the table shows it as an error.
+    if op in errors or not requests or any(not statements for statements in requests):
+        problem = "; ".join(errors.get(op, [])) or "no SQL captured (did log_statement = 'all' take effect?)"
+        print(f"no ceiling for {op}: {problem}", file=sys.stderr)
+        write(base + ".json", json.dumps({"error": problem}))
+        return
+    mode = args.mode
+    if mode == "auto":
+        mode = "prepared" if any(p for statements in requests for _, _, p in statements) else "extended"
+    body = []
+    for statements in requests:
+        # DISCARD ALL (Npgsql's reset of a pooled connection without prepared statements) would also drop pgbench's.
+        body.extend(fill(sql, params, substitutions, op in args.new_id) + ";" for sql, params, _ in statements
+                    if not (mode == "prepared" and sql.upper() == "DISCARD ALL"))
+    used = sorted(set(v for line in body for v in VARIABLE.findall(line)) - {"client_id"})
+    missing = [v for v in used if v not in sets]
+    if missing:
+        sys.exit(f"{op}: no --set for pgbench variable(s) {missing}")
+    script = "".join(f"\\set {v} {sets[v]}\n" for v in used) + "\n".join(body) + "\n"
+    write(base + ".sql", script)
+    write(base + ".mode", mode)
+    write(base + ".json", json.dumps({
+        "requests_per_transaction": len(requests),
+        "mode": mode,
+        "script": script,
+        "captured": [[{"sql": sql, "parameters": params, "prepared_by_npgsql": p} for sql, params, p in statements]
+                     for statements in requests],
+    }, indent=1))
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 if __name__ == "__main__":

@@ -92,6 +92,22 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         Assert.Equal([a], (await GetAsync(inner)).MemberIds());
     }
 
+    [Theory]
+    [InlineData("""{"op":"replace","path":"displayName","value":"Crew"}""")]
+    [InlineData("""{"op":"replace","value":{"displayName":"Crew"}}""")]
+    [InlineData("""{"op":"add","path":"members","value":[]}""")]
+    public async Task Patch_ThatChangesNothing_KeepsVersionAndLastModified(string operation)
+    {
+        var (_, _, _, group) = await ArrangeAsync();
+        var before = await GetAsync(group);
+
+        await client.PatchAsync($"{GroupsUrl}/{group}", Ops(operation), HttpStatusCode.NoContent);
+
+        var after = await GetAsync(group);
+        Assert.Equal(before.Version(), after.Version());
+        Assert.Equal(before.LastModified(), after.LastModified());
+    }
+
     [Fact]
     public async Task Patch_WithAttributesQuery_Returns200WithOnlyThoseAttributes()
     {

@@ -132,6 +132,7 @@ public sealed class PutTests(ScimApp app) : IAsyncLifetime
         var groupId = await client.CreateGroupAsync("Test SCIMv2", a, b, c);
         var rowsBefore = await app.LinkRowsAsync(groupId);
 
+        // Okta's documented PUT shows member ids without hyphens; d's is sent that way.
         var put = await PutAsync($"{GroupsUrl}/{groupId}", $$"""
             {
                 "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
@@ -140,7 +141,7 @@ public sealed class PutTests(ScimApp app) : IAsyncLifetime
                 "members": [
                     { "value": "{{b}}", "display": "b@okta.local" },
                     { "value": "{{c}}", "display": "c@okta.local" },
-                    { "value": "{{d}}", "display": "d@okta.local" }
+                    { "value": "{{Guid.Parse(d):N}}", "display": "d@okta.local" }
                 ]
             }
             """);

@@ -14,6 +14,9 @@ public static class ScimValues
     {
         if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             return null;
+        // "" clears, as null does (Entra clears manager and other attributes this way).
+        if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0)
+            return null;
         return attribute.Type switch
         {
             AttrType.Boolean => ToBoolean(value, where),

@@ -13,9 +13,10 @@ namespace ScimLite.Scim.Patch;
 /// </summary>
 public sealed class ColumnPatcher(ResourceTypeDef type, DynamicParameters parameters)
 {
+    public const int MaxStepsPerArray = 100;
+
     readonly Dictionary<string, string> expressions = [];
-    // Per jsonb column, the steps since its value was last set outright (see Chain).
-    readonly Dictionary<string, List<string>> chains = [];
+    readonly Dictionary<string, int> arraySteps = [];
     readonly List<string> order = [];
     int count;
 
@@ -46,6 +47,11 @@ public sealed class ColumnPatcher(ResourceTypeDef type, DynamicParameters parame
                 SetParts(step, attribute);
                 break;
             case Storage.JsonArray:
+                // Each step on a jsonb array nests the steps before it in its SQL, and PostgreSQL's planning time grows
+                // steeply with that depth (300 steps: seconds); no identity provider sends more than a few.
+                var steps = arraySteps[attribute.Column!] = arraySteps.GetValueOrDefault(attribute.Column!) + 1;
+                if (steps > MaxStepsPerArray)
+                    throw ScimException.PayloadTooLarge($"At most {MaxStepsPerArray} operations may change '{attribute.Name}' in one request.");
                 new JsonArrayPatch(this, step).Apply();
                 break;
             default:
@@ -98,30 +104,6 @@ public sealed class ColumnPatcher(ResourceTypeDef type, DynamicParameters parame
     internal string Current(string column) => expressions.TryGetValue(column, out var expression) ? expression : column;
 
     internal void Set(string column, string expression)
-    {
-        chains.Remove(column);
-        Assign(column, expression);
-    }
-
-    /// <summary>Where the next <see cref="Chain"/> step on <paramref name="column"/> finds the items the steps before left.</summary>
-    internal string ChainInput(string column) => $"s{(chains.TryGetValue(column, out var chain) ? chain.Count - 1 : 0)}.items";
-
-    /// <summary>
-    /// Sets a jsonb column to <paramref name="expression"/>, written over <see cref="ChainInput"/>. Successive steps
-    /// on one column become a chain of LATERAL subqueries, each reading the one before, so each step's SQL appears
-    /// once: nesting each step inside the next makes PostgreSQL's planning time grow with the cube of the number of
-    /// steps (300 operations on emails took seconds). OFFSET 0 keeps the planner from pulling a step up into the next,
-    /// which would paste its expression into every use.
-    /// </summary>
-    internal void Chain(string column, string expression)
-    {
-        if (!chains.TryGetValue(column, out var chain))
-            chains[column] = chain = [$"(SELECT coalesce({Current(column)}, '[]'::jsonb) AS items OFFSET 0) AS s0"];
-        chain.Add($"CROSS JOIN LATERAL (SELECT {expression} AS items OFFSET 0) AS s{chain.Count}");
-        Assign(column, $"(SELECT s{chain.Count - 1}.items FROM {string.Join("\n", chain)})");
-    }
-
-    void Assign(string column, string expression)
     {
         if (!expressions.ContainsKey(column))
             order.Add(column);
