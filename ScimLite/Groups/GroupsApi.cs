@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Dapper;
 using Microsoft.Extensions.Options;
-using ScimLite.Data;
 using ScimLite.Scim;
 using ScimLite.Scim.Schema;
 
@@ -15,9 +13,10 @@ public static class GroupsApi
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup($"{ScimHttp.BasePath}/Groups");
-        groups.MapGet("/", List);
+        var list = new ResourceList(Type, Select);
+        groups.MapGet("/", list.List);
         groups.MapPost("/", Create);
-        groups.MapPost("/.search", Search);
+        groups.MapPost("/.search", list.Search);
         groups.MapGet("/{id}", Get);
         groups.MapPut("/{id}", Replace);
         groups.MapPatch("/{id}", GroupPatch.Handle);
@@ -76,48 +75,9 @@ public static class GroupsApi
         return Results.NoContent();
     }
 
-    static Task<IResult> List(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct) =>
-        Query(ListQuery.FromQuery(request.Query), request, db, options.Value, ct);
+    /// <summary>The SELECT for a projection: the link column only when it is returned.</summary>
+    public static string Select(Projection projection) => GroupSql.Select(WithMembers(projection));
 
-    static async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct)
-    {
-        using var body = await ScimJson.ReadObjectAsync(request, ct);
-        return await Query(ListQuery.FromSearchRequest(body.RootElement), request, db, options.Value, ct);
-    }
-
-    /// <summary>A page of groups matching the query, for GET /Groups, POST /Groups/.search and the root search.</summary>
-    public static async Task<IResult> Query(ListQuery query, HttpRequest request, Db db, ScimOptions options, CancellationToken ct)
-    {
-        var projection = Projection.From(Type, query.Attributes, query.ExcludedAttributes);
-        var baseUrl = ScimHttp.BaseUrl(request);
-        var page = await Page(query, projection, baseUrl, db, options, ct);
-        return page.ToResult((w, row) => Write(w, row, projection, baseUrl));
-    }
-
-    public static Task<ResourcePage> Page(ListQuery query, Projection projection,
-        string baseUrl, Db db, ScimOptions options, CancellationToken ct)
-    {
-        var compiled = ResourceQuery.Compile(Type, query, options);
-        compiled.Parameters.Add("base_url", baseUrl);
-        return compiled.ReadAsync(db, GroupSql.Select(WithMembers(projection)), ct);
-    }
-
-    public static void Write(Utf8JsonWriter w, IDictionary<string, object?> row, Projection projection, string baseUrl) =>
-        ResourceWriter.Write(w, Type, row, projection, baseUrl, (writer, attribute) =>
-        {
-            writer.WritePropertyName(attribute.Name);
-            if (row.TryGetValue("members_json", out var members) && members is string json)
-                writer.WriteRawValue(json, skipInputValidation: true);
-            else
-            {
-                writer.WriteStartArray();
-                writer.WriteEndArray();
-            }
-        });
-
-    public static IResult Resource(int status, IDictionary<string, object?> row, Projection projection, string baseUrl, bool withLocation = false)
-    {
-        var location = withLocation ? $"{baseUrl}/Groups/{row["id"]}" : null;
-        return ScimJson.Result(status, w => Write(w, row, projection, baseUrl), ScimValues.ETag((long)row["version"]!), location);
-    }
+    public static IResult Resource(int status, IDictionary<string, object?> row, Projection projection, string baseUrl, bool withLocation = false) =>
+        ResourceWriter.Result(Type, status, row, projection, baseUrl, withLocation);
 }

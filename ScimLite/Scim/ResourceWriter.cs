@@ -5,15 +5,20 @@ namespace ScimLite.Scim;
 
 /// <summary>
 /// Writes a stored resource (one row, columns named as in the schema definitions) as SCIM JSON, honouring the
-/// projection. Unassigned attributes are left out (RFC 7643 §2.5). Link attributes (groups, members) are written by
-/// the caller's <c>writeLinks</c>, which is only asked when they are projected.
+/// projection. Unassigned attributes are left out (RFC 7643 §2.5). Link attributes (users.groups, groups.members)
+/// arrive as JSON built by the SQL in a column named <c>&lt;attribute&gt;_json</c>, selected only when projected.
 /// </summary>
 public static class ResourceWriter
 {
-    public delegate void LinkWriter(Utf8JsonWriter writer, AttributeDef attribute);
+    /// <summary>The resource as a response: ETag from meta.version; on create also Location (= meta.location).</summary>
+    public static IResult Result(ResourceTypeDef type, int status, IDictionary<string, object?> row, Projection projection,
+        string baseUrl, bool withLocation = false)
+    {
+        var location = withLocation ? $"{baseUrl}{type.Endpoint}/{row["id"]}" : null;
+        return ScimJson.Result(status, w => Write(w, type, row, projection, baseUrl), ScimValues.ETag((long)row["version"]!), location);
+    }
 
-    public static void Write(Utf8JsonWriter w, ResourceTypeDef type, IDictionary<string, object?> row, Projection projection,
-        string baseUrl, LinkWriter? writeLinks = null)
+    public static void Write(Utf8JsonWriter w, ResourceTypeDef type, IDictionary<string, object?> row, Projection projection, string baseUrl)
     {
         var id = (Guid)row["id"]!;
         var extensionsPresent = type.Extensions.Where(e => HasValues(e, row)).ToList();
@@ -28,13 +33,13 @@ public static class ResourceWriter
         if (projection.IncludesCommon(type, CoreSchemas.ExternalId) && row["external_id"] is string externalId)
             w.WriteString("externalId", externalId);
 
-        WriteAttributes(w, type.Schema, row, projection, baseUrl, writeLinks);
+        WriteAttributes(w, type.Schema, row, projection, baseUrl);
         foreach (var extension in extensionsPresent)
         {
             if (!extension.Attributes.Any(a => projection.Includes(extension, a) && HasValue(a, row)))
                 continue;
             w.WriteStartObject(extension.Id);
-            WriteAttributes(w, extension, row, projection, baseUrl, writeLinks);
+            WriteAttributes(w, extension, row, projection, baseUrl);
             w.WriteEndObject();
         }
 
@@ -53,7 +58,7 @@ public static class ResourceWriter
     }
 
     static void WriteAttributes(Utf8JsonWriter w, SchemaDef schema, IDictionary<string, object?> row, Projection projection,
-        string baseUrl, LinkWriter? writeLinks)
+        string baseUrl)
     {
         foreach (var attribute in schema.Attributes)
         {
@@ -72,7 +77,11 @@ public static class ResourceWriter
                     WriteParts(w, schema, attribute, row, projection, baseUrl);
                     break;
                 case Storage.Link:
-                    writeLinks?.Invoke(w, attribute);
+                    w.WritePropertyName(attribute.Name);
+                    if (row.TryGetValue($"{attribute.Name}_json", out var links) && links is string linksJson)
+                        w.WriteRawValue(linksJson, skipInputValidation: true);
+                    else
+                        w.WriteRawValue("[]", skipInputValidation: true);
                     break;
             }
         }

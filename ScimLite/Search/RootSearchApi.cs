@@ -39,22 +39,15 @@ public static class RootSearchApi
         var items = new List<(ResourceTypeDef Type, Projection Projection, IDictionary<string, object?> Row)>();
         foreach (var part in parts)
         {
-            var select = part.Type == ResourceTypeDef.User
-                ? UserSql.Select(part.Projection.Includes(part.Type.Schema, part.Type.Schema.Attribute("groups")!))
-                : GroupSql.Select(GroupsApi.WithMembers(part.Projection));
+            var select = part.Type == ResourceTypeDef.User ? UsersApi.Select(part.Projection) : GroupsApi.Select(part.Projection);
             // Skip what earlier types filled; the count is always needed for totalResults.
             var page = await (part.Query with { Offset = Math.Max(0, offset - (int)Math.Min(total, int.MaxValue)), Limit = limit - items.Count })
                 .ReadAsync(db, select, ct);
             total += page.Total;
             items.AddRange(page.Rows.Select(row => (part.Type, part.Projection, row)));
         }
-        return ListResponse.Result(total, query.StartIndex, items, (w, item) =>
-        {
-            if (item.Type == ResourceTypeDef.User)
-                UsersApi.Write(w, item.Row, item.Projection, baseUrl);
-            else
-                GroupsApi.Write(w, item.Row, item.Projection, baseUrl);
-        });
+        return ListResponse.Result(total, query.StartIndex, items,
+            (w, item) => ResourceWriter.Write(w, item.Type, item.Row, item.Projection, baseUrl));
     }
 
     /// <summary>

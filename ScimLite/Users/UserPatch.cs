@@ -28,7 +28,7 @@ public static class UserPatch
         var baseUrl = ScimHttp.BaseUrl(request);
         var withGroups = projection.Includes(Type.Schema, Type.Schema.Attribute("groups")!);
         var row = await store.PatchAsync(userId, patcher, parameters, ScimHttp.IfMatchVersion(request), withGroups, baseUrl, ct);
-        return ScimJson.Result(200, w => UsersApi.Write(w, row, projection, baseUrl), ScimValues.ETag((long)row["version"]!));
+        return ResourceWriter.Result(Type, 200, row, projection, baseUrl);
     }
 
     static void Apply(PatchStep step, ColumnPatcher patcher, PasswordHasher hasher)

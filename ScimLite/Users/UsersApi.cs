@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Dapper;
-using Microsoft.Extensions.Options;
-using ScimLite.Data;
 using ScimLite.Scim;
 using ScimLite.Scim.Schema;
 
@@ -15,9 +11,10 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup($"{ScimHttp.BasePath}/Users");
-        users.MapGet("/", List);
+        var list = new ResourceList(Type, Select);
+        users.MapGet("/", list.List);
         users.MapPost("/", Create);
-        users.MapPost("/.search", Search);
+        users.MapPost("/.search", list.Search);
         users.MapGet("/{id}", Get);
         users.MapPut("/{id}", Replace);
         users.MapPatch("/{id}", UserPatch.Handle);
@@ -71,48 +68,9 @@ public static class UsersApi
         return Results.NoContent();
     }
 
-    static Task<IResult> List(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct) =>
-        Query(ListQuery.FromQuery(request.Query), request, db, options.Value, ct);
+    /// <summary>The SELECT for a projection: the link column only when it is returned.</summary>
+    public static string Select(Projection projection) => UserSql.Select(WithGroups(projection));
 
-    static async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct)
-    {
-        using var body = await ScimJson.ReadObjectAsync(request, ct);
-        return await Query(ListQuery.FromSearchRequest(body.RootElement), request, db, options.Value, ct);
-    }
-
-    /// <summary>A page of users matching the query, for GET /Users, POST /Users/.search and the root search.</summary>
-    public static async Task<IResult> Query(ListQuery query, HttpRequest request, Db db, ScimOptions options, CancellationToken ct)
-    {
-        var projection = Projection.From(Type, query.Attributes, query.ExcludedAttributes);
-        var baseUrl = ScimHttp.BaseUrl(request);
-        var page = await Page(query, projection, baseUrl, db, options, ct);
-        return page.ToResult((w, row) => Write(w, row, projection, baseUrl));
-    }
-
-    public static Task<ResourcePage> Page(ListQuery query, Projection projection,
-        string baseUrl, Db db, ScimOptions options, CancellationToken ct)
-    {
-        var compiled = ResourceQuery.Compile(Type, query, options);
-        compiled.Parameters.Add("base_url", baseUrl);
-        return compiled.ReadAsync(db, UserSql.Select(WithGroups(projection)), ct);
-    }
-
-    public static void Write(Utf8JsonWriter w, IDictionary<string, object?> row, Projection projection, string baseUrl) =>
-        ResourceWriter.Write(w, Type, row, projection, baseUrl, (writer, attribute) =>
-        {
-            writer.WritePropertyName(attribute.Name);
-            if (row.TryGetValue("groups_json", out var groups) && groups is string json)
-                writer.WriteRawValue(json, skipInputValidation: true);
-            else
-            {
-                writer.WriteStartArray();
-                writer.WriteEndArray();
-            }
-        });
-
-    static IResult Resource(int status, IDictionary<string, object?> row, Projection projection, string baseUrl, bool withLocation = false)
-    {
-        var location = withLocation ? $"{baseUrl}/Users/{row["id"]}" : null;
-        return ScimJson.Result(status, w => Write(w, row, projection, baseUrl), ScimValues.ETag((long)row["version"]!), location);
-    }
+    static IResult Resource(int status, IDictionary<string, object?> row, Projection projection, string baseUrl, bool withLocation = false) =>
+        ResourceWriter.Result(Type, status, row, projection, baseUrl, withLocation);
 }

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using ScimLite.Data;
+using ScimLite.Scim.Schema;
+
+namespace ScimLite.Scim;
+
+/// <summary>
+/// GET /{Type} and POST /{Type}/.search for one resource type: the query compiled to SQL, one page read, written as a
+/// ListResponse. <c>select</c> gives the SELECT for a projection (so unprojected link columns are never read).
+/// </summary>
+public sealed record ResourceList(ResourceTypeDef Type, Func<Projection, string> Select)
+{
+    public Task<IResult> List(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct) =>
+        Query(ListQuery.FromQuery(request.Query), request, db, options.Value, ct);
+
+    public async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct)
+    {
+        using var body = await ScimJson.ReadObjectAsync(request, ct);
+        return await Query(ListQuery.FromSearchRequest(body.RootElement), request, db, options.Value, ct);
+    }
+
+    async Task<IResult> Query(ListQuery query, HttpRequest request, Db db, ScimOptions options, CancellationToken ct)
+    {
+        var projection = Projection.From(Type, query.Attributes, query.ExcludedAttributes);
+        var baseUrl = ScimHttp.BaseUrl(request);
+        var compiled = ResourceQuery.Compile(Type, query, options);
+        compiled.Parameters.Add("base_url", baseUrl);
+        var page = await compiled.ReadAsync(db, Select(projection), ct);
+        return page.ToResult((w, row) => ResourceWriter.Write(w, Type, row, projection, baseUrl));
+    }
+}
