@@ -8,7 +8,8 @@ using ScimLite.Scim;
 using ScimLite.Search;
 using ScimLite.Users;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+// appsettings.json is read from beside the binary, whatever the working directory.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddScimHosting();
 builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();

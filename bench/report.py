@@ -2,8 +2,9 @@
 """Prints scripts/bench.sh's table and target checks, and writes the same as JSON (results/bench-<timestamp>.json).
 
 Input, in --dir: ops.tsv (op, label, ceiling op or "-", ceiling requests per pgbench transaction), <op>.wrk (wrk's
-output with the BENCH_RESULT line of bench/lua/scim.lua), <ceiling>.pgbench (pgbench's output), and the capture's
-manifest.json; run facts come as --meta key=value.
+output with the BENCH_RESULT line of bench/lua/scim.lua), <op>.rss (VmHWM after it), <ceiling>.pgbench and
+<ceiling>.lat.* (pgbench's output and per-transaction log), capture/<ceiling>.json (bench/sqlcapture.py), single.tsv
+and capture_failed.tsv (the sample requests); run facts come as --meta key=value.
 """
 import argparse
 import glob
@@ -75,8 +76,8 @@ def main():
             meta[key] = json.loads(value)
         except ValueError:
             meta[key] = value
-    manifest_path = os.path.join(args.dir, "manifest.json")
-    manifest = json.load(open(manifest_path, encoding="utf-8")) if os.path.exists(manifest_path) else {}
+    manifest = {os.path.basename(path)[: -len(".json")]: json.load(open(path, encoding="utf-8"))
+                for path in glob.glob(os.path.join(args.dir, "capture", "*.json"))}
 
     single = {}
     single_path = os.path.join(args.dir, "single.tsv")
@@ -120,9 +121,10 @@ def main():
             "ratio": rps / ceiling_rps if rps is not None and ceiling_rps else None,
             "single_request_ms": sum(alone) / len(alone) if alone else None,
             "ceiling_op": None if ceiling == "-" else ceiling,
-            "ceiling_sql": manifest.get(ceiling, {}).get("script") if ceiling != "-" else None,
+            "ceiling_sql": (manifest.get(ceiling) or {}).get("script"),
             "ceiling_output": p["output_tail"] if p else None,
-            "sample_failed": capture_failed.get(ceiling),
+            "sample_failed": capture_failed.get(ceiling) or (manifest.get(ceiling) or {}).get("error"),
+            "ceiling_mode": (manifest.get(ceiling) or {}).get("mode"),
         })
 
     by_op = {r["op"]: r for r in rows}
@@ -130,9 +132,12 @@ def main():
 
     print()
     print(f"ScimLite benchmark: {meta.get('users'):,} users, {meta.get('connections')} connections / {meta.get('threads')} threads, "
-          f"{meta.get('duration')} s per operation, PostgreSQL {meta.get('postgres')}, pgbench -M {meta.get('pgbench_mode')}")
+          f"{meta.get('duration')} s per operation, PostgreSQL {meta.get('postgres')}, pgbench -M {meta.get('pgbench_mode')}"
+          + (f", Npgsql: {meta['npgsql_options']}" if meta.get("npgsql_options") else "")
+          + (f", env: {' '.join(meta['server_env'])}" if meta.get("server_env") else "")
+          + (f", ScimLite {meta['commit']}" if meta.get("commit") else ""))
     header = (f"{'operation':<46} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-              f"{'ceiling/s':>9} {'ceil p99':>8} {'ratio':>6}")
+              f"{'ceiling/s':>9} {'ceil p99':>8} {'ratio':>6} M")
     print(header)
     print("-" * len(header))
     for r in rows:
@@ -141,9 +146,10 @@ def main():
             errors += f" (pgbench {r['ceiling_errors']})"
         print(f"{r['operation']:<46} {fmt(r['requests']):>9} {fmt(r['req_per_s']):>8} {fmt(r['p50_ms'], '{:.2f}'):>7} "
               f"{fmt(r['p99_ms'], '{:.2f}'):>7} {errors:>6} {fmt(r['ceiling_per_s']):>9} {fmt(r['ceiling_p99_ms'], '{:.2f}'):>8} "
-              f"{fmt(r['ratio'], '{:.0%}'):>6}")
+              f"{fmt(r['ratio'], '{:.0%}'):>6} {'' if not r['ceiling_mode'] else r['ceiling_mode'][0]}")
     print()
-    print("ceiling p99 is per pgbench transaction (for add/remove: both requests); errors: HTTP status >= 400 + socket errors")
+    print("ceiling: pgbench -M p(repared) or e(xtended), as ScimLite's Npgsql sent it; ceiling p99 is per pgbench "
+          "transaction (add/remove: both requests); errors: HTTP status >= 400 + socket errors")
     # In run order (post_user_nopw runs last, in a second process whose peak starts again from zero).
     ran = sorted((r for r in rows if r["peak_rss_mb_after"]), key=lambda r: os.path.getmtime(os.path.join(args.dir, f"{r['op']}.rss")))
     grew = [(b["peak_rss_mb_after"] - a["peak_rss_mb_after"], b["operation"]) for a, b in zip(ran, ran[1:])

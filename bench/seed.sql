@@ -59,7 +59,7 @@ SELECT bench.user_id(n),
        to_timestamp((1704067200000 + n) / 1000.0),
        to_timestamp((1704067200000 + n) / 1000.0),
        1
-  FROM generate_series(1, :users) AS n,
+  FROM generate_series(1, :users::bigint) AS n,
        LATERAL (SELECT (ARRAY['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Frances', 'Niklaus'])[n % 10 + 1] AS given,
                        (ARRAY['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Allen', 'Wirth', 'Ritchie'])[n % 11 + 1] AS family) AS names;
 

@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""Turns the SQL that ScimLite sent, captured with log_statement=all in PostgreSQL's csvlog, into pgbench scripts.
+"""Turns the SQL that ScimLite sent for one operation, captured with log_statement=all in PostgreSQL's csvlog, into a
+pgbench script.
 
-scripts/bench.sh sends one sample request per operation (sometimes two, e.g. a member add then its remove), each
-preceded by a marker query `SELECT 'bench-capture:<op>:<i>'` from psql. Every statement logged by another session
-(ScimLite's pool) between two markers belongs to that request, in order, with its bind parameters. The script for an
-operation is those statements, parameters filled in:
-  * a value that belongs to the sample (the sample user's id or userName, the spare user's id, the POSTed userName)
+scripts/bench.sh sends one sample request per operation (two for a member add then its remove), each preceded by a
+marker query `SELECT 'bench-capture:<op>:<i>'` from psql. Every statement logged by another session (ScimLite's pool)
+between the marker and the next marker belongs to that request, in order, with its bind parameters. The script is
+those statements, transaction brackets included, with the parameters filled in:
+  * a value that belongs to the sample (the sample user's id or userName, the member's id, the POSTed userName)
     becomes an expression of a pgbench random variable (--subst 'value=>expression'), also inside larger values
     such as an emails jsonb;
   * with --new-id OP, any other UUID in OP's statements is a server-generated id and becomes bench.uuid7();
-  * every other value stays as the constant ScimLite bound (base URL, timestamps, the password hash, group ids).
-So pgbench runs the very statements, transaction brackets included, that ScimLite runs for the operation.
+  * every other value stays the constant ScimLite bound (base URL, timestamps, the password hash, group ids).
+Writes <op>.sql, <op>.mode (the pgbench -M to use) and <op>.json (script and the raw capture) to --out-dir.
 """
 import argparse
 import csv
@@ -150,9 +151,17 @@ def main():
         mode = "prepared" if any(p for statements in requests for _, _, p in statements) else "extended"
     body = []
     for statements in requests:
-        # DISCARD ALL (Npgsql's reset of a pooled connection without prepared statements) would also drop pgbench's.
-        body.extend(fill(sql, params, substitutions, op in args.new_id) + ";" for sql, params, _ in statements
-                    if not (mode == "prepared" and sql.upper() == "DISCARD ALL"))
+        for sql, params, _ in statements:
+            # DISCARD ALL (Npgsql's reset of a pooled connection without prepared statements) would drop pgbench's.
+            if mode == "prepared" and sql.upper() == "DISCARD ALL":
+                continue
+            commands = split_commands(sql)
+            if len(commands) == 1:
+                body.append(fill(sql, params, substitutions, op in args.new_id) + ";")
+            else:
+                # Several commands in one message (Npgsql's reset of a pooled connection that has prepared statements,
+                # "SET SESSION AUTHORIZATION DEFAULT;RESET ALL;..."), sent in one round trip: pipelined here too.
+                body.extend(["\\startpipeline", *(c + ";" for c in commands), "\\endpipeline"])
     used = sorted(set(v for line in body for v in VARIABLE.findall(line)) - {"client_id"})
     missing = [v for v in used if v not in sets]
     if missing:
@@ -167,6 +176,21 @@ def main():
         "captured": [[{"sql": sql, "parameters": params, "prepared_by_npgsql": p} for sql, params, p in statements]
                      for statements in requests],
     }, indent=1))
+
+
+def split_commands(sql):
+    """The commands of a simple-protocol message, split at semicolons outside quotes."""
+    commands, current, quoted = [], "", False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted
+        if ch == ";" and not quoted:
+            commands.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    commands.append(current.strip())
+    return [c for c in commands if c]
 
 
 def write(path, text):

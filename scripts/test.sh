@@ -18,13 +18,13 @@ if [[ -z ${SCIMLITE_TEST_CONNECTION:-} && ${SCIMLITE_TEST_DOCKER:-} != 1 ]]; the
 fi
 
 # Fresh results each run, so the totals below count this run only.
-rm -rf results
+rm -rf results/tests
 status=0
 # A hung test is killed after 15 minutes instead of eating the whole CI budget.
-dotnet test ScimLite.sln -c Release --results-directory results --logger trx \
+dotnet test ScimLite.sln -c Release --results-directory results/tests --logger trx \
   --blame-hang-timeout 15m --blame-hang-dump-type none "$@" || status=$?
 
-read -r total passed failed skipped < <(trx_totals results)
+read -r total passed failed skipped < <(trx_totals results/tests)
 echo
 echo "Totals: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

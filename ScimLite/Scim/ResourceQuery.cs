@@ -39,7 +39,12 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
     /// <summary>An extra condition for the page (not the count): the keyset of cursor paging.</summary>
     public string? PageWhere { get; init; }
 
-    /// <summary>The total count and one page of rows, in one round trip. <paramref name="select"/> is "SELECT ... FROM table r".</summary>
+    /// <summary>
+    /// The total count and one page of rows. A page that starts at the first match and comes back short holds every
+    /// match, so its size is the total and no count is run: the lookups identity providers send before each write
+    /// (<c>userName eq</c>, <c>displayName eq</c>) cost one statement. Otherwise count and page go in one round trip.
+    /// <paramref name="select"/> is "SELECT ... FROM table r".
+    /// </summary>
     public Task<ResourcePage> ReadAsync(Db db, string select, CancellationToken ct)
     {
         var pageWhere = PageWhere is null ? Where : $"({Where}) AND {PageWhere}";
@@ -47,23 +52,39 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
         var fetch = CursorMode ? Limit + 1 : Limit;
         // The page's ids are found first and only those rows are built: OFFSET makes PostgreSQL compute every skipped
         // row, and building one (manager name, groups) costs far more than stepping over an index entry.
-        var page = Limit == 0 ? "" : $"""
+        var page = $"""
             {select} WHERE r.id IN (SELECT r.id FROM {Type.Table} r WHERE {pageWhere} {OrderBy} LIMIT {fetch} OFFSET {Offset})
             {OrderBy};
             """;
-        var sql = $"SELECT count(*) FROM {Type.Table} r WHERE {Where};\n{page}";
+        var count = $"SELECT count(*) FROM {Type.Table} r WHERE {Where};";
+        var fromFirstMatch = Offset == 0 && PageWhere is null && Limit > 0;
         return db.ReadAsync(async connection =>
         {
-            using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, Parameters, cancellationToken: ct));
-            var total = await results.ReadSingleAsync<long>();
-            var rows = Limit == 0 ? [] : (await results.ReadAsync()).Cast<IDictionary<string, object?>>().ToList();
+            List<IDictionary<string, object?>> rows = [];
+            long? total = null;
+            if (fromFirstMatch)
+            {
+                rows = (await connection.QueryAsync(new CommandDefinition(page, Parameters, cancellationToken: ct))).Cast<IDictionary<string, object?>>().ToList();
+                if (rows.Count < fetch)
+                    total = rows.Count;
+                else
+                    total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(count, Parameters, cancellationToken: ct));
+            }
+            else
+            {
+                using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+                    Limit == 0 ? count : count + "\n" + page, Parameters, cancellationToken: ct));
+                total = await results.ReadSingleAsync<long>();
+                if (Limit > 0)
+                    rows = (await results.ReadAsync()).Cast<IDictionary<string, object?>>().ToList();
+            }
             string? next = null;
             if (CursorMode && rows.Count > Limit)
             {
                 rows.RemoveAt(rows.Count - 1);
                 next = Cursor.Encode((Guid)rows[^1]["id"]!);
             }
-            return new ResourcePage(total, rows, CursorMode ? null : Offset + 1, next);
+            return new ResourcePage(total.Value, rows, CursorMode ? null : Offset + 1, next);
         }, ct);
     }
 }
