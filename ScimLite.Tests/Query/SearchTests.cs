@@ -128,7 +128,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
         var list = await SearchAsync(client, "/scim/v2/.search", new { schemas = new[] { SearchRequestUrn } });
 
         Assert.Equal(6, list.TotalResults());
-        var types = list.Resources().Select(r => r.GetProperty("meta").GetProperty("resourceType").GetString()).ToArray();
+        var types = list.Resources().Select(r => r.GetProperty("meta").GetProperty("resourceType").GetString()!).ToArray();
         Assert.Equal(["User", "User", "User", "Group", "Group", "Group"], types);
         Assert.Equal(
             new[] { people.Dana, people.Dave, people.Erin, people.Devs, people.Design, people.Ops }.Order(),
@@ -176,7 +176,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
 
         list.AssertIds(people.Dana, people.Dave, people.Devs, people.Design);
         Assert.Equal(["Dana", "Dave", "Design", "Devs"],
-            list.Resources().Select(r => r.GetProperty("displayName").GetString()).Order(StringComparer.Ordinal).ToArray());
+            list.Resources().Select(r => r.GetProperty("displayName").GetString()!).Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]

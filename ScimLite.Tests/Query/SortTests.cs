@@ -101,7 +101,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
 
         var list = await client.ListAsync("/scim/v2/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members");
 
-        Assert.Equal(["sales", "engineering", "Board", "Admins"], list.Resources().Select(g => g.GetProperty("displayName").GetString()).ToArray());
+        Assert.Equal(["sales", "engineering", "Board", "Admins"], list.Resources().Select(g => g.GetProperty("displayName").GetString()!).ToArray());
     }
 
     [Theory]
