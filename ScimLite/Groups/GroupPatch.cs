@@ -45,7 +45,7 @@ public static class GroupPatch
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await db.InTransactionAsync(async (connection, tx) =>
         {
-            await GroupStore.LockAsync(connection, tx, groupId, ifMatch, ct);
+            var version = await GroupStore.LockAsync(connection, tx, groupId, ifMatch, ct);
             long membersChanged = 0;
             foreach (var change in memberChanges)
                 membersChanged += await change(connection, tx, ct);
@@ -53,17 +53,17 @@ public static class GroupPatch
             {
                 parameters.AddDynamicParams(new { group_id = groupId, now = store.Now, members_changed = membersChanged > 0 });
                 var assignments = patcher.IsEmpty ? "" : patcher.Assignments + ",";
-                await connection.ExecuteAsync(new CommandDefinition($"""
+                version = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
                     UPDATE groups AS r SET {assignments}
                            version = r.version + CASE WHEN @members_changed OR {patcher.ChangedPredicate} THEN 1 ELSE 0 END,
                            last_modified = CASE WHEN @members_changed OR {patcher.ChangedPredicate} THEN @now ELSE r.last_modified END
                      WHERE r.id = @group_id
+                    RETURNING r.version
                     """, parameters, tx, cancellationToken: ct));
             }
             if (wantsBody)
                 return await GroupStore.GetAsync(connection, tx, groupId, GroupsApi.WithMembers(projection), baseUrl, ct);
-            var version = await connection.QuerySingleAsync<long>(new CommandDefinition(
-                "SELECT version FROM groups WHERE id = @group_id", new { group_id = groupId }, tx, cancellationToken: ct));
+            // The row is locked since LockAsync, so this is the version the response's ETag must carry.
             return new Dictionary<string, object?> { ["version"] = version };
         }, ct);
 
