@@ -62,16 +62,15 @@ public sealed class ServiceProviderConfigTests(ScimApp app)
     }
 
     [Fact]
-    public async Task ServiceProviderConfig_Pagination_ClaimsCursorsOnlyWhenSupported()
+    public async Task ServiceProviderConfig_Pagination_ClaimsIndexAndCursorPaging()
     {
-        // Follows the flag, so flipping Pagination.CursorSupported needs no change here; while it is false the SPC
-        // must say cursor:false and carry no cursorTimeout.
+        // Query/PagingTests prove both methods work; here the SPC must claim exactly that.
         using var client = app.CreateClient();
         var pagination = (await GetSpcAsync(client)).GetProperty("pagination");
 
         Assert.True(pagination.GetProperty("index").GetBoolean());
-        Assert.Equal(Pagination.CursorSupported, pagination.GetProperty("cursor").GetBoolean());
-        Assert.Equal(Pagination.CursorSupported, pagination.TryGetProperty("cursorTimeout", out _));
+        Assert.True(pagination.GetProperty("cursor").GetBoolean());
+        Assert.Equal(3600, pagination.GetProperty("cursorTimeout").GetInt32());
         Assert.Equal("index", pagination.GetProperty("defaultPaginationMethod").GetString());
         Assert.Equal(Options.DefaultPageSize, pagination.GetProperty("defaultPageSize").GetInt32());
         Assert.Equal(Options.MaxResults, pagination.GetProperty("maxPageSize").GetInt32());

@@ -22,8 +22,6 @@ public sealed class BearerTokens
             .ToArray();
     }
 
-    public bool IsConfigured => digests.Length > 0;
-
     static byte[] Digest(string configured)
     {
         configured = configured.Trim();
@@ -36,8 +34,6 @@ public sealed class BearerTokens
         }
         return SHA256.HashData(Encoding.UTF8.GetBytes(configured));
     }
-
-    public bool Accepts(ReadOnlySpan<char> token) => Match(token) is not null;
 
     /// <summary>
     /// Which configured token the request's <c>Authorization: Bearer</c> header carries, as a short hex prefix of its

@@ -1,5 +1,4 @@
 using DbUp;
-using DbUp.Engine;
 using Npgsql;
 
 namespace ScimLite.Data;

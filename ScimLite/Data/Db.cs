@@ -21,8 +21,6 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
     // Clearing the pool drops the idle connections to a server that went away; the retry then opens a fresh one.
     readonly ResiliencePipeline pipeline = Transient.RequestPipeline(logger, dataSource.Clear);
 
-    public NpgsqlDataSource DataSource => dataSource;
-
     /// <summary>Runs <paramref name="work"/> in a READ COMMITTED transaction and commits it.</summary>
     public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
@@ -36,7 +34,10 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
         }, ct);
     }
 
-    /// <summary>Runs a read with no explicit transaction (one statement, or a batch that is its own snapshot).</summary>
+    /// <summary>
+    /// Runs a read with no explicit transaction. Each statement sees its own READ COMMITTED snapshot, so a list's count
+    /// and page may differ by a concurrent write, which SCIM paging tolerates (RFC 7644 §3.4.2.4).
+    /// </summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
     {
         return await pipeline.ExecuteAsync(async token =>

@@ -42,19 +42,17 @@ public static class ServiceProviderConfigDocument
 
     static JsonObject Supported(bool supported) => new() { ["supported"] = supported };
 
-    static JsonObject PaginationConfig(ScimOptions options)
+    /// <summary>
+    /// RFC 9865 §4. Cursors are keysets that never expire (Scim/Cursor.cs), so the advertised minimum validity holds.
+    /// </summary>
+    static JsonObject PaginationConfig(ScimOptions options) => new()
     {
-        var pagination = new JsonObject
-        {
-            ["cursor"] = Pagination.CursorSupported,
-            ["index"] = true,
-            // Existing index clients (Okta, Entra) must keep working unchanged: RFC 9865 §2.4.
-            ["defaultPaginationMethod"] = "index",
-            ["defaultPageSize"] = options.DefaultPageSize,
-            ["maxPageSize"] = options.MaxResults,
-        };
-        if (Pagination.CursorSupported)
-            pagination["cursorTimeout"] = Pagination.CursorTimeoutSeconds;
-        return pagination;
-    }
+        ["cursor"] = true,
+        ["index"] = true,
+        // Existing index clients (Okta, Entra) must keep working unchanged: RFC 9865 §2.4.
+        ["defaultPaginationMethod"] = "index",
+        ["defaultPageSize"] = options.DefaultPageSize,
+        ["maxPageSize"] = options.MaxResults,
+        ["cursorTimeout"] = 3600,
+    };
 }

@@ -11,6 +11,9 @@ namespace ScimLite.Groups;
 /// </summary>
 public static class GroupMembers
 {
+    /// <summary>One membership statement of a PATCH, run inside the request's transaction; returns rows changed.</summary>
+    public delegate Task<long> Change(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct);
+
     /// <summary>Member ids from a members value: <c>[{"value": "id", ...}]</c>; display, type and $ref are ignored.</summary>
     public static Guid[] Parse(JsonElement value, string where, int max)
     {
@@ -69,6 +72,15 @@ public static class GroupMembers
             : connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM link WHERE group_id = @group_id AND (user_id = ANY(@ids) OR member_group_id = ANY(@ids))",
                 new { group_id = groupId, ids }, tx, cancellationToken: ct));
+
+    /// <summary>Removes the members a compiled value filter selects (<c>members[value eq "id"]</c>) over the link row <c>l</c>.</summary>
+    public static async Task<long> RemoveWhereAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, string predicate,
+        DynamicParameters parameters, CancellationToken ct)
+    {
+        parameters.Add("group_id", groupId);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM link l WHERE l.group_id = @group_id AND {predicate}", parameters, tx, cancellationToken: ct));
+    }
 
     public static Task<int> RemoveAllAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(

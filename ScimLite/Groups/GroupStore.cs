@@ -8,7 +8,7 @@ namespace ScimLite.Groups;
 /// <summary>Reads and writes groups; each method is one transaction.</summary>
 public sealed class GroupStore(Db db, TimeProvider clock)
 {
-    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+    DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public Task<IDictionary<string, object?>?> GetAsync(Guid id, bool withMembers, string baseUrl, CancellationToken ct) =>
         db.ReadAsync(connection => GetAsync(connection, null, id, withMembers, baseUrl, ct), ct);
@@ -63,6 +63,37 @@ public sealed class GroupStore(Db db, TimeProvider clock)
                 DELETE FROM groups WHERE id = @id;
                 """, new { id, now = Now }, tx, cancellationToken: ct));
             return true;
+        }, ct);
+
+    /// <summary>
+    /// PATCH: under the group's row lock, the membership statements in order, then one UPDATE of the touched columns
+    /// that also moves version and lastModified when anything changed. Returns the group projected as asked
+    /// (<paramref name="withMembers"/> not null), or only its version for a 204.
+    /// </summary>
+    public Task<IDictionary<string, object?>> PatchAsync(Guid id, IReadOnlyList<GroupMembers.Change> memberChanges,
+        Scim.Patch.ColumnPatcher patch, DynamicParameters parameters, long? ifMatch, bool? withMembers, string baseUrl, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            var version = await LockAsync(connection, tx, id, ifMatch, ct);
+            long membersChanged = 0;
+            foreach (var change in memberChanges)
+                membersChanged += await change(connection, tx, ct);
+            if (!patch.IsEmpty || membersChanged > 0)
+            {
+                parameters.AddDynamicParams(new { group_id = id, now = Now, members_changed = membersChanged > 0 });
+                var assignments = patch.IsEmpty ? "" : patch.Assignments + ",";
+                version = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
+                    UPDATE groups AS r SET {assignments}
+                           version = r.version + CASE WHEN @members_changed OR {patch.ChangedPredicate} THEN 1 ELSE 0 END,
+                           last_modified = CASE WHEN @members_changed OR {patch.ChangedPredicate} THEN @now ELSE r.last_modified END
+                     WHERE r.id = @group_id
+                    RETURNING r.version
+                    """, parameters, tx, cancellationToken: ct));
+            }
+            if (withMembers is { } members)
+                return (await GetAsync(connection, tx, id, members, baseUrl, ct))!;
+            // The row is locked since LockAsync, so this is the version the response's ETag must carry.
+            return (IDictionary<string, object?>)new Dictionary<string, object?> { ["version"] = version };
         }, ct);
 
     /// <summary>

@@ -14,8 +14,6 @@ public sealed class ColumnSet
         if (index >= 0) items[index] = item; else items.Add(item);
     }
 
-    public bool Has(string column) => items.Exists(i => i.Column == column);
-
     public object? Get(string column) => items.Find(i => i.Column == column)?.Value;
 }
 

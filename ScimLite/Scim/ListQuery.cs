@@ -29,7 +29,20 @@ public sealed record ListQuery(
         CountFrom(IntMember(body, "count")),
         ListMember(body, "attributes"),
         ListMember(body, "excludedAttributes"),
-        body.TryGet("cursor", out var cursor) ? (cursor.ValueKind == JsonValueKind.String ? cursor.GetString() : "") : null);
+        CursorMember(body));
+
+    /// <summary>RFC 9865 §3: absent → index paging; null or "" → the first cursor page; a string → that cursor.</summary>
+    static string? CursorMember(JsonElement body)
+    {
+        if (!body.TryGet("cursor", out var cursor))
+            return null;
+        return cursor.ValueKind switch
+        {
+            JsonValueKind.Null => "",
+            JsonValueKind.String => cursor.GetString(),
+            _ => throw ScimException.InvalidSyntax("'cursor' must be a string."),
+        };
+    }
 
     static int StartIndexFrom(int? value) => value is null or < 1 ? 1 : value.Value;
 

@@ -16,7 +16,6 @@ public sealed class ScimException(int status, string? scimType, string detail) :
     public static ScimException InvalidPath(string detail) => new(400, "invalidPath", detail);
     public static ScimException NoTarget(string detail) => new(400, "noTarget", detail);
     public static ScimException Mutability(string detail) => new(400, "mutability", detail);
-    public static ScimException TooMany(string detail) => new(400, "tooMany", detail);
     public static ScimException Uniqueness(string detail) => new(409, "uniqueness", detail);
     public static ScimException NotFound(string detail) => new(404, null, detail);
     public static ScimException PreconditionFailed(string detail) => new(412, null, detail);

@@ -70,7 +70,14 @@ static class FilterLexer
         {
             var c = text[i++];
             if (c == '"')
-                return new Token(TokenKind.String, sb.ToString(), start);
+            {
+                var value = sb.ToString();
+                // \uD800 alone is valid JSON escaping but no text: PostgreSQL could not store or compare it.
+                if (System.Text.Unicode.Utf8.FromUtf16(value, new byte[value.Length * 3], out _, out _, replaceInvalidSequences: false)
+                    != System.Buffers.OperationStatus.Done)
+                    throw ScimException.InvalidFilter($"The string at position {start} is not valid Unicode text.");
+                return new Token(TokenKind.String, value, start);
+            }
             if (c != '\\')
             {
                 sb.Append(c);

@@ -154,6 +154,6 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
     static bool HasPrimary(string json) => json.Contains("\"primary\":true", StringComparison.Ordinal);
 
     static JsonElement AsArray(JsonElement value) => value.ValueKind == JsonValueKind.Object
-        ? JsonDocument.Parse($"[{value.GetRawText()}]").RootElement
+        ? JsonSerializer.SerializeToElement(new[] { value })
         : value;
 }

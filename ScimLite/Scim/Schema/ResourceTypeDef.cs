@@ -3,11 +3,6 @@ namespace ScimLite.Scim.Schema;
 /// <summary>An attribute path resolved against a resource type: <c>name.givenName</c> → (User, name, givenName).</summary>
 public sealed record ResolvedPath(SchemaDef Schema, AttributeDef Attribute, AttributeDef? Sub)
 {
-    public bool IsExtension => Schema.Id != ScimUrns.User && Schema.Id != ScimUrns.Group;
-
-    /// <summary>The attribute or sub-attribute the path ends at.</summary>
-    public AttributeDef Target => Sub ?? Attribute;
-
     public override string ToString() => Sub is null ? Attribute.Name : $"{Attribute.Name}.{Sub.Name}";
 }
 
