@@ -27,6 +27,9 @@ public class FilterErrorTests
         "userName eq \"x\\\"",
         "userName eq \"a\\qb\"",
         "userName eq \"a\\u12\"",
+        // A lone surrogate escape decodes to no text PostgreSQL could compare.
+        "userName eq \"\\ud800\"",
+        "userName eq \"a\\udc00b\"",
         // Missing pieces
         "userName",
         "userName eq",

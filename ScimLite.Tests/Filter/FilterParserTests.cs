@@ -88,6 +88,14 @@ public class FilterParserTests
     }
 
     [Fact]
+    public void Parse_EscapedSurrogatePair_DecodesToOneCharacter()
+    {
+        var node = Assert.IsType<CompareNode>(FilterParser.Parse("displayName eq \"smile \\ud83d\\ude00\""));
+
+        Assert.Equal(new StringValue("smile \U0001F600"), node.Value);
+    }
+
+    [Fact]
     public void Parse_OrOfAnd_BuildsTypedNodes()
     {
         var node = FilterParser.Parse("userName eq \"x\" or title pr and not (active eq false)");
