@@ -24,8 +24,7 @@ public static class GroupsApi
         return app;
     }
 
-    public static Projection ProjectionOf(HttpRequest request) =>
-        Projection.From(Type, request.Query["attributes"].ToString(), request.Query["excludedAttributes"].ToString());
+    public static Projection ProjectionOf(HttpRequest request) => Projection.From(Type, request);
 
     public static bool WithMembers(Projection projection) => projection.Includes(Type.Schema, Type.Schema.Attribute("members")!);
 

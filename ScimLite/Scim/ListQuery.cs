@@ -44,6 +44,9 @@ public sealed record ListQuery(
         };
     }
 
+    /// <summary>Resources on one page: <c>count</c>, or the default page size, never more than filter.maxResults.</summary>
+    public int PageSize(ScimOptions options) => Math.Min(Count ?? options.DefaultPageSize, options.MaxResults);
+
     static int StartIndexFrom(int? value) => value is null or < 1 ? 1 : value.Value;
 
     static int? CountFrom(int? value) => value is < 0 ? 0 : value;

@@ -23,6 +23,10 @@ public sealed class Projection
     public static Projection From(ResourceTypeDef type, string? attributes, string? excludedAttributes) =>
         From(type, Split(attributes), Split(excludedAttributes));
 
+    /// <summary>From the request's <c>attributes</c> / <c>excludedAttributes</c> query parameters.</summary>
+    public static Projection From(ResourceTypeDef type, HttpRequest request) =>
+        From(type, request.Query["attributes"].ToString(), request.Query["excludedAttributes"].ToString());
+
     public static Projection From(ResourceTypeDef type, IReadOnlyList<string>? attributes, IReadOnlyList<string>? excludedAttributes)
     {
         if (attributes is { Count: > 0 } && excludedAttributes is { Count: > 0 })

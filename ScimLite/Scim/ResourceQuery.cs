@@ -22,7 +22,7 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
             ? "true"
             : FilterCompiler.Compile(FilterParser.Parse(query.Filter), type, parameters, unknownIsAbsent: acrossTypes).Where;
         var orderBy = SortCompiler.Compile(query.SortBy, query.SortOrder, type, unknownIsAbsent: acrossTypes);
-        var limit = Math.Min(query.Count ?? options.DefaultPageSize, options.MaxResults);
+        var limit = query.PageSize(options);
         if (query.Cursor is null)
             return new ResourceQuery(type, where, orderBy, parameters, query.StartIndex - 1, limit);
         if (query.SortBy is not null)

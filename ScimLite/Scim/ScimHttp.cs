@@ -12,11 +12,9 @@ public static class ScimHttp
 
     /// <summary>Ids are UUIDs; anything else (a typo, a path trick) names no resource: 404, never a 500.</summary>
     public static Guid ParseId(string id, string resourceType) =>
-        Guid.TryParse(id, out var guid) ? guid : throw ScimException.NotFound($"{resourceType} {Truncate(id)} not found.");
+        Guid.TryParse(id, out var guid) ? guid : throw ScimException.NotFound($"{resourceType} {ScimValues.Shorten(id)} not found.");
 
     public static ScimException NotFound(string resourceType, Guid id) => ScimException.NotFound($"{resourceType} {id} not found.");
-
-    static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     /// <summary>
     /// The version an <c>If-Match</c> header requires, or null when there is none (or it is <c>*</c>). Versions are

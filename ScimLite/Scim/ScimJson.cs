@@ -83,7 +83,7 @@ public static class ScimJson
                         Walk(item, name, maxLength);
                     break;
                 case JsonValueKind.String when element.GetString()!.Length > maxLength:
-                    throw ScimException.InvalidValue($"'{(name.Length <= 64 ? name : name[..64] + "…")}' has a value longer than {maxLength} characters.");
+                    throw ScimException.InvalidValue($"'{ScimValues.Shorten(name)}' has a value longer than {maxLength} characters.");
             }
         }
     }

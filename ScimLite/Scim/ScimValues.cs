@@ -93,11 +93,11 @@ public static class ScimValues
         return result;
     }
 
-    public static string Shorten(JsonElement value)
-    {
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText();
-        return text.Length <= 64 ? text : text[..64] + "…";
-    }
+    public static string Shorten(JsonElement value) =>
+        Shorten(value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText());
+
+    /// <summary>Client text quoted in an error detail, cut to 64 characters.</summary>
+    public static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     public static string FormatInstant(DateTime utc) =>
         DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

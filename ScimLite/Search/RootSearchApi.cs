@@ -34,7 +34,7 @@ public static class RootSearchApi
         var parts = ResourceTypeDef.All.Select(type => Compile(type, query, options.Value, baseUrl)).ToList();
 
         var offset = query.StartIndex - 1;
-        var limit = Math.Min(query.Count ?? options.Value.DefaultPageSize, options.Value.MaxResults);
+        var limit = query.PageSize(options.Value);
         long total = 0;
         var items = new List<(ResourceTypeDef Type, Projection Projection, IDictionary<string, object?> Row)>();
         foreach (var part in parts)

@@ -24,10 +24,9 @@ public static class UserPatch
         var patcher = new ColumnPatcher(Type, parameters);
         foreach (var step in PatchStep.Plan(Type, operations, userId))
             step.Run(() => Apply(step, patcher, hasher));
-        var projection = Projection.From(Type, request.Query["attributes"].ToString(), request.Query["excludedAttributes"].ToString());
+        var projection = Projection.From(Type, request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var withGroups = projection.Includes(Type.Schema, Type.Schema.Attribute("groups")!);
-        var row = await store.PatchAsync(userId, patcher, parameters, ScimHttp.IfMatchVersion(request), withGroups, baseUrl, ct);
+        var row = await store.PatchAsync(userId, patcher, parameters, ScimHttp.IfMatchVersion(request), UsersApi.WithGroups(projection), baseUrl, ct);
         return ResourceWriter.Result(Type, 200, row, projection, baseUrl);
     }
 

@@ -22,10 +22,9 @@ public static class UsersApi
         return app;
     }
 
-    static Projection ProjectionOf(HttpRequest request) =>
-        Projection.From(Type, request.Query["attributes"].ToString(), request.Query["excludedAttributes"].ToString());
+    static Projection ProjectionOf(HttpRequest request) => Projection.From(Type, request);
 
-    static bool WithGroups(Projection projection) => projection.Includes(Type.Schema, Type.Schema.Attribute("groups")!);
+    internal static bool WithGroups(Projection projection) => projection.Includes(Type.Schema, Type.Schema.Attribute("groups")!);
 
     static async Task<IResult> Get(string id, HttpRequest request, UserStore store, CancellationToken ct)
     {
