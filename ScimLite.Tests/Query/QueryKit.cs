@@ -2,41 +2,27 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Users;
 
 namespace ScimLite.Tests.Query;
 
 /// <summary>Arranging rows by SQL and reading ListResponses, for the query suites.</summary>
 public static class QueryKit
 {
-    public const string UserUrn = "urn:ietf:params:scim:schemas:core:2.0:User";
-    public const string GroupUrn = "urn:ietf:params:scim:schemas:core:2.0:Group";
-    public const string EnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-    public const string ListResponseUrn = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+    public const string UserUrn = ResourceRequests.UserUrn;
+    public const string GroupUrn = ResourceRequests.GroupUrn;
+    public const string EnterpriseUrn = ResourceRequests.EnterpriseUrn;
+    public const string ListResponseUrn = ResourceRequests.ListResponseUrn;
     public const string SearchRequestUrn = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
-    /// <summary>POSTs a user body, asserts 201 and returns the created resource.</summary>
-    public static async Task<JsonElement> NewUserAsync(this HttpClient client, object body)
-    {
-        using var response = await client.PostScimAsync("/scim/v2/Users", body);
-        await response.AssertStatusAsync(HttpStatusCode.Created);
-        return await response.ReadJsonAsync();
-    }
+    // The query suites' names for the shared helpers in Users/ResourceRequests.
+    public static Task<JsonElement> NewUserAsync(this HttpClient client, object body) => client.PostUserAsync(body);
 
     public static Task<JsonElement> NewUserAsync(this HttpClient client, string userName, string? displayName = null) =>
-        client.NewUserAsync(new Dictionary<string, object?> { ["schemas"] = new[] { UserUrn }, ["userName"] = userName, ["displayName"] = displayName });
+        client.CreateUserAsync(userName, displayName);
 
-    /// <summary>POSTs a group with these member ids, asserts 201 and returns the created resource.</summary>
-    public static async Task<JsonElement> NewGroupAsync(this HttpClient client, string displayName, params string[] memberIds)
-    {
-        using var response = await client.PostScimAsync("/scim/v2/Groups", new
-        {
-            schemas = new[] { GroupUrn },
-            displayName,
-            members = memberIds.Select(id => new { value = id }).ToArray(),
-        });
-        await response.AssertStatusAsync(HttpStatusCode.Created);
-        return await response.ReadJsonAsync();
-    }
+    public static Task<JsonElement> NewGroupAsync(this HttpClient client, string displayName, params string[] memberIds) =>
+        client.CreateGroupAsync(displayName, memberIds);
 
     /// <summary>GETs one resource, asserts 200 and returns it.</summary>
     public static async Task<JsonElement> ReadAsync(this HttpClient client, string url)
