@@ -11,7 +11,6 @@ namespace ScimLite.Tests.Patch;
 [Collection("scim")]
 public sealed class EntraGroupPatchTests(ScimApp app) : IAsyncLifetime
 {
-    const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     readonly HttpClient client = app.CreateClient();
 
     public Task InitializeAsync() => app.ResetAsync();
@@ -26,8 +25,6 @@ public sealed class EntraGroupPatchTests(ScimApp app) : IAsyncLifetime
         {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"externalId":"{{userName}}","userName":"{{userName}}","active":true,
          "displayName":"{{userName}}","meta":{"resourceType":"User"},"roles":[]}
         """)).GetProperty("id").GetString()!;
-
-    static string Ops(string operations) => $$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operations}}]}""";
 
     [Fact]
     public async Task Patch_EntraAddMembersWithNullRef_AddsTheMember()

@@ -13,7 +13,6 @@ namespace ScimLite.Tests.Patch;
 [Collection("scim")]
 public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
 {
-    const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     readonly HttpClient client = app.CreateClient();
 
     public Task InitializeAsync() => app.ResetAsync();
@@ -46,8 +45,6 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
             """);
         return user.GetProperty("id").GetString()!;
     }
-
-    static string Ops(string operations) => $$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operations}}]}""";
 
     [Fact]
     public async Task Patch_EntraReplaceActiveWithStringFalse_Deactivates()

@@ -12,6 +12,11 @@ static class PatchKit
     public const string GroupsUrl = "/scim/v2/Groups";
     public const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
+    public const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+    /// <summary>A PatchOp body around raw operation objects, as identity providers send it.</summary>
+    public static string Ops(string operations) => $$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operations}}]}""";
+
     /// <summary>Creates a user with Okta's POST body (seed/okta-flask-scim-blog.md) and returns its id.</summary>
     public static async Task<string> CreateOktaUserAsync(this HttpClient client, string userName, string givenName = "Obi-Wan", string familyName = "Kenobi")
     {

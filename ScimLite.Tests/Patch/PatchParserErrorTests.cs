@@ -3,6 +3,8 @@ using ScimLite.Scim;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 
+using static ScimLite.Tests.Patch.PatchKit;
+
 namespace ScimLite.Tests.Patch;
 
 /// <summary>
@@ -11,7 +13,6 @@ namespace ScimLite.Tests.Patch;
 /// </summary>
 public class PatchParserErrorTests
 {
-    const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     const string Ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     static readonly Guid ResourceId = Guid.Parse("5d48a0a8-e3f1-4bd2-a4fb-8e9e4b1bde4b");
 

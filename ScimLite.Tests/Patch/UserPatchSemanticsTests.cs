@@ -9,7 +9,6 @@ namespace ScimLite.Tests.Patch;
 [Collection("scim")]
 public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
 {
-    const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     readonly HttpClient client = app.CreateClient();
 
     public Task InitializeAsync() => app.ResetAsync();
@@ -19,8 +18,6 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         client.Dispose();
         return Task.CompletedTask;
     }
-
-    static string Ops(string operations) => $$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operations}}]}""";
 
     async Task<string> CreateUserAsync() => (await client.CreateAsync(UsersUrl, """
         {
