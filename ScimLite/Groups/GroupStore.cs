@@ -43,12 +43,9 @@ public sealed class GroupStore(Db db, TimeProvider clock)
         db.InTransactionAsync(async (connection, tx) =>
         {
             await LockAsync(connection, tx, id, ifMatch, ct);
-            var parameters = columns.AddTo(new DynamicParameters(new { id }));
-            var changedColumns = await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE groups SET {columns.Assignments()} WHERE id = @id AND {columns.ChangedPredicate()}", parameters, tx, cancellationToken: ct));
-            var changedMembers = await GroupMembers.ReplaceAsync(connection, tx, id, members, ct);
-            if (changedColumns + changedMembers > 0)
-                await TouchAsync(connection, tx, id, ct);
+            var membersChanged = await GroupMembers.ReplaceAsync(connection, tx, id, members, ct);
+            await UpdateAsync(connection, tx, id, columns.Assignments(), columns.ChangedPredicate(),
+                columns.AddTo(new DynamicParameters()), membersChanged > 0, ct);
             return (await GetAsync(connection, tx, id, withMembers, baseUrl, ct))!;
         }, ct);
 
@@ -79,17 +76,7 @@ public sealed class GroupStore(Db db, TimeProvider clock)
             foreach (var change in memberChanges)
                 membersChanged += await change(connection, tx, ct);
             if (!patch.IsEmpty || membersChanged > 0)
-            {
-                parameters.AddDynamicParams(new { group_id = id, now = Now, members_changed = membersChanged > 0 });
-                var assignments = patch.IsEmpty ? "" : patch.Assignments + ",";
-                version = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
-                    UPDATE groups AS r SET {assignments}
-                           version = r.version + CASE WHEN @members_changed OR {patch.ChangedPredicate} THEN 1 ELSE 0 END,
-                           last_modified = CASE WHEN @members_changed OR {patch.ChangedPredicate} THEN @now ELSE r.last_modified END
-                     WHERE r.id = @group_id
-                    RETURNING r.version
-                    """, parameters, tx, cancellationToken: ct));
-            }
+                version = await UpdateAsync(connection, tx, id, patch.Assignments, patch.ChangedPredicate, parameters, membersChanged > 0, ct);
             if (withMembers is { } members)
                 return (await GetAsync(connection, tx, id, members, baseUrl, ct))!;
             // The row is locked since LockAsync, so this is the version the response's ETag must carry.
@@ -110,8 +97,20 @@ public sealed class GroupStore(Db db, TimeProvider clock)
         return version;
     }
 
-    /// <summary>Moves version and lastModified after an effective change.</summary>
-    public Task TouchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE groups SET version = version + 1, last_modified = @now WHERE id = @id", new { id, now = Now }, tx, cancellationToken: ct));
+    /// <summary>
+    /// One UPDATE of the group's columns that moves version and lastModified when a column or the membership
+    /// changed; returns the version. The row is already locked by <see cref="LockAsync"/>.
+    /// </summary>
+    async Task<long> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string assignments, string changedColumns,
+        DynamicParameters parameters, bool membersChanged, CancellationToken ct)
+    {
+        parameters.AddDynamicParams(new { group_id = id, now = Now, members_changed = membersChanged });
+        var set = assignments.Length == 0 ? "" : assignments + ",";
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
+            UPDATE groups AS r SET {set}
+                   {SqlFragments.VersionBump($"(@members_changed OR {changedColumns})")}
+             WHERE r.id = @group_id
+            RETURNING r.version
+            """, parameters, tx, cancellationToken: ct));
+    }
 }

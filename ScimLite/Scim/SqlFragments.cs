@@ -20,10 +20,30 @@ public static class SqlFragments
     public static string ValueList(this ColumnSet columns) => string.Join(", ", columns.Items.Select(i => i.SqlValue));
 
     public static string Assignments(this ColumnSet columns) =>
-        string.Join(", ", columns.Items.Select(i => $"{i.Column} = {i.SqlValue}"));
+        Assignments(columns.Items.Select(i => (i.Column, i.SqlValue)));
+
+    public static string ChangedPredicate(this ColumnSet columns) =>
+        ChangedPredicate(columns.Items.Select(i => (i.Column, i.SqlValue)));
+
+    /// <summary><c>col = expr, ...</c> for an UPDATE's SET list.</summary>
+    public static string Assignments(IEnumerable<(string Column, string Value)> values) =>
+        string.Join(", ", values.Select(v => $"{v.Column} = {v.Value}"));
 
     /// <summary>True in an UPDATE when any of the columns would change: only real changes move version and lastModified.</summary>
-    public static string ChangedPredicate(this ColumnSet columns) => columns.Items.Count == 0
-        ? "false"
-        : $"ROW({string.Join(", ", columns.Items.Select(i => i.Column))}) IS DISTINCT FROM ROW({columns.ValueList()})";
+    public static string ChangedPredicate(IEnumerable<(string Column, string Value)> values)
+    {
+        var list = values.ToList();
+        return list.Count == 0
+            ? "false"
+            : $"ROW({string.Join(", ", list.Select(v => v.Column))}) IS DISTINCT FROM ROW({string.Join(", ", list.Select(v => v.Value))})";
+    }
+
+    /// <summary>
+    /// The end of an UPDATE's SET list over alias <c>r</c>: version and lastModified move only when
+    /// <paramref name="changed"/> holds, so a write that changes nothing leaves the ETag as it was.
+    /// </summary>
+    public static string VersionBump(string changed) => $"""
+        version = r.version + CASE WHEN {changed} THEN 1 ELSE 0 END,
+               last_modified = CASE WHEN {changed} THEN @now ELSE r.last_modified END
+        """;
 }

@@ -73,8 +73,7 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
         parameters.AddDynamicParams(new { id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime, base_url = baseUrl });
         var sql = $"""
             UPDATE users AS r SET {assignments},
-                   version = r.version + CASE WHEN {changed} THEN 1 ELSE 0 END,
-                   last_modified = CASE WHEN {changed} THEN @now ELSE r.last_modified END
+                   {SqlFragments.VersionBump(changed)}
              WHERE r.id = @id AND (@if_match::bigint IS NULL OR r.version = @if_match)
             RETURNING {UserSql.Returning(withGroups)}
             """;

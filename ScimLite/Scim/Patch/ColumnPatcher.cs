@@ -23,12 +23,12 @@ public sealed class ColumnPatcher(ResourceTypeDef type, DynamicParameters parame
     public bool IsEmpty => order.Count == 0;
 
     /// <summary><c>col = expr, ...</c> for the UPDATE's SET list.</summary>
-    public string Assignments => string.Join(", ", order.Select(c => $"{c} = {expressions[c]}"));
+    public string Assignments => SqlFragments.Assignments(Expressions);
 
     /// <summary>True when the UPDATE changes something: only then do version and lastModified move.</summary>
-    public string ChangedPredicate => IsEmpty
-        ? "false"
-        : $"ROW({string.Join(", ", order)}) IS DISTINCT FROM ROW({string.Join(", ", order.Select(c => expressions[c]))})";
+    public string ChangedPredicate => SqlFragments.ChangedPredicate(Expressions);
+
+    IEnumerable<(string Column, string Value)> Expressions => order.Select(c => (c, expressions[c]));
 
     public void Apply(PatchStep step)
     {
