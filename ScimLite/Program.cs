@@ -1,44 +1,7 @@
-using ScimLite.Auth;
-using ScimLite.Data;
-using ScimLite.Discovery;
-using ScimLite.Groups;
-using ScimLite.Health;
-using ScimLite.Hosting;
-using ScimLite.Scim;
-using ScimLite.Search;
-using ScimLite.Users;
+using ScimLite.Cli;
 
-// appsettings.json is read from beside the binary, whatever the working directory.
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-
-builder.AddScimHosting();
-builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddScimData(builder.Configuration);
-builder.Services.AddSingleton<BearerTokens>();
-builder.Services.AddScimRateLimiting();
-builder.Services.AddSingleton<PasswordHasher>();
-builder.Services.AddSingleton<UserStore>();
-builder.Services.AddSingleton<GroupStore>();
-builder.Services.AddExceptionHandler<ScimErrorHandler>();
-builder.Services.AddProblemDetails();
-
-var app = builder.Build();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
-app.UseMiddleware<RequestBodyLimit>();
-app.UseRateLimiter();
-app.UseMiddleware<BearerAuthMiddleware>();
-
-app.MapHealth();
-app.MapDiscovery();
-app.MapUsers();
-app.MapGroups();
-app.MapRootSearch();
-app.MapUnsupported();
-
-app.Run();
+// With no verb ScimLite serves; `ScimLite tokens …`, `journal`, `doctor`, … are operator commands (see Cli/).
+return await ScimLiteCli.InvokeAsync(args);
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,51 @@
+using ScimLite.Auth;
+using ScimLite.Data;
+using ScimLite.Discovery;
+using ScimLite.Groups;
+using ScimLite.Health;
+using ScimLite.Scim;
+using ScimLite.Search;
+using ScimLite.Users;
+
+namespace ScimLite.Hosting;
+
+/// <summary>The SCIM service itself: what <c>ScimLite</c> runs when no operator verb is given.</summary>
+public static class ScimServer
+{
+    /// <summary>Builds and runs the web host; <paramref name="args"/> are ASP.NET Core's (<c>--urls</c>, <c>--Key=value</c>).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // appsettings.json is read from beside the binary, whatever the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        builder.AddScimHosting();
+        builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScimData(builder.Configuration);
+        builder.Services.AddSingleton<BearerTokens>();
+        builder.Services.AddScimRateLimiting();
+        builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<GroupStore>();
+        builder.Services.AddExceptionHandler<ScimErrorHandler>();
+        builder.Services.AddProblemDetails();
+
+        var app = builder.Build();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
+        app.UseMiddleware<RequestBodyLimit>();
+        app.UseRateLimiter();
+        app.UseMiddleware<BearerAuthMiddleware>();
+
+        app.MapHealth();
+        app.MapDiscovery();
+        app.MapUsers();
+        app.MapGroups();
+        app.MapRootSearch();
+        app.MapUnsupported();
+
+        await app.RunAsync();
+        return 0;
+    }
+}
