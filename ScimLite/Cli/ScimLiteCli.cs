@@ -32,5 +32,8 @@ public static class ScimLiteCli
         return root;
     }
 
-    static IEnumerable<Command> Verbs() => [];
+    static IEnumerable<Command> Verbs() => [
+        Safety.BrakeCommand.Create(),
+        Safety.RestoreCommand.Create(),
+    ];
 }
