@@ -13,8 +13,17 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
     /// <summary>What a restore did; <see cref="Restored"/> false means nothing changed and <see cref="Lines"/> say why.</summary>
     public sealed record Outcome(bool Restored, Guid? Id, IReadOnlyList<string> Lines);
 
-    sealed record Tombstone(long Seq, Guid Id, string Name, string Data, Guid[] Groups, Guid[] MemberUsers, Guid[] MemberGroups,
-        DateTime DeletedAt, string? DeletedBy);
+    sealed class Tombstone
+    {
+        public Guid Id { get; set; }
+        public string Name { get; set; } = "";
+        public string Data { get; set; } = "";
+        public Guid[] Groups { get; set; } = [];
+        public Guid[] MemberUsers { get; set; } = [];
+        public Guid[] MemberGroups { get; set; } = [];
+        public DateTime DeletedAt { get; set; }
+        public string? DeletedBy { get; set; }
+    }
 
     sealed record Kind(string ResourceType, string Noun, string Table, string NameColumn, string NameAttribute);
 
@@ -30,7 +39,7 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var id = Guid.TryParse(idOrName, out var parsed) ? parsed : (Guid?)null;
         var tombstone = await connection.QuerySingleOrDefaultAsync<Tombstone>(new CommandDefinition("""
-            SELECT seq, id, name, data::text AS data, groups, member_users AS memberusers, member_groups AS membergroups,
+            SELECT id, name, data::text AS data, groups, member_users AS memberusers, member_groups AS membergroups,
                    deleted_at AS deletedat, deleted_by AS deletedby
               FROM tombstones
              WHERE resource_type = @type AND (id = @id OR lower(name) = lower(@name))

@@ -35,6 +35,6 @@ public sealed class TombstoneOptions
     /// <summary>Rows deleted per purge statement, so a purge never holds many locks or a long transaction.</summary>
     public int PurgeBatchSize { get; set; } = 500;
 
-    /// <summary>How often the purge runs (also once shortly after start-up).</summary>
+    /// <summary>How often the purge runs.</summary>
     public int PurgeIntervalMinutes { get; set; } = 60;
 }

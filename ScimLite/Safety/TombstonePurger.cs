@@ -6,7 +6,7 @@ namespace ScimLite.Safety;
 
 /// <summary>
 /// Deletes tombstones older than Scim:Tombstones:RetentionDays, a small batch per statement (each its own transaction),
-/// shortly after start-up and then every PurgeIntervalMinutes. Several instances may purge at once: SKIP LOCKED keeps
+/// every PurgeIntervalMinutes of a process's life. Several instances may purge at once: SKIP LOCKED keeps
 /// them off each other's rows.
 /// </summary>
 public sealed class TombstonePurger(NpgsqlDataSource dataSource, IOptions<TombstoneOptions> options, TimeProvider clock,
@@ -18,8 +18,7 @@ public sealed class TombstonePurger(NpgsqlDataSource dataSource, IOptions<Tombst
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(settings.PurgeIntervalMinutes), clock);
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(10), clock, stoppingToken);
-            do
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
@@ -32,7 +31,6 @@ public sealed class TombstonePurger(NpgsqlDataSource dataSource, IOptions<Tombst
                     logger.LogWarning("Tombstone purge failed ({Error}); next try in {Minutes} min", ex.Message, settings.PurgeIntervalMinutes);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
