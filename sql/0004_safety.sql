@@ -19,7 +19,7 @@
 --     reactivations, reads and small membership changes are untouched.
 --   * Near the threshold (more than half of count_limit in the window) the check takes a transaction-level advisory
 --     lock and counts again, so concurrent requests cannot all slip under it at once; below that a deactivation pays
---     one primary-key read and one short index range sum.
+--     one primary-key read, one insert and a read of at most count_limit / 2 + 1 index entries.
 --
 -- Tombstones
 --   * A BEFORE DELETE trigger on users and on groups keeps the row as it was (to_jsonb) and its memberships (link rows
@@ -87,7 +87,9 @@ BEGIN
 
     INSERT INTO deprovisioning_events (kind, n) VALUES (p_kind, p_n);
     since := greatest(now() - make_interval(secs => s.window_seconds), s.window_start);
-    SELECT coalesce(sum(e.n), 0) INTO total FROM deprovisioning_events e WHERE e.at > since;
+    -- Reads at most count_limit / 2 + 1 rows (n >= 1 each), however many the window holds.
+    SELECT coalesce(sum(e.n), 0) INTO total
+      FROM (SELECT d.n FROM deprovisioning_events d WHERE d.at > since LIMIT s.count_limit / 2 + 1) e;
     IF total <= s.count_limit / 2 THEN
         RETURN;
     END IF;
