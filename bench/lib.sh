@@ -23,7 +23,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # itself stays in the pipeline.
 start_server() { # extra environment assignments...
   (cd "$work/app" && exec env "${server_env[@]}" "$@" ConnectionStrings__Scim="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=scim${npgsql:+;$npgsql}" \
-    Scim__Tokens__0="$token" Scim__RateLimit__PermitsPerSecond=100000000 Scim__RateLimit__Burst=100000000 \
+    Scim__Tokens__0="$token" Scim__RateLimit__PermitsPerSecond=100000000 Scim__RateLimit__Burst=100000000 Scim__Brake__Enabled=false \
     dotnet ScimLite.dll --urls "$base" >>"$work/server.log" 2>&1) &
   server_pid=$!
 }

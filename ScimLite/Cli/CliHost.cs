@@ -35,6 +35,7 @@ public sealed class CliHost : IAsyncDisposable
             builder.Configuration["ConnectionStrings:Scim"] = connectionString;
         // An operator command prints its own output; the host's start-up chatter stays out of it.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimData(builder.Configuration);

@@ -35,5 +35,7 @@ public static class ScimLiteCli
     static IEnumerable<Command> Verbs() =>
     [
         Doctor.DoctorCommand.Create(),
+        Safety.BrakeCommand.Create(),
+        Safety.RestoreCommand.Create(),
     ];
 }

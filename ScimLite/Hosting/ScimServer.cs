@@ -3,6 +3,7 @@ using ScimLite.Data;
 using ScimLite.Discovery;
 using ScimLite.Groups;
 using ScimLite.Health;
+using ScimLite.Safety;
 using ScimLite.Scim;
 using ScimLite.Search;
 using ScimLite.Users;
@@ -27,6 +28,7 @@ public static class ScimServer
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<GroupStore>();
+        builder.Services.AddScimSafety();
         builder.Services.AddExceptionHandler<ScimErrorHandler>();
         builder.Services.AddProblemDetails();
 

@@ -35,6 +35,8 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
         PostgresException { SqlState: "23514" } => ScimException.InvalidValue("A required value is empty."),
         PostgresException { SqlState: "22P02" or "22001" or "22021" or "22P05" or "54000" } =>
             ScimException.InvalidValue("A value cannot be stored (wrong type, invalid text or too large)."),
+        // The deprovisioning brake refused a deactivation, deletion or bulk member removal (ScimLite/Safety).
+        PostgresException { SqlState: Safety.Brake.SqlState } => Safety.Brake.Refusal(),
         // statement_timeout or Command Timeout: the database is too busy to answer in time; the client may retry.
         PostgresException { SqlState: "57014" } => ScimException.Unavailable("The database did not answer in time; retry later.", retryAfterSeconds: 5),
         OperationCanceledException => new ScimException(499, null, "The client closed the request."),

@@ -1,0 +1,145 @@
+using System.Net;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Reliability;
+using static ScimLite.Tests.Reliability.ScimHosts;
+
+namespace ScimLite.Tests.Safety;
+
+/// <summary>
+/// The deprovisioning brake with its default settings (more than 50 and more than 10 % of active users within 15 min):
+/// a storm engages it exactly at the threshold, what it refuses changes nothing, the rest keeps working, an operator's
+/// release lets the identity provider's retries through, and every instance obeys the one state in the database.
+/// </summary>
+[Collection("scim")]
+public class BrakeTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Storm_OfDeactivationsFromSeveralClients_EngagesAtThreshold_RefusedChangeNothing_ReleaseLetsRetriesThrough()
+    {
+        var ids = await app.SeedUsersAsync(200);
+        await using var second = app.UnthrottledHost();
+        var clients = new[] { app.CreateClient(), app.CreateClient(), second.CreateClient(app.Token), second.CreateClient(app.Token) };
+        var storm = ids.Take(80).ToArray();
+
+        var answers = await Task.WhenAll(storm.Select(async (id, i) =>
+        {
+            using var response = await clients[i % clients.Length].PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                await response.AssertScimErrorAsync();
+                Assert.True(response.RetryAfterSeconds() > 0);
+                Assert.Contains("deprovisioning brake", await response.Content.ReadAsStringAsync());
+            }
+            return (id, response.StatusCode);
+        }));
+
+        Assert.Equal(50, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(30, answers.Count(a => a.StatusCode == HttpStatusCode.ServiceUnavailable));
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).Select(a => a.id).ToArray();
+        Assert.Equal(50L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE id = ANY(@refused) AND (NOT active OR version <> 1)", new { refused }));
+        Assert.True(await app.ScalarAsync<bool>("SELECT engaged FROM brake"));
+        Assert.Equal(30L, await app.ScalarAsync<long>("SELECT held FROM brake"));
+
+        var (code, status) = await app.VerbAsync("brake", "status");
+        Assert.Equal(0, code);
+        Assert.Contains("ENGAGED", status);
+        Assert.Contains("30 refused requests", status);
+        Assert.Contains("50 deactivations", status);
+
+        (code, var released) = await app.VerbAsync("brake", "release");
+        Assert.Equal(0, code);
+        Assert.Contains("released", released);
+        foreach (var id in refused)
+        {
+            using var retry = await clients[0].PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            await retry.AssertStatusAsync(HttpStatusCode.OK);
+        }
+        Assert.Equal(80L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
+        Assert.False(await app.ScalarAsync<bool>("SELECT engaged FROM brake"));
+        foreach (var client in clients)
+            client.Dispose();
+    }
+
+    [Fact]
+    public async Task Engaged_CreatesUpdatesReactivationsAndSmallRemovalsPass_DeletesAndBulkRemovalsAre503()
+    {
+        var ids = await app.SeedUsersAsync(20);
+        using var client = app.CreateClient();
+        var group = await client.CreateGroupAsync("Everyone", ids.Select(id => id.ToString()).ToArray());
+        var groupId = group.GetProperty("id").GetString();
+        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+            await off.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(0, (await app.VerbAsync("brake", "engage", "--reason", "test")).Code);
+
+        using (var on = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Reactivate))
+            await on.AssertStatusAsync(HttpStatusCode.OK);
+        await client.CreateUserAsync("new.hire@example.com");
+        using (var rename = await client.PatchScimAsync($"/scim/v2/Users/{ids[1]}",
+                   HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Renamed" })))
+            await rename.AssertStatusAsync(HttpStatusCode.OK);
+        using (var one = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}",
+                   HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{ids[2]}\"]" })))
+            await one.AssertStatusAsync(HttpStatusCode.NoContent);
+
+        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{ids[3]}", SafetyKit.Deactivate))
+            await AssertHeldAsync(off);
+        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{ids[3]}"))
+            await AssertHeldAsync(delete);
+        using (var bulk = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}", HttpExtensions.PatchOp(
+                   new { op = "remove", path = "members", value = ids.Skip(3).Take(11).Select(id => new { value = id }).ToArray() })))
+            await AssertHeldAsync(bulk);
+        using (var deleteGroup = await client.DeleteAsync($"/scim/v2/Groups/{groupId}"))
+            await AssertHeldAsync(deleteGroup);
+
+        Assert.Equal(20L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE active AND user_name LIKE 'person%'"));
+        Assert.Equal(19L, await app.ScalarAsync<long>("SELECT count(*) FROM link"));
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM tombstones"));
+        Assert.Equal(4L, await app.ScalarAsync<long>("SELECT held FROM brake"));
+    }
+
+    [Fact]
+    public async Task TwoHosts_ShareTheBrake_EngagedAndReleasedInTheDatabase()
+    {
+        var ids = await app.SeedUsersAsync(4);
+        await using var other = app.UnthrottledHost();
+        using var first = app.CreateClient();
+        using var second = other.CreateClient(app.Token);
+        Assert.Equal(0, (await app.VerbAsync("brake", "engage")).Code);
+
+        using (var a = await first.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+            await AssertHeldAsync(a);
+        using (var b = await second.PatchScimAsync($"/scim/v2/Users/{ids[1]}", SafetyKit.Deactivate))
+            await AssertHeldAsync(b);
+
+        Assert.Equal(0, (await app.VerbAsync("brake", "release")).Code);
+        using (var a = await first.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+            await a.AssertStatusAsync(HttpStatusCode.OK);
+        using (var b = await second.DeleteAsync($"/scim/v2/Users/{ids[1]}"))
+            await b.AssertStatusAsync(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task Disabled_NothingIsCountedOrRefused()
+    {
+        var ids = await app.SeedUsersAsync(60);
+        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Brake:Enabled"] = "false" });
+        using var client = host.CreateClient(app.Token);
+        foreach (var id in ids)
+        {
+            using var response = await client.PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            await response.AssertStatusAsync(HttpStatusCode.OK);
+        }
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
+    }
+
+    static async Task AssertHeldAsync(HttpResponseMessage response)
+    {
+        await response.AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
+        await response.AssertScimErrorAsync();
+        Assert.True(response.RetryAfterSeconds() > 0);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ScimLite.Safety;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Reliability;
+using static ScimLite.Tests.Reliability.ScimHosts;
+
+namespace ScimLite.Tests.Safety;
+
+/// <summary>
+/// Deleted users and groups vanish from SCIM but are kept as tombstones; `ScimLite restore` puts them back with their
+/// id, attributes and memberships, and refuses (changing nothing) when the name has been reused.
+/// </summary>
+[Collection("scim")]
+public class RestoreTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task DeletedUserWithThreeGroups_IsRestoredWithItsIdAttributesAndMemberships()
+    {
+        using var client = app.CreateClient();
+        using var created = await client.PostScimAsync("/scim/v2/Users", new
+        {
+            schemas = new[] { UserUrn }, userName = "bjensen@example.com", displayName = "Barbara Jensen", title = "Tour Guide",
+            emails = new[] { new { value = "bjensen@example.com", type = "work", primary = true } },
+        });
+        var user = await (await created.AssertStatusAsync(HttpStatusCode.Created)).ReadJsonAsync();
+        var id = user.GetProperty("id").GetString()!;
+        var etag = user.GetProperty("meta").GetProperty("version").GetString();
+        var groups = new[] { "Sales", "Staff", "VPN" };
+        foreach (var name in groups)
+            await client.CreateGroupAsync(name, id);
+        var gone = await client.CreateGroupAsync("Gone", id);
+
+        (await client.DeleteAsync($"/scim/v2/Users/{id}")).Dispose();
+        (await client.DeleteAsync($"/scim/v2/Groups/{gone.GetProperty("id").GetString()}")).Dispose();
+        using (var missing = await client.GetAsync($"/scim/v2/Users/{id}"))
+            await missing.AssertStatusAsync(HttpStatusCode.NotFound);
+
+        var (code, output) = await app.VerbAsync("restore", "user", "BJensen@example.com");
+
+        Assert.Equal(0, code);
+        Assert.Contains($"Restored user 'bjensen@example.com' ({id})", output);
+        Assert.Contains("no longer exists", output);
+        using var back = await client.GetAsync($"/scim/v2/Users/{id}");
+        var restored = await (await back.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Equal("Barbara Jensen", restored.GetProperty("displayName").GetString());
+        Assert.Equal("Tour Guide", restored.GetProperty("title").GetString());
+        Assert.Equal("bjensen@example.com", restored.GetProperty("emails")[0].GetProperty("value").GetString());
+        Assert.Equal(groups, restored.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("display").GetString()).Order());
+        Assert.NotEqual(etag, restored.GetProperty("meta").GetProperty("version").GetString());
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM tombstones WHERE resource_type = 'User'"));
+    }
+
+    [Fact]
+    public async Task Restore_WhenTheUserNameWasReused_IsRefusedAndChangesNothing()
+    {
+        using var client = app.CreateClient();
+        var old = await client.CreateUserAsync("reused@example.com");
+        var oldId = old.GetProperty("id").GetString()!;
+        await client.CreateGroupAsync("Team", oldId);
+        (await client.DeleteAsync($"/scim/v2/Users/{oldId}")).Dispose();
+        var newcomer = await client.CreateUserAsync("Reused@Example.com");
+        var before = await SnapshotAsync();
+
+        var (code, output) = await app.VerbAsync("restore", "user", oldId);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("taken", output);
+        Assert.Contains(newcomer.GetProperty("id").GetString()!, output);
+        Assert.Equal(before, await SnapshotAsync());
+        using var missing = await client.GetAsync($"/scim/v2/Users/{oldId}");
+        await missing.AssertStatusAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task DeletedGroup_IsRestoredWithItsMembersAndParent()
+    {
+        using var client = app.CreateClient();
+        var alice = await client.CreateUserAsync("alice@example.com");
+        var bob = await client.CreateUserAsync("bob@example.com");
+        var group = await client.CreateGroupAsync("Engineering", alice.GetProperty("id").GetString()!, bob.GetProperty("id").GetString()!);
+        var groupId = group.GetProperty("id").GetString()!;
+        var parent = await client.CreateGroupAsync("All Staff", groupId);
+        (await client.DeleteAsync($"/scim/v2/Groups/{groupId}")).Dispose();
+        Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM tombstones WHERE resource_type = 'Group'"));
+
+        var (code, output) = await app.VerbAsync("restore", "group", "engineering");
+
+        Assert.True(code == 0, output);
+        using var back = await client.GetAsync($"/scim/v2/Groups/{groupId}");
+        var restored = await (await back.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Equal(2, restored.GetProperty("members").GetArrayLength());
+        using var parentBack = await client.GetAsync($"/scim/v2/Groups/{parent.GetProperty("id").GetString()}");
+        var members = (await parentBack.ReadJsonAsync()).GetProperty("members");
+        Assert.Equal(groupId, Assert.Single(members.EnumerateArray()).GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Purge_RemovesTombstonesOlderThanTheRetention_KeepsNewerOnes()
+    {
+        using var client = app.CreateClient();
+        foreach (var name in new[] { "old1", "old2", "old3", "recent" })
+        {
+            var user = await client.CreateUserAsync(name);
+            (await client.DeleteAsync($"/scim/v2/Users/{user.GetProperty("id").GetString()}")).Dispose();
+        }
+        await app.ScalarAsync<long>("UPDATE tombstones SET deleted_at = now() - interval '31 days' WHERE name LIKE 'old%'");
+        var purger = app.Factory.Services.GetServices<IHostedService>().OfType<TombstonePurger>().Single();
+
+        var purged = await purger.PurgeAsync(new TombstoneOptions { RetentionDays = 30, PurgeBatchSize = 2 }, CancellationToken.None);
+
+        Assert.Equal(3, purged);
+        Assert.Equal("recent", await app.ScalarAsync<string>("SELECT string_agg(name, ',') FROM tombstones"));
+    }
+
+    async Task<string> SnapshotAsync() => await app.ScalarAsync<string>("""
+        SELECT concat_ws(' | ',
+            (SELECT string_agg(id || ':' || user_name || ':' || version, ',' ORDER BY id) FROM users),
+            (SELECT string_agg(id || ':' || version, ',' ORDER BY id) FROM groups),
+            (SELECT string_agg(group_id || ':' || coalesce(user_id, member_group_id), ',' ORDER BY group_id, user_id) FROM link),
+            (SELECT string_agg(seq::text, ',' ORDER BY seq) FROM tombstones))
+        """);
+}
