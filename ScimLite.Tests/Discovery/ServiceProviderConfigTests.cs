@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ScimLite.Discovery;
 using ScimLite.Scim;
 using ScimLite.Tests.Infrastructure;
 

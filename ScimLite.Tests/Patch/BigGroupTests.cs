@@ -3,7 +3,6 @@ using Dapper;
 using Xunit.Abstractions;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;
-using static ScimLite.Tests.Patch.PatchKit;
 
 namespace ScimLite.Tests.Patch;
 

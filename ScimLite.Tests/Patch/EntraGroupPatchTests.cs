@@ -2,7 +2,6 @@ using System.Net;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.HttpExtensions;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;
-using static ScimLite.Tests.Patch.PatchKit;
 
 namespace ScimLite.Tests.Patch;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.HttpExtensions;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;
-using static ScimLite.Tests.Patch.PatchKit;
 
 namespace ScimLite.Tests.Patch;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;
-using static ScimLite.Tests.Query.QueryKit;
 
 namespace ScimLite.Tests.Query;
 

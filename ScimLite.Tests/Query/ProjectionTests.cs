@@ -3,7 +3,6 @@ using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;
-using static ScimLite.Tests.Query.QueryKit;
 
 namespace ScimLite.Tests.Query;
 

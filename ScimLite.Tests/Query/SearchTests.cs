@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;
-using static ScimLite.Tests.Query.QueryKit;
 
 namespace ScimLite.Tests.Query;
 

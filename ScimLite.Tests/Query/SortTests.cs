@@ -1,7 +1,6 @@
 using System.Net;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;
-using static ScimLite.Tests.Query.QueryKit;
 
 namespace ScimLite.Tests.Query;
 

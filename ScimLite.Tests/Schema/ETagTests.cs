@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Schema;
