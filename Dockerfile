@@ -2,6 +2,8 @@
 # and publish places them in /app/sql, where the start-up migrator reads them.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
+# The shared build settings (nullable, warnings as errors, analyzers) and the style they enforce.
+COPY Directory.Build.props .editorconfig ./
 COPY ScimLite/ScimLite.csproj ScimLite/
 RUN dotnet restore ScimLite/ScimLite.csproj
 COPY ScimLite/ ScimLite/

@@ -69,10 +69,7 @@ public sealed class ResourceTypesTests(ScimApp app)
         using var client = app.CreateClient();
         using var response = await client.GetAsync("/scim/v2/ResourceTypes/Nope");
 
-        await response.AssertStatusAsync(HttpStatusCode.NotFound);
-        var error = await response.ReadJsonAsync();
-        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", Assert.Single(error.GetProperty("schemas").EnumerateArray()).GetString());
-        Assert.Equal("404", error.GetProperty("status").GetString());
+        await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -175,9 +175,6 @@ public sealed class SchemasTests(ScimApp app)
         using var client = app.CreateClient();
         using var response = await client.GetAsync($"/scim/v2/Schemas/{urn}");
 
-        await response.AssertStatusAsync(HttpStatusCode.NotFound);
-        var error = await response.ReadJsonAsync();
-        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", Assert.Single(error.GetProperty("schemas").EnumerateArray()).GetString());
-        Assert.Equal("404", error.GetProperty("status").GetString());
+        await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
     }
 }

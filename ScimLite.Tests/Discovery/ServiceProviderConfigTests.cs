@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ScimLite.Discovery;
 using ScimLite.Scim;
 using ScimLite.Tests.Infrastructure;
 
@@ -100,10 +99,7 @@ public sealed class ServiceProviderConfigTests(ScimApp app)
         using var client = app.CreateClient();
         using var response = await client.GetAsync(url);
 
-        await response.AssertStatusAsync(HttpStatusCode.Forbidden);
-        var error = await response.ReadJsonAsync();
-        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", error.GetProperty("schemas")[0].GetString());
-        Assert.Equal("403", error.GetProperty("status").GetString());
+        await response.AssertScimErrorAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]

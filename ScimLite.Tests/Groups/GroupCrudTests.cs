@@ -1,8 +1,6 @@
 using System.Net;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
-using ScimLite.Tests.Users;
 
 namespace ScimLite.Tests.Groups;
 
@@ -119,8 +117,8 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         using (var deleted = await client.DeleteAsync(url))
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        using (var get = await client.GetAsync(url)) await get.ErrorAsync(HttpStatusCode.NotFound);
-        using (var again = await client.DeleteAsync(url)) await again.ErrorAsync(HttpStatusCode.NotFound);
+        using (var get = await client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, (await client.GetJsonAsync("/scim/v2/Groups")).GetProperty("totalResults").GetInt32());
         Assert.Equal(0, await app.CountAsync("link"));
         var member = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
@@ -184,7 +182,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = group.Id() } } }));
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Equal(before, await app.SnapshotAsync());
     }
 
@@ -199,7 +197,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
             new { displayName = "Ouroboros", members = new[] { new { value = group.Id() } } });
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Equal(before, await app.SnapshotAsync());
     }
 
@@ -213,7 +211,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         using var response = await client.PostScimAsync("/scim/v2/Groups",
             new { displayName = "Phantoms", members = new[] { new { value = user.Id() }, new { value = NowhereId } } });
 
-        var error = await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
         Assert.Equal(before, await app.SnapshotAsync());
         Assert.Equal(0, await app.CountAsync("groups"));
@@ -231,7 +229,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = b.Id() }, new { value = NowhereId } } }));
 
-        var error = await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
         Assert.Equal(before, await app.SnapshotAsync());
     }
@@ -247,7 +245,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
             new { displayName = "Renamed", members = new[] { new { value = NowhereId } } });
 
-        var error = await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
         Assert.Equal(before, await app.SnapshotAsync());
     }

@@ -1,7 +1,5 @@
 using System.Net;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
-using ScimLite.Tests.Users;
 
 namespace ScimLite.Tests.Groups;
 
@@ -24,7 +22,7 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
 
         using var response = await send(client, group.Id());
 
-        await response.ErrorAsync(status, scimType);
+        await response.AssertScimErrorAsync(status, scimType);
         Assert.Equal(before, await app.SnapshotAsync());
     }
 
@@ -64,7 +62,7 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PostScimAsync("/scim/v2/Groups", new { displayName = "DROIDS" });
 
-        await response.ErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(1, await app.CountAsync("groups"));
     }
 
@@ -78,7 +76,7 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PutScimAsync($"/scim/v2/Groups/{sith.Id()}", new { displayName = "jedi" });
 
-        await response.ErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(before, await app.SnapshotAsync());
     }
 
@@ -119,7 +117,7 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
         })
         {
             using var response = await send();
-            await response.ErrorAsync(HttpStatusCode.NotFound);
+            await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
         }
         Assert.Equal(before, await app.SnapshotAsync());
     }

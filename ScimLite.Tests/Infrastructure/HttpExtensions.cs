@@ -20,9 +20,13 @@ public static class HttpExtensions
     public static Task<HttpResponseMessage> PatchScimAsync(this HttpClient client, string url, object body) =>
         client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, url) { Content = ScimContent(body) });
 
-    /// <summary>A PatchOp message: <c>PatchOp(new { op = "add", path = "members", value = ... })</c>.</summary>
-    public static object PatchOp(params object[] operations) =>
-        new Dictionary<string, object> { ["schemas"] = new[] { PatchOpSchema }, ["Operations"] = operations };
+    /// <summary>
+    /// A PatchOp message around its operations: an object is serialised
+    /// (<c>PatchOp(new { op = "add", path = "members", value = ... })</c>), a string is raw JSON sent exactly as an
+    /// identity provider wrote it (<c>PatchOp("""{"op":"Replace","path":"active","value":"False"}""")</c>).
+    /// </summary>
+    public static string PatchOp(params object[] operations) =>
+        $$"""{"schemas":["{{PatchOpSchema}}"],"Operations":[{{string.Join(",", operations.Select(o => o as string ?? JsonSerializer.Serialize(o)))}}]}""";
 
     public static StringContent ScimContent(object body) =>
         new(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, ScimMediaType);

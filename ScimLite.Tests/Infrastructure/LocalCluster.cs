@@ -6,7 +6,7 @@ using Npgsql;
 namespace ScimLite.Tests.Infrastructure;
 
 /// <summary>A cluster made with initdb and run with pg_ctl; as root, both run as the <c>postgres</c> user.</summary>
-internal sealed class LocalCluster : IAsyncDisposable
+sealed class LocalCluster : IAsyncDisposable
 {
     readonly string bin;
     readonly string root;

@@ -2,7 +2,7 @@ using System.Net;
 using Dapper;
 using Xunit.Abstractions;
 using ScimLite.Tests.Infrastructure;
-using static ScimLite.Tests.Patch.PatchKit;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Patch;
 
@@ -33,7 +33,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
     /// </summary>
     async Task<Arranged> ArrangeAsync(HttpClient client)
     {
-        var big = await client.CreateGroupAsync("Everyone");
+        var big = (await client.CreateGroupAsync("Everyone")).Id();
         await using (var connection = await app.OpenConnectionAsync())
         {
             await connection.ExecuteAsync("""
@@ -50,9 +50,9 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
         string[] ten;
         await using (var connection = await app.OpenConnectionAsync())
             ten = (await connection.QueryAsync<Guid>("SELECT id FROM users ORDER BY user_name LIMIT @n", new { n = SmallSize })).Select(id => id.ToString()).ToArray();
-        var small = await client.CreateGroupAsync("Ten", ten);
+        var small = (await client.CreateGroupAsync("Ten", ten)).Id();
         var newcomer = (await client.CreateAsync(UsersUrl, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"newcomer@example.com"}"""))
-            .GetProperty("id").GetString()!;
+            .Id();
         return new Arranged(big, small, newcomer);
     }
 

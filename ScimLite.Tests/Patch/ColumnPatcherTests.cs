@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
+using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Patch;
 
@@ -10,8 +11,7 @@ public class ColumnPatcherTests
 {
     static string Assignments(params string[] operations)
     {
-        using var document = JsonDocument.Parse(
-            $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{{string.Join(",", operations)}}]}""");
+        using var document = JsonDocument.Parse(HttpExtensions.PatchOp(operations));
         var patcher = new ColumnPatcher(ResourceTypeDef.User, new DynamicParameters());
         foreach (var step in PatchStep.Plan(ResourceTypeDef.User, PatchRequest.Parse(document.RootElement, 1000), Guid.NewGuid()))
             patcher.Apply(step);

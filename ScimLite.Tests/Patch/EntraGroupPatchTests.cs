@@ -1,6 +1,7 @@
 using System.Net;
 using ScimLite.Tests.Infrastructure;
-using static ScimLite.Tests.Patch.PatchKit;
+using static ScimLite.Tests.Infrastructure.HttpExtensions;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Patch;
 
@@ -24,16 +25,16 @@ public sealed class EntraGroupPatchTests(ScimApp app) : IAsyncLifetime
     async Task<string> CreateEntraUserAsync(string userName = "Test_User_ab6490ee@contoso.com") => (await client.CreateAsync(UsersUrl, $$"""
         {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"externalId":"{{userName}}","userName":"{{userName}}","active":true,
          "displayName":"{{userName}}","meta":{"resourceType":"User"},"roles":[]}
-        """)).GetProperty("id").GetString()!;
+        """)).Id();
 
     [Fact]
     public async Task Patch_EntraAddMembersWithNullRef_AddsTheMember()
     {
         var userId = await CreateEntraUserAsync();
-        var groupId = await client.CreateGroupAsync("Contoso Sales");
+        var groupId = (await client.CreateGroupAsync("Contoso Sales")).Id();
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}",
-            Ops($$"""{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{userId}}"}]}"""), HttpStatusCode.NoContent);
+            PatchOp($$"""{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{userId}}"}]}"""), HttpStatusCode.NoContent);
 
         var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}?excludedAttributes=members");
         Assert.False(after.TryGetProperty("members", out _));
@@ -45,12 +46,12 @@ public sealed class EntraGroupPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_EntraRedundantAddOfExistingMember_Succeeds_WithoutChangingVersionOrRow()
     {
         var (a, b) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"));
-        var groupId = await client.CreateGroupAsync("Contoso Sales", a, b);
+        var groupId = (await client.CreateGroupAsync("Contoso Sales", a, b)).Id();
         var before = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
         var rowsBefore = await app.LinkRowsAsync(groupId);
 
         using var response = await client.PatchScimAsync($"{GroupsUrl}/{groupId}",
-            Ops($$"""{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{a}}"},{"$ref":null,"value":"{{b}}"}]}"""));
+            PatchOp($$"""{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{a}}"},{"$ref":null,"value":"{{b}}"}]}"""));
         await response.AssertStatusAsync(HttpStatusCode.NoContent);
 
         Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
@@ -64,10 +65,10 @@ public sealed class EntraGroupPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_EntraRemoveMembersWithValueList_RemovesOnlyThoseMembers()
     {
         var (a, b, c) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"), await CreateEntraUserAsync("c@contoso.com"));
-        var groupId = await client.CreateGroupAsync("Contoso Sales", a, b, c);
+        var groupId = (await client.CreateGroupAsync("Contoso Sales", a, b, c)).Id();
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}",
-            Ops($$"""{"op":"Remove","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
+            PatchOp($$"""{"op":"Remove","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
 
         Assert.Equal([b], (await client.GetJsonAsync($"{GroupsUrl}/{groupId}")).MemberIds());
     }
@@ -76,9 +77,9 @@ public sealed class EntraGroupPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_Aad062020_RemoveMemberByValueFilter_RemovesOnlyThatMember()
     {
         var (a, b) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"));
-        var groupId = await client.CreateGroupAsync("Contoso Sales", a, b);
+        var groupId = (await client.CreateGroupAsync("Contoso Sales", a, b)).Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{groupId}", Ops($$"""{"op":"remove","path":"members[value eq \"{{a}}\"]"}"""), HttpStatusCode.NoContent);
+        await client.PatchAsync($"{GroupsUrl}/{groupId}", PatchOp($$"""{"op":"remove","path":"members[value eq \"{{a}}\"]"}"""), HttpStatusCode.NoContent);
 
         Assert.Equal([b], (await client.GetJsonAsync($"{GroupsUrl}/{groupId}")).MemberIds());
     }

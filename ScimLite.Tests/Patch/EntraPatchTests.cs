@@ -1,6 +1,7 @@
 using System.Net;
-using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.HttpExtensions;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 using static ScimLite.Tests.Patch.PatchKit;
 
 namespace ScimLite.Tests.Patch;
@@ -28,7 +29,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var user = await client.CreateAsync(UsersUrl, $$"""
             {
-              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "{{Enterprise}}"],
+              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "{{EnterpriseUrn}}"],
               "externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
               "userName": "{{userName}}",
               "active": true,
@@ -43,7 +44,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
               "roles": []
             }
             """);
-        return user.GetProperty("id").GetString()!;
+        return user.Id();
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
 
         var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
         Assert.False(after.GetProperty("active").GetBoolean());
@@ -62,9 +63,9 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_EntraAddActiveWithStringTrue_Reactivates()
     {
         var id = await CreateEntraUserAsync();
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"Add","path":"active","value":"True"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"Add","path":"active","value":"True"}"""), HttpStatusCode.OK);
 
         Assert.True((await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty("active").GetBoolean());
     }
@@ -75,7 +76,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
         var id = await CreateEntraUserAsync();
 
         await client.PatchAsync($"{UsersUrl}/{id}",
-            Ops("""{"op":"Replace","path":"emails[type eq \"work\"].value","value":"updatedEmail@microsoft.com"}"""), HttpStatusCode.OK);
+            PatchOp("""{"op":"Replace","path":"emails[type eq \"work\"].value","value":"updatedEmail@microsoft.com"}"""), HttpStatusCode.OK);
 
         var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
         Assert.Equal(
@@ -91,10 +92,10 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
         var user = await client.CreateAsync(UsersUrl, """
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"kim@contoso.com","emails":[{"type":"home","value":"kim@home.example"}]}
             """);
-        var id = user.GetProperty("id").GetString()!;
+        var id = user.Id();
 
         await client.PatchAsync($"{UsersUrl}/{id}",
-            Ops($$"""{"op":"{{op}}","path":"emails[type eq \"work\"].value","value":"kim@contoso.com"}"""), HttpStatusCode.OK);
+            PatchOp($$"""{"op":"{{op}}","path":"emails[type eq \"work\"].value","value":"kim@contoso.com"}"""), HttpStatusCode.OK);
 
         var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
         Assert.Equal(
@@ -111,7 +112,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
         var id = await CreateEntraUserAsync();
 
         await client.PatchAsync($"{UsersUrl}/{id}",
-            Ops("""{"op":"Add","path":"addresses[type eq \"work\"].streetAddress","value":"1 Microsoft Way"}"""), HttpStatusCode.OK);
+            PatchOp("""{"op":"Add","path":"addresses[type eq \"work\"].streetAddress","value":"1 Microsoft Way"}"""), HttpStatusCode.OK);
 
         var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
         Assert.Equal(
@@ -127,10 +128,10 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
         await client.PatchAsync($"{UsersUrl}/{id}",
-            Ops("""{"op":"Add","path":"addresses[type eq \"work\"].locality","value":"Seattle"}"""), HttpStatusCode.OK);
+            PatchOp("""{"op":"Add","path":"addresses[type eq \"work\"].locality","value":"Seattle"}"""), HttpStatusCode.OK);
 
         await client.PatchAsync($"{UsersUrl}/{id}",
-            Ops("""{"op":"Replace","path":"addresses[type eq \"work\"].streetAddress","value":"2 Microsoft Way"}"""), HttpStatusCode.OK);
+            PatchOp("""{"op":"Replace","path":"addresses[type eq \"work\"].streetAddress","value":"2 Microsoft Way"}"""), HttpStatusCode.OK);
 
         var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
         Assert.Equal(
@@ -146,7 +147,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"Replace","path":"name.givenName","value":"Kim"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"Replace","path":"name.givenName","value":"Kim"}"""), HttpStatusCode.OK);
 
         var name = (await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty("name");
         Assert.Equal("Kim", name.Str("givenName"));
@@ -159,11 +160,11 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
         var id = await CreateEntraUserAsync();
 
         await client.PatchAsync($"{UsersUrl}/{id}",
-            Ops($$"""{"op":"Add","path":"{{Enterprise}}:employeeNumber","value":"701984"}"""), HttpStatusCode.OK);
+            PatchOp($$"""{"op":"Add","path":"{{EnterpriseUrn}}:employeeNumber","value":"701984"}"""), HttpStatusCode.OK);
 
         var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
-        Assert.Equal("701984", after.GetProperty(Enterprise).Str("employeeNumber"));
-        Assert.Contains(Enterprise, after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("701984", after.GetProperty(EnterpriseUrn).Str("employeeNumber"));
+        Assert.Contains(EnterpriseUrn, after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
     }
 
     [Theory]
@@ -177,9 +178,9 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
         var managerId = await CreateEntraUserAsync("boss@contoso.com");
         var value = asObject ? $$"""{"value":"{{managerId}}"}""" : $"\"{managerId}\"";
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""{"op":"{{op}}","path":"{{Enterprise}}:manager","value":{{value}}}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""{"op":"{{op}}","path":"{{EnterpriseUrn}}:manager","value":{{value}}}"""), HttpStatusCode.OK);
 
-        var manager = (await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty(Enterprise).GetProperty("manager");
+        var manager = (await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty(EnterpriseUrn).GetProperty("manager");
         Assert.Equal(managerId, manager.Str("value"));
         Assert.EndsWith($"/Users/{managerId}", manager.Str("$ref"));
         Assert.Equal("Test User", manager.Str("displayName"));
@@ -190,13 +191,13 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
         var managerId = await CreateEntraUserAsync("boss@contoso.com");
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""{"op":"Add","path":"{{Enterprise}}:manager","value":"{{managerId}}"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""{"op":"Add","path":"{{EnterpriseUrn}}:manager","value":"{{managerId}}"}"""), HttpStatusCode.OK);
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""{"op":"Remove","path":"{{Enterprise}}:manager"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""{"op":"Remove","path":"{{EnterpriseUrn}}:manager"}"""), HttpStatusCode.OK);
 
         var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
-        Assert.False(after.TryGetProperty(Enterprise, out _));
-        Assert.DoesNotContain(Enterprise, after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
+        Assert.False(after.TryGetProperty(EnterpriseUrn, out _));
+        Assert.DoesNotContain(EnterpriseUrn, after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
         await client.GetJsonAsync($"{UsersUrl}/{managerId}");
     }
 
@@ -205,13 +206,13 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        var patched = await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""
+        var patched = await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""
             {"op":"Replace","path":"displayName","value":"Kim Berg"},
             {"op":"Replace","path":"emails[type eq \"work\"].value","value":"kim.berg@contoso.com"},
             {"op":"Replace","path":"name.givenName","value":"Kim"},
             {"op":"Replace","path":"name.familyName","value":"Berg"},
             {"op":"Add","path":"addresses[type eq \"work\"].streetAddress","value":"1 Microsoft Way"},
-            {"op":"Add","path":"{{Enterprise}}:employeeNumber","value":"2"},
+            {"op":"Add","path":"{{EnterpriseUrn}}:employeeNumber","value":"2"},
             {"op":"Add","path":"externalId","value":"kim-berg"},
             {"op":"Replace","path":"active","value":"True"}
             """), HttpStatusCode.OK);
@@ -223,7 +224,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("Kim", after.GetProperty("name").Str("givenName"));
         Assert.Equal("Berg", after.GetProperty("name").Str("familyName"));
         Assert.Equal("1 Microsoft Way", after.GetProperty("addresses").EnumerateArray().Single(a => a.Str("type") == "work").Str("streetAddress"));
-        Assert.Equal("2", after.GetProperty(Enterprise).Str("employeeNumber"));
+        Assert.Equal("2", after.GetProperty(EnterpriseUrn).Str("employeeNumber"));
         Assert.Equal("kim-berg", after.Str("externalId"));
         Assert.True(after.GetProperty("active").GetBoolean());
         Assert.Equal("W/\"2\"", after.Version());
@@ -234,7 +235,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""
             {"op":"replace","path":"active","value":false},
             {"op":"replace","path":"emails[type eq \"home\"].primary","value":false},
             {"op":"add","path":"title","value":"Engineer"}
@@ -251,14 +252,14 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""
             {
               "op": "replace",
               "value": {
                 "displayName": "Kim Berg",
                 "name.givenName": "A",
                 "name.familyName": "Berg",
-                "{{Enterprise}}:employeeNumber": "7",
+                "{{EnterpriseUrn}}:employeeNumber": "7",
                 "active": false
               }
             }
@@ -268,7 +269,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("Kim Berg", after.Str("displayName"));
         Assert.Equal("A", after.GetProperty("name").Str("givenName"));
         Assert.Equal("Berg", after.GetProperty("name").Str("familyName"));
-        Assert.Equal("7", after.GetProperty(Enterprise).Str("employeeNumber"));
+        Assert.Equal("7", after.GetProperty(EnterpriseUrn).Str("employeeNumber"));
         Assert.False(after.GetProperty("active").GetBoolean());
         // Attributes the value object does not name are untouched.
         Assert.Equal(2, after.Items("emails").Length);

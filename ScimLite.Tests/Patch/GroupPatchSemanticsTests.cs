@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.HttpExtensions;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 using static ScimLite.Tests.Patch.PatchKit;
 
 namespace ScimLite.Tests.Patch;
@@ -24,7 +26,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var a = await client.CreateOktaUserAsync("a@example.com");
         var b = await client.CreateOktaUserAsync("b@example.com");
         var c = await client.CreateOktaUserAsync("c@example.com");
-        return (a, b, c, await client.CreateGroupAsync("Crew", a, b));
+        return (a, b, c, (await client.CreateGroupAsync("Crew", a, b)).Id());
     }
 
     Task<JsonElement> GetAsync(string id) => client.GetJsonAsync($"{GroupsUrl}/{id}");
@@ -37,7 +39,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (_, _, c, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", Ops(operation.Replace("{0}", c)), HttpStatusCode.NoContent);
+        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", c)), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(before.MemberIds(), after.MemberIds());
@@ -53,7 +55,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", Ops(operation), HttpStatusCode.NoContent);
+        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Empty(after.MemberIds());
@@ -66,7 +68,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (a, b, c, group) = await ArrangeAsync();
         var rowsBefore = await app.LinkRowsAsync(group);
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", Ops($$"""{"op":"add","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
+        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(Sorted(a, b, c), after.MemberIds());
@@ -78,13 +80,13 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_NestedGroupMember_IsAddedAndRemovedByFilter()
     {
         var (a, _, _, group) = await ArrangeAsync();
-        var inner = await client.CreateGroupAsync("Inner", a);
+        var inner = (await client.CreateGroupAsync("Inner", a)).Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", Ops($$"""{"op":"add","path":"members","value":[{"value":"{{inner}}","type":"Group"}]}"""), HttpStatusCode.NoContent);
+        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{inner}}","type":"Group"}]}"""), HttpStatusCode.NoContent);
         var added = (await GetAsync(group)).GetProperty("members").EnumerateArray().Single(m => m.Str("value") == inner);
         Assert.Equal("Group", added.Str("type"));
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", Ops($$"""{"op":"remove","path":"members[value eq \"{{inner}}\"]"}"""), HttpStatusCode.NoContent);
+        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"remove","path":"members[value eq \"{{inner}}\"]"}"""), HttpStatusCode.NoContent);
         Assert.DoesNotContain(inner, (await GetAsync(group)).MemberIds());
         Assert.Equal([a], (await GetAsync(inner)).MemberIds());
     }
@@ -98,7 +100,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (_, _, _, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", Ops(operation), HttpStatusCode.NoContent);
+        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(before.Version(), after.Version());
@@ -111,7 +113,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (_, _, c, group) = await ArrangeAsync();
 
         var body = await client.PatchAsync($"{GroupsUrl}/{group}?attributes=displayName",
-            Ops($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""), HttpStatusCode.OK);
+            PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""), HttpStatusCode.OK);
 
         Assert.Equal(["displayName", "id", "schemas"], body.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("Crew", body.Str("displayName"));
@@ -124,7 +126,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (_, _, _, group) = await ArrangeAsync();
 
         var body = await client.PatchAsync($"{GroupsUrl}/{group}?excludedAttributes=members",
-            Ops("""{"op":"replace","path":"displayName","value":"Crew 2"}"""), HttpStatusCode.OK);
+            PatchOp("""{"op":"replace","path":"displayName","value":"Crew 2"}"""), HttpStatusCode.OK);
 
         Assert.False(body.TryGetProperty("members", out _));
         Assert.Equal("Crew 2", body.Str("displayName"));
@@ -136,7 +138,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        using var response = await client.PatchScimAsync($"{GroupsUrl}/{group}", Ops($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""));
+        using var response = await client.PatchScimAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""));
 
         await response.AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal("W/\"2\"", response.Headers.ETag?.ToString());
@@ -154,7 +156,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (a, _, _, group) = await ArrangeAsync();
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", Ops(operation.Replace("{0}", a)), HttpStatusCode.BadRequest, "mutability");
+        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", a)), HttpStatusCode.BadRequest, "mutability");
 
         Assert.Equal("W/\"1\"", (await GetAsync(group)).Version());
     }
@@ -170,7 +172,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", Ops(operation.Replace("{0}", c)), HttpStatusCode.BadRequest, "invalidValue");
+        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", c)), HttpStatusCode.BadRequest, "invalidValue");
 
         Assert.Equal(2, (await GetAsync(group)).MemberIds().Length);
     }
@@ -180,7 +182,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        var detail = await client.PatchErrorAsync($"{GroupsUrl}/{group}", Ops($$"""
+        var detail = await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"remove","path":"members","value":[{"display":"no value"}]}
             """), HttpStatusCode.BadRequest, "invalidValue");
@@ -193,7 +195,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", Ops($$"""{"op":"add","path":"members","value":[{"value":"{{group}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{group}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
     }
 
     [Fact]
@@ -202,7 +204,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (a, b, c, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        var detail = await client.PatchErrorAsync($"{GroupsUrl}/{group}", Ops($$"""
+        var detail = await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"replace","path":"displayName","value":"Renamed"},
             {"op":"add","path":"members","value":[{"value":"2819c223-7f76-453a-919d-413861904646"}]}
@@ -221,7 +223,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (a, b, c, group) = await ArrangeAsync();
         await client.CreateGroupAsync("Taken");
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", Ops($$"""
+        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"remove","path":"members[value eq \"{{a}}\"]"},
             {"op":"replace","path":"displayName","value":"TAKEN"}
@@ -236,7 +238,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_UnknownGroup_Returns404()
     {
-        await client.PatchErrorAsync($"{GroupsUrl}/{Guid.NewGuid()}", Ops("""{"op":"replace","path":"displayName","value":"x"}"""), HttpStatusCode.NotFound, null);
+        await client.PatchErrorAsync($"{GroupsUrl}/{Guid.NewGuid()}", PatchOp("""{"op":"replace","path":"displayName","value":"x"}"""), HttpStatusCode.NotFound, null);
     }
 
     [Fact]
@@ -244,6 +246,6 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", Ops("""{"op":"remove"}"""), HttpStatusCode.BadRequest, "noTarget");
+        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp("""{"op":"remove"}"""), HttpStatusCode.BadRequest, "noTarget");
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 using static ScimLite.Tests.Patch.PatchKit;
 
 namespace ScimLite.Tests.Patch;
@@ -104,7 +104,7 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
         var (bb8, c3po, r2d2) = (await client.CreateOktaUserAsync("bb-8@iamciam.dev"), await client.CreateOktaUserAsync("c-3po@iamciam.dev"),
             await client.CreateOktaUserAsync("r2-d2@iamciam.dev"));
         var group = await client.CreateAsync(GroupsUrl, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Droids","members":[]}""");
-        var groupId = group.GetProperty("id").GetString()!;
+        var groupId = group.Id();
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
             {
@@ -139,7 +139,7 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_OktaRemoveMember_ByValueFilterPath_RemovesOnlyThatMember()
     {
         var (a, b) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"));
-        var groupId = await client.CreateGroupAsync("Droids", a, b);
+        var groupId = (await client.CreateGroupAsync("Droids", a, b)).Id();
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
             {
@@ -163,7 +163,7 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     {
         var (a, b, c) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"),
             await client.CreateOktaUserAsync("c@iamciam.dev"));
-        var groupId = await client.CreateGroupAsync("Droids", a, b);
+        var groupId = (await client.CreateGroupAsync("Droids", a, b)).Id();
         var rowsBefore = await app.LinkRowsAsync(groupId);
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
@@ -182,7 +182,7 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_OktaReplaceMembersWithEmptyList_EmptiesTheGroup()
     {
         var (a, b) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"));
-        var groupId = await client.CreateGroupAsync("Droids", a, b);
+        var groupId = (await client.CreateGroupAsync("Droids", a, b)).Id();
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}",
             """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"members","value":[]}]}""",
@@ -198,7 +198,7 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_OktaRename_ValueObjectWithTheGroupsOwnId_RenamesAndKeepsMembers()
     {
         var a = await client.CreateOktaUserAsync("a@iamciam.dev");
-        var groupId = await client.CreateGroupAsync("Droids", a);
+        var groupId = (await client.CreateGroupAsync("Droids", a)).Id();
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
             {
@@ -225,7 +225,7 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_OktaRenameSentWithMembershipUpdate_SameName_ChangesOnlyMembers()
     {
         var (a, b) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"));
-        var groupId = await client.CreateGroupAsync("Droids", a);
+        var groupId = (await client.CreateGroupAsync("Droids", a)).Id();
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
@@ -244,7 +244,7 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     {
         var (a, b, c) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"),
             await client.CreateOktaUserAsync("c@iamciam.dev"));
-        var groupId = await client.CreateGroupAsync("Droids", a, b);
+        var groupId = (await client.CreateGroupAsync("Droids", a, b)).Id();
 
         await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
@@ -260,8 +260,8 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_OktaRename_WithAnotherGroupsId_Returns400MutabilityAndChangesNothing()
     {
-        var groupId = await client.CreateGroupAsync("Droids");
-        var otherId = await client.CreateGroupAsync("Jedi");
+        var groupId = (await client.CreateGroupAsync("Droids")).Id();
+        var otherId = (await client.CreateGroupAsync("Jedi")).Id();
 
         var detail = await client.PatchErrorAsync($"{GroupsUrl}/{groupId}", $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"id":"{{otherId}}","displayName":"New"} }]}

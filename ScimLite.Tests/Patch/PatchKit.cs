@@ -2,21 +2,13 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Patch;
 
 /// <summary>Arranging users and groups through the API, and reading them back, for the PATCH and PUT tests.</summary>
 static class PatchKit
 {
-    public const string UsersUrl = "/scim/v2/Users";
-    public const string GroupsUrl = "/scim/v2/Groups";
-    public const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
-    public const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-
-    /// <summary>A PatchOp body around raw operation objects, as identity providers send it.</summary>
-    public static string Ops(string operations) => $$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operations}}]}""";
-
     /// <summary>Creates a user with Okta's POST body (seed/okta-flask-scim-blog.md) and returns its id.</summary>
     public static async Task<string> CreateOktaUserAsync(this HttpClient client, string userName, string givenName = "Obi-Wan", string familyName = "Kenobi")
     {
@@ -34,31 +26,7 @@ static class PatchKit
               "active": true
             }
             """;
-        return (await client.CreateAsync(UsersUrl, body)).GetProperty("id").GetString()!;
-    }
-
-    /// <summary>POSTs a raw body, asserts 201 and returns the created resource.</summary>
-    public static async Task<JsonElement> CreateAsync(this HttpClient client, string url, string body)
-    {
-        using var response = await client.PostScimAsync(url, body);
-        await response.AssertStatusAsync(HttpStatusCode.Created);
-        return await response.ReadJsonAsync();
-    }
-
-    public static async Task<string> CreateGroupAsync(this HttpClient client, string displayName, params string[] memberIds)
-    {
-        var members = string.Join(", ", memberIds.Select(id => $$"""{ "value": "{{id}}" }"""));
-        var body = $$"""
-            { "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "{{displayName}}", "members": [{{members}}] }
-            """;
-        return (await client.CreateAsync(GroupsUrl, body)).GetProperty("id").GetString()!;
-    }
-
-    public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url)
-    {
-        using var response = await client.GetAsync(url);
-        await response.AssertStatusAsync(HttpStatusCode.OK);
-        return await response.ReadJsonAsync();
+        return (await client.CreateAsync(UsersUrl, body)).Id();
     }
 
     /// <summary>Sends a PATCH, asserts the status and returns the body (default when there is none).</summary>
@@ -69,35 +37,14 @@ static class PatchKit
         return expected == HttpStatusCode.NoContent ? default : await response.ReadJsonAsync();
     }
 
-    /// <summary>Asserts a SCIM error body with this status and scimType; returns its detail.</summary>
-    public static async Task<string> AssertScimErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string? scimType)
-    {
-        await response.AssertStatusAsync(status);
-        var error = await response.ReadJsonAsync();
-        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", error.GetProperty("schemas")[0].GetString());
-        Assert.Equal(((int)status).ToString(), error.GetProperty("status").GetString());
-        Assert.Equal(scimType, error.TryGetProperty("scimType", out var type) ? type.GetString() : null);
-        return error.GetProperty("detail").GetString()!;
-    }
-
     public static async Task<string> PatchErrorAsync(this HttpClient client, string url, string body, HttpStatusCode status, string? scimType)
     {
         using var response = await client.PatchScimAsync(url, body);
-        return await response.AssertScimErrorAsync(status, scimType);
+        return (await response.AssertScimErrorAsync(status, scimType)).GetProperty("detail").GetString()!;
     }
-
-    public static string Version(this JsonElement resource) => resource.GetProperty("meta").GetProperty("version").GetString()!;
-
-    public static string LastModified(this JsonElement resource) => resource.GetProperty("meta").GetProperty("lastModified").GetString()!;
 
     public static string? Str(this JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    /// <summary>The member ids of a group as the API returns them, in no particular order.</summary>
-    public static string[] MemberIds(this JsonElement group) =>
-        group.TryGetProperty("members", out var members)
-            ? members.EnumerateArray().Select(m => m.GetProperty("value").GetString()!).Order().ToArray()
-            : [];
 
     public static string[] Sorted(params string[] ids) => ids.Order().ToArray();
 

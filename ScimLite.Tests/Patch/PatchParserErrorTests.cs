@@ -3,7 +3,7 @@ using ScimLite.Scim;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 
-using static ScimLite.Tests.Patch.PatchKit;
+using static ScimLite.Tests.Infrastructure.HttpExtensions;
 
 namespace ScimLite.Tests.Patch;
 
@@ -16,17 +16,17 @@ public class PatchParserErrorTests
     const string Ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     static readonly Guid ResourceId = Guid.Parse("5d48a0a8-e3f1-4bd2-a4fb-8e9e4b1bde4b");
 
-    static string Message(string operation) => $$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operation}}]}""";
+    static string Message(string operation) => PatchOp(operation);
 
     public static TheoryData<string, string, string> Malformed => new()
     {
         // The message itself.
         { "User", "{}", "invalidSyntax" },
-        { "User", $$"""{"schemas":["{{PatchOp}}"]}""", "invalidSyntax" },
-        { "User", $$"""{"schemas":["{{PatchOp}}"],"Operations":[]}""", "invalidSyntax" },
-        { "User", $$"""{"schemas":["{{PatchOp}}"],"Operations":{"op":"add","path":"title","value":"x"} }""", "invalidSyntax" },
-        { "User", $$"""{"schemas":["{{PatchOp}}"],"Operations":"add"}""", "invalidSyntax" },
-        { "User", $$"""{"schemas":["{{PatchOp}}"],"Operations":null}""", "invalidSyntax" },
+        { "User", $$"""{"schemas":["{{PatchOpSchema}}"]}""", "invalidSyntax" },
+        { "User", $$"""{"schemas":["{{PatchOpSchema}}"],"Operations":[]}""", "invalidSyntax" },
+        { "User", $$"""{"schemas":["{{PatchOpSchema}}"],"Operations":{"op":"add","path":"title","value":"x"} }""", "invalidSyntax" },
+        { "User", $$"""{"schemas":["{{PatchOpSchema}}"],"Operations":"add"}""", "invalidSyntax" },
+        { "User", $$"""{"schemas":["{{PatchOpSchema}}"],"Operations":null}""", "invalidSyntax" },
         { "User", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"Operations":[{"op":"remove","path":"title"}]}""", "invalidSyntax" },
         { "User", """{"schemas":[],"Operations":[{"op":"remove","path":"title"}]}""", "invalidSyntax" },
         { "User", """{"schemas":"urn:ietf:params:scim:schemas:core:2.0:User","Operations":[{"op":"remove","path":"title"}]}""", "invalidSyntax" },

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ScimLite.Scim;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
+using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Patch;
 
@@ -21,8 +22,7 @@ public class PatchParserTests
         return PatchStep.Plan(type == "Group" ? ResourceTypeDef.Group : ResourceTypeDef.User, operations, ResourceId).ToList();
     }
 
-    static string Message(string operations) =>
-        $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{{operations}}]}""";
+    static string Message(string operations) => HttpExtensions.PatchOp(operations);
 
     /// <summary><c>replace EnterpriseUser:manager.value = "x"</c>; a value filter in brackets, an item sub-attribute after it.</summary>
     static string Describe(PatchStep step) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 using static ScimLite.Tests.Patch.PatchKit;
 
 namespace ScimLite.Tests.Patch;
@@ -129,7 +130,7 @@ public sealed class PutTests(ScimApp app) : IAsyncLifetime
     {
         var (a, b, c, d) = (await client.CreateOktaUserAsync("a@okta.local"), await client.CreateOktaUserAsync("b@okta.local"),
             await client.CreateOktaUserAsync("c@okta.local"), await client.CreateOktaUserAsync("d@okta.local"));
-        var groupId = await client.CreateGroupAsync("Test SCIMv2", a, b, c);
+        var groupId = (await client.CreateGroupAsync("Test SCIMv2", a, b, c)).Id();
         var rowsBefore = await app.LinkRowsAsync(groupId);
 
         // Okta's documented PUT shows member ids without hyphens; d's is sent that way.
@@ -166,7 +167,7 @@ public sealed class PutTests(ScimApp app) : IAsyncLifetime
     public async Task Put_OktaAiwGroup_SameNameAndMembers_KeepsVersion()
     {
         var (a, b) = (await client.CreateOktaUserAsync("a@okta.local"), await client.CreateOktaUserAsync("b@okta.local"));
-        var groupId = await client.CreateGroupAsync("Test SCIMv2", a, b);
+        var groupId = (await client.CreateGroupAsync("Test SCIMv2", a, b)).Id();
         var before = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
 
         await PutAsync($"{GroupsUrl}/{groupId}", $$"""
@@ -184,7 +185,7 @@ public sealed class PutTests(ScimApp app) : IAsyncLifetime
     public async Task Put_OktaAiwGroup_RenameWithEmptyMembers_RenamesAndEmpties()
     {
         var a = await client.CreateOktaUserAsync("a@okta.local");
-        var groupId = await client.CreateGroupAsync("Test SCIMv2", a);
+        var groupId = (await client.CreateGroupAsync("Test SCIMv2", a)).Id();
 
         await PutAsync($"{GroupsUrl}/{groupId}", $$"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"{{groupId}}","displayName":"Renamed","members":[]}

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
-using static ScimLite.Tests.Patch.PatchKit;
+using static ScimLite.Tests.Infrastructure.HttpExtensions;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Patch;
 
@@ -30,7 +31,7 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
           "title": "Tour Guide",
           "emails": [{ "value": "bjensen@example.com", "type": "work", "primary": true }]
         }
-        """)).GetProperty("id").GetString()!;
+        """)).Id();
 
     Task<JsonElement> GetAsync(string id) => client.GetJsonAsync($"{UsersUrl}/{id}");
 
@@ -41,7 +42,7 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
         var operations = Enumerable.Range(1, ScimLite.Scim.Patch.ColumnPatcher.MaxStepsPerArray + 1)
             .Select(i => $$"""{"op":"replace","path":"emails[type eq \"work\"].value","value":"w{{i}}@example.com"}""");
 
-        var detail = await client.PatchErrorAsync($"{UsersUrl}/{id}", Ops(string.Join(",", operations)), HttpStatusCode.RequestEntityTooLarge, null);
+        var detail = await client.PatchErrorAsync($"{UsersUrl}/{id}", PatchOp(string.Join(",", operations)), HttpStatusCode.RequestEntityTooLarge, null);
 
         Assert.Contains($"operation {ScimLite.Scim.Patch.ColumnPatcher.MaxStepsPerArray + 1}", detail);
         Assert.Equal("W/\"1\"", (await GetAsync(id)).Version());
@@ -61,7 +62,7 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchErrorAsync($"{UsersUrl}/{id}", Ops(operation), HttpStatusCode.BadRequest, "mutability");
+        await client.PatchErrorAsync($"{UsersUrl}/{id}", PatchOp(operation), HttpStatusCode.BadRequest, "mutability");
 
         Assert.Equal("W/\"1\"", (await GetAsync(id)).Version());
     }
@@ -76,7 +77,7 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchErrorAsync($"{UsersUrl}/{id}", Ops(operation), HttpStatusCode.BadRequest, "invalidPath");
+        await client.PatchErrorAsync($"{UsersUrl}/{id}", PatchOp(operation), HttpStatusCode.BadRequest, "invalidPath");
     }
 
     [Theory]
@@ -93,7 +94,7 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchErrorAsync($"{UsersUrl}/{id}", Ops(operation), HttpStatusCode.BadRequest, "invalidValue");
+        await client.PatchErrorAsync($"{UsersUrl}/{id}", PatchOp(operation), HttpStatusCode.BadRequest, "invalidValue");
 
         Assert.Equal("W/\"1\"", (await GetAsync(id)).Version());
     }
@@ -103,7 +104,7 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchErrorAsync($"{UsersUrl}/{id}", Ops("""{"op":"remove","value":{"title":"Tour Guide"}}"""), HttpStatusCode.BadRequest, "noTarget");
+        await client.PatchErrorAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"remove","value":{"title":"Tour Guide"}}"""), HttpStatusCode.BadRequest, "noTarget");
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        var detail = await client.PatchErrorAsync($"{UsersUrl}/{id}", Ops("""
+        var detail = await client.PatchErrorAsync($"{UsersUrl}/{id}", PatchOp("""
             {"op":"replace","path":"title","value":"Pilot"},
             {"op":"replace","path":"active","value":3}
             """), HttpStatusCode.BadRequest, "invalidValue");
@@ -131,7 +132,7 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
         var id = await CreateUserAsync();
         var before = await GetAsync(id);
 
-        await client.PatchErrorAsync($"{UsersUrl}/{id}", Ops($$"""
+        await client.PatchErrorAsync($"{UsersUrl}/{id}", PatchOp($$"""
             {"op":"replace","path":"displayName","value":"Changed"},
             {"op":"add","path":"emails","value":[{"value":"x@example.com","type":"other"}]},
             {{third}}
@@ -144,14 +145,14 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_UnknownUser_Returns404()
     {
-        await client.PatchErrorAsync($"{UsersUrl}/{Guid.NewGuid()}", Ops("""{"op":"replace","path":"active","value":false}"""), HttpStatusCode.NotFound, null);
+        await client.PatchErrorAsync($"{UsersUrl}/{Guid.NewGuid()}", PatchOp("""{"op":"replace","path":"active","value":false}"""), HttpStatusCode.NotFound, null);
     }
 
     [Fact]
     public async Task Patch_StaleIfMatch_Returns412AndChangesNothing()
     {
         var id = await CreateUserAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Patch, $"{UsersUrl}/{id}") { Content = HttpExtensions.ScimContent(Ops("""{"op":"replace","path":"title","value":"Pilot"}""")) };
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"{UsersUrl}/{id}") { Content = HttpExtensions.ScimContent(PatchOp("""{"op":"replace","path":"title","value":"Pilot"}""")) };
         request.Headers.TryAddWithoutValidation("If-Match", "W/\"7\"");
 
         using var response = await client.SendAsync(request);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.HttpExtensions;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 using static ScimLite.Tests.Patch.PatchKit;
 
 namespace ScimLite.Tests.Patch;
@@ -31,7 +33,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
             { "value": "babs@jensen.org", "type": "home" }
           ]
         }
-        """)).GetProperty("id").GetString()!;
+        """)).Id();
 
     Task<JsonElement> GetAsync(string id) => client.GetJsonAsync($"{UsersUrl}/{id}");
 
@@ -43,7 +45,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"add","path":"emails","value":[{"value":"b@other.org","type":"other"}]}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"add","path":"emails","value":[{"value":"b@other.org","type":"other"}]}"""), HttpStatusCode.OK);
 
         Assert.Equal([Work, Home, Canonical("""{"value":"b@other.org","type":"other"}""")], (await GetAsync(id)).Items("emails"));
     }
@@ -53,7 +55,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"replace","path":"emails","value":[{"value":"only@example.com","type":"work"}]}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"replace","path":"emails","value":[{"value":"only@example.com","type":"work"}]}"""), HttpStatusCode.OK);
 
         Assert.Equal([Canonical("""{"value":"only@example.com","type":"work"}""")], (await GetAsync(id)).Items("emails"));
     }
@@ -63,7 +65,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"remove","path":"emails[type eq \"home\"]"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"remove","path":"emails[type eq \"home\"]"}"""), HttpStatusCode.OK);
 
         Assert.Equal([Work], (await GetAsync(id)).Items("emails"));
     }
@@ -74,7 +76,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var id = await CreateUserAsync();
         var before = await GetAsync(id);
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"remove","path":"emails[type eq \"other\"]"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"remove","path":"emails[type eq \"other\"]"}"""), HttpStatusCode.OK);
 
         var after = await GetAsync(id);
         Assert.Equal([Work, Home], after.Items("emails"));
@@ -86,7 +88,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"remove","path":"emails[type eq \"work\"].primary"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"remove","path":"emails[type eq \"work\"].primary"}"""), HttpStatusCode.OK);
 
         Assert.Equal([Canonical("""{"value":"bjensen@example.com","type":"work"}"""), Home], (await GetAsync(id)).Items("emails"));
     }
@@ -102,7 +104,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        var patched = await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""{"op":"replace","path":"{{path}}","value":{{value}}}"""), HttpStatusCode.OK);
+        var patched = await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""{"op":"replace","path":"{{path}}","value":{{value}}}"""), HttpStatusCode.OK);
 
         var after = await GetAsync(id);
         Assert.Equal(patched.GetRawText(), after.GetRawText());
@@ -119,7 +121,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops(operation), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp(operation), HttpStatusCode.OK);
 
         Assert.False((await GetAsync(id)).TryGetProperty("emails", out _));
     }
@@ -129,7 +131,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}"""), HttpStatusCode.OK);
 
         var emails = (await GetAsync(id)).GetProperty("emails").EnumerateArray().ToList();
         Assert.Equal(["new@example.com"], emails.Where(e => e.TryGetProperty("primary", out var p) && p.GetBoolean()).Select(e => e.Str("value")));
@@ -141,7 +143,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}"""), HttpStatusCode.OK);
 
         var emails = (await GetAsync(id)).GetProperty("emails").EnumerateArray().ToList();
         Assert.Equal(["babs@jensen.org"], emails.Where(e => e.TryGetProperty("primary", out var p) && p.GetBoolean()).Select(e => e.Str("value")));
@@ -152,7 +154,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"replace","path":"name","value":{"givenName":"Babs","middleName":"J"}}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"replace","path":"name","value":{"givenName":"Babs","middleName":"J"}}"""), HttpStatusCode.OK);
 
         var name = (await GetAsync(id)).GetProperty("name");
         Assert.Equal(("Babs", "J", "Jensen"), (name.Str("givenName"), name.Str("middleName"), name.Str("familyName")));
@@ -163,7 +165,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""{"op":"remove","path":"name"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"remove","path":"name"}"""), HttpStatusCode.OK);
 
         Assert.False((await GetAsync(id)).TryGetProperty("name", out _));
     }
@@ -176,7 +178,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var id = await CreateUserAsync();
 
         await client.PatchAsync($"{UsersUrl}/{id}",
-            Ops($$"""{"op":"{{op}}","value":{"emails":[{"value":"b@other.org","type":"other"}],"nickName":"Babs"} }"""), HttpStatusCode.OK);
+            PatchOp($$"""{"op":"{{op}}","value":{"emails":[{"value":"b@other.org","type":"other"}],"nickName":"Babs"} }"""), HttpStatusCode.OK);
 
         var after = await GetAsync(id);
         Assert.Equal(expected, after.Items("emails").Length);
@@ -188,16 +190,16 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_EnterpriseExtension_SetAsObjectThenRemovedByUrn()
     {
         var id = await CreateUserAsync();
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""
-            {"op":"add","path":"{{Enterprise}}","value":{"department":"Tours","costCenter":"4130"} }
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""
+            {"op":"add","path":"{{EnterpriseUrn}}","value":{"department":"Tours","costCenter":"4130"} }
             """), HttpStatusCode.OK);
-        var set = (await GetAsync(id)).GetProperty(Enterprise);
+        var set = (await GetAsync(id)).GetProperty(EnterpriseUrn);
         Assert.Equal(("Tours", "4130"), (set.Str("department"), set.Str("costCenter")));
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops($$"""{"op":"remove","path":"{{Enterprise}}"}"""), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""{"op":"remove","path":"{{EnterpriseUrn}}"}"""), HttpStatusCode.OK);
 
         var after = await GetAsync(id);
-        Assert.False(after.TryGetProperty(Enterprise, out _));
+        Assert.False(after.TryGetProperty(EnterpriseUrn, out _));
         Assert.Equal(["urn:ietf:params:scim:schemas:core:2.0:User"], after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
     }
 
@@ -206,7 +208,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        var body = await client.PatchAsync($"{UsersUrl}/{id}?attributes=title", Ops("""{"op":"replace","path":"title","value":"Pilot"}"""), HttpStatusCode.OK);
+        var body = await client.PatchAsync($"{UsersUrl}/{id}?attributes=title", PatchOp("""{"op":"replace","path":"title","value":"Pilot"}"""), HttpStatusCode.OK);
 
         Assert.Equal(["id", "schemas", "title"], body.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("Pilot", body.Str("title"));
@@ -217,7 +219,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops("""
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""
             {"op":"replace","path":"displayName","value":"First"},
             {"op":"add","path":"emails","value":[{"value":"tmp@example.com","type":"other"}]},
             {"op":"replace","path":"displayName","value":"Second"},
@@ -242,7 +244,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
             ? $$"""{"op":"add","path":"emails","value":[{"value":"n{{i}}@example.com","type":"other"}]}"""
             : $$"""{"op":"replace","path":"emails[type eq \"work\"].value","value":"w{{i}}@example.com"}""");
 
-        await client.PatchAsync($"{UsersUrl}/{id}", Ops(string.Join(",", operations)), HttpStatusCode.OK);
+        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp(string.Join(",", operations)), HttpStatusCode.OK);
 
         var emails = (await GetAsync(id)).GetProperty("emails").EnumerateArray().ToList();
         Assert.Equal("w99@example.com", emails.Single(e => e.Str("type") == "work").Str("value"));
@@ -264,7 +266,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var id = await CreateUserAsync();
         var before = await GetAsync(id);
 
-        using var response = await client.PatchScimAsync($"{UsersUrl}/{id}", Ops(operation));
+        using var response = await client.PatchScimAsync($"{UsersUrl}/{id}", PatchOp(operation));
         await response.AssertStatusAsync(HttpStatusCode.OK);
 
         Assert.Equal(before.Version(), response.Headers.ETag?.ToString());

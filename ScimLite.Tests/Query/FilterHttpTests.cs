@@ -1,8 +1,7 @@
 using System.Net;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
-using static ScimLite.Tests.Query.QueryKit;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Query;
 
@@ -23,7 +22,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     /// </summary>
     async Task<People> ArrangeAsync(HttpClient client)
     {
-        var alice = (await client.NewUserAsync(new Dictionary<string, object?>
+        var alice = (await client.PostUserAsync(new Dictionary<string, object?>
         {
             ["schemas"] = new[] { UserUrn, EnterpriseUrn },
             ["userName"] = "Alice@Example.com",
@@ -36,7 +35,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
             },
             [EnterpriseUrn] = new { department = "R&D" },
         })).Id();
-        var bob = (await client.NewUserAsync(new Dictionary<string, object?>
+        var bob = (await client.PostUserAsync(new Dictionary<string, object?>
         {
             ["schemas"] = new[] { UserUrn, EnterpriseUrn },
             ["userName"] = "bob@example.com",
@@ -50,9 +49,9 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
             },
             [EnterpriseUrn] = new { department = "Sales", manager = new { value = alice } },
         })).Id();
-        var carol = (await client.NewUserAsync("carol@example.com", "Carol")).Id();
-        var engineering = (await client.NewGroupAsync("Engineering", alice, bob)).Id();
-        var sales = (await client.NewGroupAsync("Sales", carol, engineering)).Id();
+        var carol = (await client.CreateUserAsync("carol@example.com", "Carol")).Id();
+        var engineering = (await client.CreateGroupAsync("Engineering", alice, bob)).Id();
+        var sales = (await client.CreateGroupAsync("Sales", carol, engineering)).Id();
         return new People(alice, bob, carol, engineering, sales);
     }
 
@@ -218,7 +217,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
         string[] titles = ["50% off", "5000 off", "a_b", "axb", "C:\\dir", "C:dir", "C:%", "back\\%slash", "back%slash"];
         var ids = new Dictionary<string, string>();
         for (var i = 0; i < titles.Length; i++)
-            ids[titles[i]] = (await client.NewUserAsync(new { schemas = new[] { UserUrn }, userName = $"like{i}", title = titles[i] })).Id();
+            ids[titles[i]] = (await client.PostUserAsync(new { schemas = new[] { UserUrn }, userName = $"like{i}", title = titles[i] })).Id();
 
         (await client.FilterAsync("Users", filter)).AssertIds(ids[expectedTitle]);
     }
@@ -267,6 +266,6 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString("shoeSize eq \"42\"")}");
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }
 }

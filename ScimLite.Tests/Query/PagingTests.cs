@@ -1,7 +1,6 @@
 using System.Net;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
 
 namespace ScimLite.Tests.Query;
 
@@ -125,7 +124,7 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.GetAsync($"/scim/v2/Users?{query}");
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
 
     [Fact]
@@ -209,7 +208,7 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.GetAsync($"/scim/v2/Users?cursor={Uri.EscapeDataString(cursor)}");
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidCursor");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidCursor");
     }
 
     [Fact]
@@ -219,7 +218,7 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.GetAsync("/scim/v2/Users?cursor=&sortBy=userName");
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
 
     async Task AssertEveryUserOnceAsync(List<string> seen)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
-using static ScimLite.Tests.Query.QueryKit;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Query;
 
@@ -28,9 +28,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     public async Task Get_AttributesUserName_ReturnsOnlySchemasIdAndUserName()
     {
         using var client = app.CreateClient();
-        var id = (await client.NewUserAsync(FullUser)).Id();
+        var id = (await client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.ReadAsync($"/scim/v2/Users/{id}?attributes=userName");
+        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?attributes=userName");
         var listed = (await client.ListAsync("/scim/v2/Users?attributes=userName")).Resources().Single();
 
         Assert.Equal(["id", "schemas", "userName"], user.Names());
@@ -42,9 +42,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     public async Task Get_AttributesSubAttribute_ReturnsOnlyThatPartOfTheComplexAttribute()
     {
         using var client = app.CreateClient();
-        var id = (await client.NewUserAsync(FullUser)).Id();
+        var id = (await client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.ReadAsync($"/scim/v2/Users/{id}?attributes=name.givenName");
+        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?attributes=name.givenName");
 
         Assert.Equal(["id", "name", "schemas"], user.Names());
         Assert.Equal(["givenName"], user.GetProperty("name").Names());
@@ -55,9 +55,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     public async Task Get_ExcludedAttributes_LeavesThemOutAndKeepsTheRest()
     {
         using var client = app.CreateClient();
-        var id = (await client.NewUserAsync(FullUser)).Id();
+        var id = (await client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.ReadAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,meta");
+        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,meta");
 
         Assert.False(user.TryGetProperty("emails", out _), $"emails returned: {user}");
         Assert.False(user.TryGetProperty("meta", out _), $"meta returned: {user}");
@@ -70,9 +70,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     public async Task Get_ExcludedId_IsStillReturned()
     {
         using var client = app.CreateClient();
-        var id = (await client.NewUserAsync(FullUser)).Id();
+        var id = (await client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.ReadAsync($"/scim/v2/Users/{id}?excludedAttributes=id,userName");
+        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?excludedAttributes=id,userName");
 
         Assert.Equal(id, user.Id());
         Assert.False(user.TryGetProperty("userName", out _));
@@ -85,9 +85,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     public async Task Get_Password_IsNeverReturned(string query)
     {
         using var client = app.CreateClient();
-        var created = await client.NewUserAsync(FullUser);
+        var created = await client.PostUserAsync(FullUser);
 
-        var user = await client.ReadAsync($"/scim/v2/Users/{created.Id()}{query}");
+        var user = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}{query}");
 
         Assert.False(created.TryGetProperty("password", out _), $"password in the POST response: {created}");
         Assert.False(user.TryGetProperty("password", out _), $"password returned: {user}");
@@ -109,7 +109,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     public async Task Put_WithExcludedAttributes_ProjectsTheReplacedResource()
     {
         using var client = app.CreateClient();
-        var id = (await client.NewUserAsync(FullUser)).Id();
+        var id = (await client.PostUserAsync(FullUser)).Id();
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,name", FullUser);
 
@@ -124,8 +124,8 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_WithAttributes_ProjectsThePatchedUserAndGroup()
     {
         using var client = app.CreateClient();
-        var userId = (await client.NewUserAsync(FullUser)).Id();
-        var groupId = (await client.NewGroupAsync("Staff", userId)).Id();
+        var userId = (await client.PostUserAsync(FullUser)).Id();
+        var groupId = (await client.CreateGroupAsync("Staff", userId)).Id();
 
         using var userResponse = await client.PatchScimAsync($"/scim/v2/Users/{userId}?attributes=displayName",
             HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Jane D." }));
@@ -146,8 +146,8 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     public async Task Groups_ExcludedMembers_NeverReadTheLinkTable()
     {
         using var client = app.CreateClient();
-        var userId = (await client.NewUserAsync("member@example.com")).Id();
-        var groupId = (await client.NewGroupAsync("Locked Out", userId)).Id();
+        var userId = (await client.CreateUserAsync("member@example.com")).Id();
+        var groupId = (await client.CreateGroupAsync("Locked Out", userId)).Id();
         var filter = Uri.EscapeDataString("displayName eq \"Locked Out\"");
 
         await WhileLinkIsLockedAsync(async () =>
@@ -164,15 +164,15 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
         });
 
         // Once the lock is gone the members are there as before.
-        Assert.Equal([userId], (await client.ReadAsync($"/scim/v2/Groups/{groupId}")).MemberIds());
+        Assert.Equal([userId], (await client.GetJsonAsync($"/scim/v2/Groups/{groupId}")).MemberIds());
     }
 
     [Fact]
     public async Task Users_ExcludedGroups_NeverReadTheLinkTable()
     {
         using var client = app.CreateClient();
-        var userId = (await client.NewUserAsync("member@example.com")).Id();
-        await client.NewGroupAsync("Some Group", userId);
+        var userId = (await client.CreateUserAsync("member@example.com")).Id();
+        await client.CreateGroupAsync("Some Group", userId);
         var filter = Uri.EscapeDataString("userName eq \"member@example.com\"");
 
         await WhileLinkIsLockedAsync(async () =>

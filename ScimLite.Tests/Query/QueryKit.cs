@@ -2,44 +2,13 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Users;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Query;
 
 /// <summary>Arranging rows by SQL and reading ListResponses, for the query suites.</summary>
 public static class QueryKit
 {
-    public const string UserUrn = ResourceRequests.UserUrn;
-    public const string GroupUrn = ResourceRequests.GroupUrn;
-    public const string EnterpriseUrn = ResourceRequests.EnterpriseUrn;
-    public const string ListResponseUrn = ResourceRequests.ListResponseUrn;
-    public const string SearchRequestUrn = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
-
-    // The query suites' names for the shared helpers in Users/ResourceRequests.
-    public static Task<JsonElement> NewUserAsync(this HttpClient client, object body) => client.PostUserAsync(body);
-
-    public static Task<JsonElement> NewUserAsync(this HttpClient client, string userName, string? displayName = null) =>
-        client.CreateUserAsync(userName, displayName);
-
-    public static Task<JsonElement> NewGroupAsync(this HttpClient client, string displayName, params string[] memberIds) =>
-        client.CreateGroupAsync(displayName, memberIds);
-
-    /// <summary>GETs one resource, asserts 200 and returns it.</summary>
-    public static async Task<JsonElement> ReadAsync(this HttpClient client, string url)
-    {
-        using var response = await client.GetAsync(url);
-        await response.AssertStatusAsync(HttpStatusCode.OK);
-        return await response.ReadJsonAsync();
-    }
-
-    public static string Id(this JsonElement resource) => resource.GetProperty("id").GetString()!;
-
-    /// <summary>The member ids of a group resource, sorted.</summary>
-    public static string[] MemberIds(this JsonElement group) =>
-        group.TryGetProperty("members", out var members)
-            ? members.EnumerateArray().Select(m => m.GetProperty("value").GetString()!).Order().ToArray()
-            : [];
-
     /// <summary>
     /// Inserts <paramref name="count"/> users named <c>{prefix}000001</c>, <c>{prefix}000002</c>, ... in one statement:
     /// many rows in well under a second, where the API would take one request each.

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
-using static ScimLite.Tests.Query.QueryKit;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Query;
 
@@ -18,12 +17,12 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     /// <summary>Users dana, dave (displayName "Dave"), erin; groups Devs (dana, dave), Design (erin), Ops.</summary>
     static async Task<Directory> ArrangeAsync(HttpClient client)
     {
-        var dana = (await client.NewUserAsync("dana@example.com", "Dana")).Id();
-        var dave = (await client.NewUserAsync("dave@example.com", "Dave")).Id();
-        var erin = (await client.NewUserAsync("erin@example.com", "Erin")).Id();
-        var devs = (await client.NewGroupAsync("Devs", dana, dave)).Id();
-        var design = (await client.NewGroupAsync("Design", erin)).Id();
-        var ops = (await client.NewGroupAsync("Ops")).Id();
+        var dana = (await client.CreateUserAsync("dana@example.com", "Dana")).Id();
+        var dave = (await client.CreateUserAsync("dave@example.com", "Dave")).Id();
+        var erin = (await client.CreateUserAsync("erin@example.com", "Erin")).Id();
+        var devs = (await client.CreateGroupAsync("Devs", dana, dave)).Id();
+        var design = (await client.CreateGroupAsync("Design", erin)).Id();
+        var ops = (await client.CreateGroupAsync("Ops")).Id();
         return new Directory(dana, dave, erin, devs, design, ops);
     }
 
@@ -115,7 +114,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
         foreach (var url in new[] { "/scim/v2/Users/.search", "/scim/v2/Groups/.search", "/scim/v2/.search" })
         {
             using var response = await client.PostScimAsync(url, body);
-            await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
+            await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
         }
     }
 
@@ -212,7 +211,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PostScimAsync("/scim/v2/.search", new { sortBy = "shoeSize" });
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
 
     [Theory]
@@ -225,6 +224,6 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PostScimAsync("/scim/v2/.search", new { filter });
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
-using static ScimLite.Tests.Query.QueryKit;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Query;
 
@@ -17,7 +16,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     {
         using var client = app.CreateClient();
         foreach (var name in new[] { "dave", "Bob", "alice", "Carol", "erin" })
-            await client.NewUserAsync(name);
+            await client.CreateUserAsync(name);
 
         var list = await client.ListAsync("/scim/v2/Users?sortBy=userName&sortOrder=ascending");
 
@@ -29,7 +28,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     {
         using var client = app.CreateClient();
         foreach (var name in new[] { "dave", "Bob", "alice", "Carol", "erin" })
-            await client.NewUserAsync(name);
+            await client.CreateUserAsync(name);
 
         var list = await client.ListAsync("/scim/v2/Users?sortBy=username&sortOrder=DESCENDING");
 
@@ -41,7 +40,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     {
         using var client = app.CreateClient();
         foreach (var name in new[] { "b", "c", "a" })
-            await client.NewUserAsync(name);
+            await client.CreateUserAsync(name);
 
         Assert.Equal(["a", "b", "c"], (await client.ListAsync("/scim/v2/Users?sortBy=userName")).UserNames());
     }
@@ -54,7 +53,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
         await CreateWithEmailsAsync(client, "primary-b", new { value = "z@x.org" }, new { value = "b@x.org", primary = true });
         await CreateWithEmailsAsync(client, "first-c", new { value = "c@x.org" }, new { value = "a0@x.org" });
         await CreateWithEmailsAsync(client, "only-a", new { value = "A@x.org" });
-        await client.NewUserAsync("no-emails");
+        await client.CreateUserAsync("no-emails");
 
         var ascending = await client.ListAsync("/scim/v2/Users?sortBy=emails.value");
         var descending = await client.ListAsync("/scim/v2/Users?sortBy=emails.value&sortOrder=descending");
@@ -69,7 +68,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
         using var client = app.CreateClient();
         await CreateWithFamilyNameAsync(client, "u-jones", "jones");
         await CreateWithFamilyNameAsync(client, "u-adams", "Adams");
-        await client.NewUserAsync("u-none");
+        await client.CreateUserAsync("u-none");
         await CreateWithFamilyNameAsync(client, "u-smith", "Smith");
 
         var ascending = await client.ListAsync("/scim/v2/Users?sortBy=name.familyName&sortOrder=ascending");
@@ -84,7 +83,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     {
         using var client = app.CreateClient();
         foreach (var name in new[] { "e", "b", "d", "a", "c" })
-            await client.NewUserAsync(name);
+            await client.CreateUserAsync(name);
 
         var second = await client.ListAsync("/scim/v2/Users?sortBy=userName&startIndex=3&count=2");
 
@@ -97,7 +96,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     {
         using var client = app.CreateClient();
         foreach (var name in new[] { "sales", "Admins", "engineering", "Board" })
-            await client.NewGroupAsync(name);
+            await client.CreateGroupAsync(name);
 
         var list = await client.ListAsync("/scim/v2/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members");
 
@@ -113,16 +112,16 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     public async Task Sort_UnknownAttributeOrOrder_Returns400InvalidValue(string query)
     {
         using var client = app.CreateClient();
-        await client.NewUserAsync("someone");
+        await client.CreateUserAsync("someone");
 
         using var response = await client.GetAsync($"/scim/v2/Users?{query}");
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
 
     static Task CreateWithEmailsAsync(HttpClient client, string userName, params object[] emails) =>
-        client.NewUserAsync(new { schemas = new[] { UserUrn }, userName, emails });
+        client.PostUserAsync(new { schemas = new[] { UserUrn }, userName, emails });
 
     static Task CreateWithFamilyNameAsync(HttpClient client, string userName, string familyName) =>
-        client.NewUserAsync(new { schemas = new[] { UserUrn }, userName, name = new { familyName } });
+        client.PostUserAsync(new { schemas = new[] { UserUrn }, userName, name = new { familyName } });
 }

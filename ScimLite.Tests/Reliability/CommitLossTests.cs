@@ -2,7 +2,7 @@ using System.Net;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static ScimLite.Tests.Reliability.ScimHosts;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Reliability;
 
@@ -36,7 +36,7 @@ public class CommitLossTests(ScimApp app, ITestOutputHelper output) : IAsyncLife
         output.WriteLine($"POST {resource} with the COMMIT answer lost: {(int)response.StatusCode}; connections cut: {proxy.Cuts}");
         Assert.Equal(1, proxy.Cuts);
         await response.AssertStatusAsync(HttpStatusCode.Created);
-        var id = (await response.ReadJsonAsync()).GetProperty("id").GetString();
+        var id = (await response.ReadJsonAsync()).Id();
         await using var connection = await app.OpenConnectionAsync();
         var stored = (await connection.QueryAsync<Guid>($"SELECT id FROM {table} WHERE lower({nameColumn}) = lower(@name)", new { name })).ToList();
         Assert.Equal([Guid.Parse(id!)], stored);

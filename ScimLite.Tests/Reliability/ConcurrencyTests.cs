@@ -2,7 +2,7 @@ using System.Net;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static ScimLite.Tests.Reliability.ScimHosts;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Reliability;
 
@@ -47,7 +47,7 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         await using var host = app.UnthrottledHost();
         using var client = host.CreateClient(app.Token);
         var users = await CreateUsersAsync(client, "adder", Clients);
-        var group = (await client.CreateGroupAsync("Race adders")).GetProperty("id").GetString()!;
+        var group = (await client.CreateGroupAsync("Race adders")).Id();
 
         var answers = await AllAtOnceAsync(Clients, i => PatchAsync(client, group, new { op = "add", path = "members", value = new[] { new { value = users[i] } } }));
 
@@ -63,7 +63,7 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         using var client = host.CreateClient(app.Token);
         var leaving = await CreateUsersAsync(client, "leaver", Clients / 2);
         var joining = await CreateUsersAsync(client, "joiner", Clients / 2);
-        var group = (await client.CreateGroupAsync("Race mix", leaving)).GetProperty("id").GetString()!;
+        var group = (await client.CreateGroupAsync("Race mix", leaving)).Id();
 
         var answers = await AllAtOnceAsync(Clients, i => i % 2 == 0
             ? PatchAsync(client, group, new { op = "add", path = "members", value = new[] { new { value = joining[i / 2] } } })
@@ -85,7 +85,7 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         using var one = first.CreateClient(app.Token);
         using var two = second.CreateClient(app.Token);
         var users = await CreateUsersAsync(one, "two-servers", Clients);
-        var group = (await one.CreateGroupAsync("Race two servers")).GetProperty("id").GetString()!;
+        var group = (await one.CreateGroupAsync("Race two servers")).Id();
 
         var answers = await AllAtOnceAsync(Clients, i =>
             PatchAsync(i % 2 == 0 ? one : two, group, new { op = "add", path = "members", value = new[] { new { value = users[i] } } }));
@@ -103,7 +103,7 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         await using var host = app.UnthrottledHost();
         using var client = host.CreateClient(app.Token);
         var created = resource == "Users" ? await client.CreateUserAsync("put.race@example.com") : await client.CreateGroupAsync("Put race");
-        var id = created.GetProperty("id").GetString()!;
+        var id = created.Id();
         var etag = created.GetProperty("meta").GetProperty("version").GetString()!;
 
         var answers = await AllAtOnceAsync(Clients, async i =>
@@ -146,7 +146,7 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     {
         var ids = new string[count];
         for (var i = 0; i < count; i++)
-            ids[i] = (await client.CreateUserAsync($"{prefix}-{i}@example.com")).GetProperty("id").GetString()!;
+            ids[i] = (await client.CreateUserAsync($"{prefix}-{i}@example.com")).Id();
         return ids;
     }
 

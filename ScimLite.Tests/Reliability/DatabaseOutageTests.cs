@@ -4,7 +4,7 @@ using System.Net;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static ScimLite.Tests.Reliability.ScimHosts;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Reliability;
 
@@ -101,9 +101,9 @@ public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : IAsync
             var body = await response.Content.ReadAsStringAsync();
             outcomes.Enqueue(response.StatusCode switch
             {
-                HttpStatusCode.Created => new Outcome(response.StatusCode, userName, (await response.ReadJsonAsync()).GetProperty("id").GetString(), null),
+                HttpStatusCode.Created => new Outcome(response.StatusCode, userName, (await response.ReadJsonAsync()).Id(), null),
                 HttpStatusCode.ServiceUnavailable => new Outcome(response.StatusCode, userName, null,
-                    ScimHosts.ScimErrorProblem(response.StatusCode, body) ?? RetryAfterProblem(response)),
+                    ScimAssert.ScimErrorProblem(response.StatusCode, body) ?? RetryAfterProblem(response)),
                 _ => new Outcome(response.StatusCode, userName, null, $"unexpected status: {body}"),
             });
         }

@@ -39,10 +39,10 @@ public class FuzzTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
         using var seeder = host.CreateClient(app.Token);
         var userIds = new List<string>();
         for (var i = 0; i < 12; i++)
-            userIds.Add((await seeder.CreateUserAsync($"seed-{i}@example.com")).GetProperty("id").GetString()!);
+            userIds.Add((await seeder.CreateUserAsync($"seed-{i}@example.com")).Id());
         var groupIds = new List<string>();
         for (var i = 0; i < 4; i++)
-            groupIds.Add((await seeder.CreateGroupAsync($"Seed group {i}", userIds.Skip(i * 3).Take(3).ToArray())).GetProperty("id").GetString()!);
+            groupIds.Add((await seeder.CreateGroupAsync($"Seed group {i}", userIds.Skip(i * 3).Take(3).ToArray())).Id());
 
         var statuses = new ConcurrentDictionary<int, int>();
         var failures = new ConcurrentQueue<Failure>();
@@ -84,7 +84,7 @@ public class FuzzTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync();
         if (status >= 500 && status != 501)
             return $"server error: {Shorten(body)}";
-        return ScimHosts.ScimErrorProblem(response.StatusCode, body) is { } problem ? $"{problem}: {Shorten(body)}" : null;
+        return ScimAssert.ScimErrorProblem(response.StatusCode, body) is { } problem ? $"{problem}: {Shorten(body)}" : null;
     }
 
     static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";

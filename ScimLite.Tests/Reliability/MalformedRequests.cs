@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Reliability.FuzzValues;
 
 namespace ScimLite.Tests.Reliability;
@@ -12,7 +13,7 @@ namespace ScimLite.Tests.Reliability;
 public sealed class MalformedRequests(Random random, string token, IReadOnlyList<string> userIds, IReadOnlyList<string> groupIds)
 {
     const string Base = "/scim/v2";
-    const string PatchOpUrn = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+    const string PatchOpUrn = HttpExtensions.PatchOpSchema;
 
     readonly FuzzValues values = new(random);
 

@@ -1,7 +1,6 @@
 using System.Net;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Reliability;
-using static ScimLite.Tests.Reliability.ScimHosts;
+using static ScimLite.Tests.Infrastructure.ScimHosts;
 
 namespace ScimLite.Tests.Safety;
 

@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ScimLite.Safety;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Reliability;
-using static ScimLite.Tests.Reliability.ScimHosts;
+
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Safety;
 

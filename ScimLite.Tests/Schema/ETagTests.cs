@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Users;
 
 namespace ScimLite.Tests.Schema;
 
@@ -122,7 +120,7 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
         foreach (var etag in new[] { Stale, previous })
         {
             using var response = await client.SendAsync(Write(type, method, url, etag));
-            await response.ErrorAsync(HttpStatusCode.PreconditionFailed);
+            await response.AssertScimErrorAsync(HttpStatusCode.PreconditionFailed);
         }
         Assert.Equal(before, await app.SnapshotAsync());
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Schema;
 
@@ -106,12 +107,12 @@ public static class FullUser
         var sent = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Json(managerId))!;
         sent.Remove("password");
         sent["groups"] = JsonSerializer.SerializeToElement(Array.Empty<object>());
-        var enterprise = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(sent[Users.ResourceRequests.EnterpriseUrn].GetRawText())!;
+        var enterprise = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(sent[ResourceRequests.EnterpriseUrn].GetRawText())!;
         enterprise["manager"] = JsonSerializer.SerializeToElement(new Dictionary<string, string>
         {
             ["value"] = managerId, ["$ref"] = $"{baseUrl}/Users/{managerId}", ["displayName"] = managerDisplayName,
         });
-        sent[Users.ResourceRequests.EnterpriseUrn] = JsonSerializer.SerializeToElement(enterprise);
+        sent[ResourceRequests.EnterpriseUrn] = JsonSerializer.SerializeToElement(enterprise);
         return JsonSerializer.SerializeToElement(sent);
     }
 }

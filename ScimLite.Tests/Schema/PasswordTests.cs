@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Users;
 
 namespace ScimLite.Tests.Schema;
 

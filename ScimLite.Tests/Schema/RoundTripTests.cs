@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Users;
 
 namespace ScimLite.Tests.Schema;
 

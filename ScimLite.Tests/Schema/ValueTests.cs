@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Users;
 
 namespace ScimLite.Tests.Schema;
 
@@ -124,7 +123,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
             ["userName"] = "twoprimary@example.com", [attribute] = values,
         });
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Equal(0, await app.CountAsync("users"));
     }
 
@@ -141,7 +140,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
             emails = new[] { new { value = "a@example.com", primary = true }, new { value = "b@example.com", primary = true } },
         });
 
-        await response.ErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Equal(before, await app.SnapshotAsync());
     }
 

@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Reliability;
 using Xunit.Abstractions;
 
 namespace ScimLite.Tests.Security;

@@ -2,8 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Reliability;
-using static ScimLite.Tests.Reliability.ScimHosts;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Security;
 
@@ -106,9 +105,7 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PostScimAsync("/scim/v2/Users", body);
 
-        await response.AssertStatusAsync(HttpStatusCode.BadRequest);
-        await response.AssertScimErrorAsync();
-        Assert.Equal("invalidValue", (await response.ReadJsonAsync()).GetProperty("scimType").GetString());
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
 
     [Theory]
@@ -120,8 +117,7 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PostScimAsync("/scim/v2/Users", body);
 
-        await response.AssertStatusAsync(HttpStatusCode.BadRequest);
-        Assert.Equal("invalidSyntax", (await response.ReadJsonAsync()).GetProperty("scimType").GetString());
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
 
     [Fact]
@@ -133,8 +129,7 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PostAsync("/scim/v2/Users", content);
 
-        await response.AssertStatusAsync(HttpStatusCode.BadRequest);
-        Assert.Equal("invalidSyntax", (await response.ReadJsonAsync()).GetProperty("scimType").GetString());
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
 
     [Fact]
@@ -145,8 +140,7 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PostScimAsync("/scim/v2/Users", body);
 
-        await response.AssertStatusAsync(HttpStatusCode.BadRequest);
-        Assert.Equal("invalidSyntax", (await response.ReadJsonAsync()).GetProperty("scimType").GetString());
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
 
     [Fact]
@@ -154,7 +148,7 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     {
         await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:MaxOperations"] = "10", ["Scim:MaxMembersPerRequest"] = "10" });
         using var client = host.CreateClient(app.Token);
-        var group = (await client.CreateGroupAsync("Limits")).GetProperty("id").GetString();
+        var group = (await client.CreateGroupAsync("Limits")).Id();
         var operations = Enumerable.Range(0, 11).Select(i => (object)new { op = "replace", path = "externalId", value = $"x{i}" }).ToArray();
         var members = Enumerable.Range(0, 11).Select(_ => new { value = Guid.NewGuid().ToString() }).ToArray();
 
@@ -179,8 +173,7 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString(filter)}");
 
-        await response.AssertStatusAsync(HttpStatusCode.BadRequest);
-        Assert.Equal("invalidFilter", (await response.ReadJsonAsync()).GetProperty("scimType").GetString());
+        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }
 
     [Theory]

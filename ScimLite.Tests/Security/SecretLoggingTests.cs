@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Reliability;
 using Xunit.Abstractions;
-using static ScimLite.Tests.Reliability.ScimHosts;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Security;
 
@@ -48,7 +47,7 @@ public class SecretLoggingTests(ScimApp app, ITestOutputHelper output) : IAsyncL
         using (var created = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName = "secret@example.com", password }))
         {
             await created.AssertStatusAsync(HttpStatusCode.Created);
-            var id = (await created.ReadJsonAsync()).GetProperty("id").GetString();
+            var id = (await created.ReadJsonAsync()).Id();
             using var patched = await client.PatchScimAsync($"/scim/v2/Users/{id}",
                 HttpExtensions.PatchOp(new { op = "replace", path = "password", value = newPassword }));
             await patched.AssertStatusAsync(HttpStatusCode.OK);

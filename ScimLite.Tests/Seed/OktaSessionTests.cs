@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
-using ScimLite.Tests.Users;
 
 namespace ScimLite.Tests.Seed;
 

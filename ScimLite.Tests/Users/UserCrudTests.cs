@@ -1,8 +1,6 @@
 using System.Net;
-using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
 
 namespace ScimLite.Tests.Users;
 
@@ -248,11 +246,11 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
             Assert.Empty(await deleted.Content.ReadAsByteArrayAsync());
         }
 
-        using (var get = await client.GetAsync(url)) await get.ErrorAsync(HttpStatusCode.NotFound);
-        using (var put = await client.PutScimAsync(url, Vader())) await put.ErrorAsync(HttpStatusCode.NotFound);
+        using (var get = await client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        using (var put = await client.PutScimAsync(url, Vader())) await put.AssertScimErrorAsync(HttpStatusCode.NotFound);
         using (var patch = await client.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "x" })))
-            await patch.ErrorAsync(HttpStatusCode.NotFound);
-        using (var again = await client.DeleteAsync(url)) await again.ErrorAsync(HttpStatusCode.NotFound);
+            await patch.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
         var list = await client.GetJsonAsync("/scim/v2/Users");
         Assert.Equal(0, list.GetProperty("totalResults").GetInt32());
         Assert.Equal(0, await app.CountAsync("users"));

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using ScimLite.Tests.Infrastructure;
-using ScimLite.Tests.Schema;
 
 namespace ScimLite.Tests.Users;
 
@@ -24,7 +23,7 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
 
         using var response = await send(client);
 
-        await response.ErrorAsync(status, scimType);
+        await response.AssertScimErrorAsync(status, scimType);
         Assert.Equal(before, await app.SnapshotAsync());
     }
 
@@ -78,7 +77,7 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PostScimAsync("/scim/v2/Users", new { userName = "luke.skywalker@EXAMPLE.com" });
 
-        await response.ErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(1, await app.CountAsync("users"));
     }
 
@@ -92,7 +91,7 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{han.Id()}", new { userName = "LEIA@example.com" });
 
-        await response.ErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(before, await app.SnapshotAsync());
     }
 
@@ -135,7 +134,7 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
         })
         {
             using var response = await send();
-            await response.ErrorAsync(HttpStatusCode.NotFound);
+            await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
         }
         Assert.Equal(before, await app.SnapshotAsync());
     }
@@ -162,7 +161,7 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
         })
         {
             using var response = await request();
-            await response.ErrorAsync(HttpStatusCode.Unauthorized);
+            await response.AssertScimErrorAsync(HttpStatusCode.Unauthorized);
             Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
         }
         Assert.Equal(before, await app.SnapshotAsync());
@@ -177,7 +176,7 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
 
         using var response = await client.GetAsync("/scim/v2/Users");
 
-        await response.ErrorAsync(HttpStatusCode.Unauthorized);
+        await response.AssertScimErrorAsync(HttpStatusCode.Unauthorized);
         Assert.NotEmpty(response.Headers.WwwAuthenticate);
     }
 

@@ -18,8 +18,7 @@ public class UserNameCaseTests(ScimApp app) : IAsyncLifetime
 
         var duplicate = await client.PostScimAsync("/scim/v2/Users", new { userName = "änne.øberg@example.org" });
 
-        await duplicate.AssertStatusAsync(HttpStatusCode.Conflict);
-        Assert.Equal("uniqueness", (await duplicate.ReadJsonAsync()).GetProperty("scimType").GetString());
+        await duplicate.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
     }
 
     [Fact]

@@ -1,9 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Dapper;
-using ScimLite.Tests.Infrastructure;
 
-namespace ScimLite.Tests.Schema;
+namespace ScimLite.Tests.Infrastructure;
 
 /// <summary>Assertions on SCIM error bodies, stored rows and JSON documents, shared by the HTTP suites.</summary>
 public static class ScimAssert
@@ -11,23 +11,61 @@ public static class ScimAssert
     public const string ErrorUrn = "urn:ietf:params:scim:api:messages:2.0:Error";
 
     /// <summary>
-    /// The RFC 7644 §3.12 error body: the Error URN, <c>status</c> as a JSON string equal to the HTTP code, and
-    /// <c>scimType</c> when one is expected (absent otherwise). Returns the body for further checks of <c>detail</c>.
+    /// The RFC 7644 §3.12 error body: this HTTP status, <c>application/scim+json</c>, the Error URN as the only schema,
+    /// <c>status</c> as a JSON string equal to the HTTP code, a <c>detail</c> string, and <c>scimType</c> when one is
+    /// expected (absent otherwise). Returns the body for further checks of <c>detail</c>.
     /// </summary>
-    public static async Task<JsonElement> ErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string? scimType = null)
+    public static async Task<JsonElement> AssertScimErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string? scimType = null)
     {
         await response.AssertStatusAsync(status);
-        Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpExtensions.ScimMediaType, response.Content.Headers.ContentType?.MediaType);
         var body = await response.ReadJsonAsync();
+        Assert.Null(ScimErrorProblem(status, body.GetRawText()));
         Assert.Equal(ErrorUrn, Assert.Single(body.GetProperty("schemas").EnumerateArray()).GetString());
-        var code = body.GetProperty("status");
-        Assert.Equal(JsonValueKind.String, code.ValueKind);
-        Assert.Equal(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), code.GetString());
+        Assert.Equal(JsonValueKind.String, body.GetProperty("detail").ValueKind);
         if (scimType is null)
             Assert.False(body.TryGetProperty("scimType", out _), $"unexpected scimType in {body}");
         else
             Assert.Equal(scimType, body.GetProperty("scimType").GetString());
         return body;
+    }
+
+    /// <summary>
+    /// Asserts a SCIM error body for whatever status the response has, showing the body when it is not one: for tests
+    /// where the status itself is asserted separately or may be one of several.
+    /// </summary>
+    public static async Task AssertScimErrorAsync(this HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (ScimErrorProblem(response.StatusCode, body) is { } problem)
+            throw new Xunit.Sdk.XunitException($"{(int)response.StatusCode} is not a SCIM error ({problem}): {body}");
+    }
+
+    /// <summary>
+    /// Whether a body is a SCIM error (RFC 7644 §3.12) for this status: schemas holds the Error URN and status is the
+    /// code as a string. Returns the reason when it is not (for suites that collect problems instead of failing).
+    /// </summary>
+    public static string? ScimErrorProblem(HttpStatusCode status, string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return "body is not a JSON object";
+            if (!root.TryGetProperty("schemas", out var schemas) || schemas.ValueKind != JsonValueKind.Array
+                || !schemas.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.String && s.GetString() == ErrorUrn))
+                return "schemas lacks the Error URN";
+            if (!root.TryGetProperty("status", out var code) || code.ValueKind != JsonValueKind.String)
+                return "status is not a string";
+            if (code.GetString() != ((int)status).ToString(CultureInfo.InvariantCulture))
+                return $"status {code.GetString()} differs from HTTP {(int)status}";
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return $"body is not JSON ({ex.Message})";
+        }
     }
 
     /// <summary>

@@ -6,9 +6,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using ScimLite.Tests.Infrastructure;
 
-namespace ScimLite.Tests.Patch;
+namespace ScimLite.Tests.Infrastructure;
 
 /// <summary>A table scan in an executed plan and the rows it read (returned plus filtered out, over all loops).</summary>
 public sealed record ScanNode(string NodeType, string Relation, string? Index, double RowsRead);
