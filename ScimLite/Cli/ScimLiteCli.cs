@@ -32,5 +32,7 @@ public static class ScimLiteCli
         return root;
     }
 
-    static IEnumerable<Command> Verbs() => [];
+    static IEnumerable<Command> Verbs() => [
+        Journal.JournalCommand.Create(),
+    ];
 }
