@@ -35,6 +35,7 @@ public static class ScimLiteCli
     static IEnumerable<Command> Verbs() =>
     [
         Doctor.DoctorCommand.Create(),
+        Journal.JournalCommand.Create(),
         Safety.BrakeCommand.Create(),
         Safety.RestoreCommand.Create(),
     ];

@@ -19,6 +19,7 @@ public static class DataServices
             builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builder.Build();
         });
+        services.AddHttpContextAccessor();
         services.AddSingleton<Db>();
         services.AddSingleton<MigrationState>();
         services.AddHostedService<DatabaseMigrator>();

@@ -1,6 +1,7 @@
 using System.Data;
 using Npgsql;
 using Polly;
+using ScimLite.Journal;
 
 namespace ScimLite.Data;
 
@@ -16,18 +17,23 @@ namespace ScimLite.Data;
 /// What stays ambiguous is answered conservatively: a retried PUT/PATCH with If-Match may see its own new version
 /// and answer 412, a retried DELETE may answer 404; the IdP re-reads and converges.
 /// </remarks>
-public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
+public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger, IHttpContextAccessor? http = null)
 {
     // Clearing the pool drops the idle connections to a server that went away; the retry then opens a fresh one.
     readonly ResiliencePipeline pipeline = Transient.RequestPipeline(logger, dataSource.Clear);
 
-    /// <summary>Runs <paramref name="work"/> in a READ COMMITTED transaction and commits it.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in a READ COMMITTED transaction and commits it. Inside a request the transaction
+    /// first tells the journal's triggers who is writing (<see cref="JournalContext"/>).
+    /// </summary>
     public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
         return await pipeline.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token);
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
+            if (http?.HttpContext is { } request)
+                await JournalContext.ApplyAsync(connection, transaction, request, token);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(token);
             return result;

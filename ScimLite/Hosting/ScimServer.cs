@@ -3,6 +3,7 @@ using ScimLite.Data;
 using ScimLite.Discovery;
 using ScimLite.Groups;
 using ScimLite.Health;
+using ScimLite.Journal;
 using ScimLite.Safety;
 using ScimLite.Scim;
 using ScimLite.Search;
@@ -23,6 +24,7 @@ public static class ScimServer
         builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimData(builder.Configuration);
+        builder.Services.AddJournal();
         builder.Services.AddSingleton<BearerTokens>();
         builder.Services.AddScimRateLimiting();
         builder.Services.AddSingleton<PasswordHasher>();

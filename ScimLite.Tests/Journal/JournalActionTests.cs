@@ -1,0 +1,202 @@
+using System.Net;
+using ScimLite.Tests.Infrastructure;
+
+namespace ScimLite.Tests.Journal;
+
+/// <summary>Each effective change through the API leaves exactly its journal row, with the right old and new values.</summary>
+[Collection("scim")]
+public class JournalActionTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task PostUser_WritesCreatedWithNewValues_PasswordOnlyAsSet()
+    {
+        using var client = app.CreateClient();
+        var id = await client.PostUserAsync(new { schemas = new[] { JournalKit.UserUrn }, userName = "alice@example.com", title = "Pilot", password = "S3cret!x" });
+
+        var entry = Assert.Single(await app.JournalAsync());
+        Assert.Equal(("User", Guid.Parse(id), "alice@example.com", "created"), (entry.ResourceType, entry.ResourceId, entry.Name, entry.Action));
+        Assert.Equal("\"alice@example.com\"", entry.New("user_name"));
+        Assert.Equal("\"Pilot\"", entry.New("title"));
+        Assert.Null(entry.Old("title"));
+        Assert.Equal("set", entry.Json.GetProperty("password").GetString());
+        Assert.False(entry.Json.TryGetProperty("password_hash", out _));
+        Assert.False(entry.Json.TryGetProperty("version", out _));
+        Assert.False(string.IsNullOrEmpty(entry.RequestId));
+    }
+
+    [Fact]
+    public async Task PatchActive_WritesDeactivatedThenReactivated()
+    {
+        using var client = app.CreateClient();
+        var id = await client.NewUserAsync("alice@example.com");
+        var before = await app.LastSeqAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "active", value = true }));
+
+        var entries = await app.JournalAsync(before);
+        Assert.Equal(["deactivated", "reactivated"], entries.Select(e => e.Action));
+        Assert.Equal(("true", "false"), (entries[0].Old("active"), entries[0].New("active")));
+        Assert.Equal(("false", "true"), (entries[1].Old("active"), entries[1].New("active")));
+        Assert.All(entries, e => Assert.Equal(["active"], e.Json.EnumerateObject().Select(p => p.Name)));
+    }
+
+    [Fact]
+    public async Task PatchAndPut_WritePatchedAndReplaced_WithOnlyTheChangedAttributes()
+    {
+        using var client = app.CreateClient();
+        var id = await client.NewUserAsync("alice@example.com", title: "Pilot");
+        var before = await app.LastSeqAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "title", value = "Captain" }));
+        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { JournalKit.UserUrn }, userName = "alice@example.com", nickName = "Al" }))
+            await put.AssertStatusAsync(HttpStatusCode.OK);
+
+        var entries = await app.JournalAsync(before);
+        Assert.Equal(["patched", "replaced"], entries.Select(e => e.Action));
+        Assert.Equal(("\"Pilot\"", "\"Captain\""), (entries[0].Old("title"), entries[0].New("title")));
+        Assert.Equal(["title"], entries[0].Json.EnumerateObject().Select(p => p.Name));
+        // PUT drops the title (left out) and sets nickName.
+        Assert.Equal(("\"Captain\"", null), (entries[1].Old("title"), entries[1].New("title")));
+        Assert.Equal((null, "\"Al\""), (entries[1].Old("nick_name"), entries[1].New("nick_name")));
+        Assert.Equal(["nick_name", "title"], entries[1].Json.EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public async Task PatchUserName_WritesRenamed_WithTheNewName()
+    {
+        using var client = app.CreateClient();
+        var id = await client.NewUserAsync("alice@example.com");
+        var before = await app.LastSeqAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
+
+        var entry = Assert.Single(await app.JournalAsync(before));
+        Assert.Equal(("renamed", "alice.smith@example.com"), (entry.Action, entry.Name));
+        Assert.Equal(("\"alice@example.com\"", "\"alice.smith@example.com\""), (entry.Old("user_name"), entry.New("user_name")));
+    }
+
+    [Fact]
+    public async Task NoOpPatchAndPut_WriteNothing()
+    {
+        using var client = app.CreateClient();
+        var id = await client.NewUserAsync("alice@example.com", title: "Pilot");
+        var group = await client.NewGroupAsync("Droids", id);
+        var before = await app.LastSeqAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "title", value = "Pilot" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = true } }));
+        await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "add", path = "members", value = new[] { new { value = id } } });
+        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { JournalKit.UserUrn }, userName = "alice@example.com", title = "Pilot" }))
+            await put.AssertStatusAsync(HttpStatusCode.OK);
+
+        Assert.Empty(await app.JournalAsync(before));
+    }
+
+    [Fact]
+    public async Task DeleteUser_WritesDeletedWithLastValues_AndOneMembersRemovedPerGroup()
+    {
+        using var client = app.CreateClient();
+        var alice = await client.NewUserAsync("alice@example.com", title: "Pilot");
+        var bob = await client.NewUserAsync("bob@example.com");
+        var droids = await client.NewGroupAsync("Droids", alice, bob);
+        var pilots = await client.NewGroupAsync("Pilots", alice);
+        var before = await app.LastSeqAsync();
+
+        using (var response = await client.DeleteAsync($"/scim/v2/Users/{alice}"))
+            await response.AssertStatusAsync(HttpStatusCode.NoContent);
+
+        var entries = await app.JournalAsync(before);
+        Assert.Equal(3, entries.Count);
+        var deleted = Assert.Single(entries, e => e.Action == "deleted");
+        Assert.Equal((Guid.Parse(alice), "alice@example.com", "\"Pilot\""), (deleted.ResourceId, deleted.Name, deleted.Old("title")));
+        var removed = entries.Where(e => e.Action == "members_removed").ToList();
+        Assert.Equal(new[] { droids, pilots }.Select(Guid.Parse).Order(), removed.Select(e => e.ResourceId).Order());
+        Assert.All(removed, e => Assert.Equal([alice], e.Members("removed")));
+        Assert.All(removed, e => Assert.Equal("alice@example.com", e.Json.GetProperty("removed")[0].GetProperty("display").GetString()));
+        Assert.All(entries, e => Assert.Equal(deleted.RequestId, e.RequestId));
+    }
+
+    [Fact]
+    public async Task Groups_CreatedRenamedMembersAddedRemovedDeleted()
+    {
+        using var client = app.CreateClient();
+        var alice = await client.NewUserAsync("alice@example.com");
+        var bob = await client.NewUserAsync("bob@example.com");
+        var before = await app.LastSeqAsync();
+
+        var group = await client.NewGroupAsync("Droids", alice);
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "add", path = "members", value = new[] { new { value = bob } } }));
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "remove", path = $"members[value eq \"{alice}\"]" }));
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "replace", value = new { id = group, displayName = "Droids 2" } }));
+        using (var response = await client.DeleteAsync($"/scim/v2/Groups/{group}"))
+            await response.AssertStatusAsync(HttpStatusCode.NoContent);
+
+        var entries = await app.JournalAsync(before);
+        Assert.Equal(["created", "members_added", "members_added", "members_removed", "renamed", "deleted"], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal(("Group", Guid.Parse(group)), (e.ResourceType, e.ResourceId)));
+        Assert.Equal([alice], entries[1].Members("added"));
+        Assert.Equal([bob], entries[2].Members("added"));
+        Assert.Equal("User", entries[2].Json.GetProperty("added")[0].GetProperty("type").GetString());
+        Assert.Equal([alice], entries[3].Members("removed"));
+        Assert.Equal(("\"Droids\"", "\"Droids 2\""), (entries[4].Old("display_name"), entries[4].New("display_name")));
+        Assert.Equal(("deleted", "Droids 2"), (entries[5].Action, entries[5].Name));
+    }
+
+    [Fact]
+    public async Task AddingAThousandMembers_WritesOneRowListingThemAll()
+    {
+        using var client = app.CreateClient();
+        await using (var connection = await app.OpenConnectionAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                INSERT INTO users (id, user_name, created, last_modified)
+                SELECT gen_random_uuid(), 'member' || n || '@example.com', now(), now() FROM generate_series(1, 1000) n
+                """);
+        var group = await client.NewGroupAsync("Everyone");
+        var ids = (await Dapper.SqlMapper.QueryAsync<Guid>(await app.OpenConnectionAsync(), "SELECT id FROM users")).Select(g => g.ToString()).ToArray();
+        var before = await app.LastSeqAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}",
+            new { op = "add", path = "members", value = ids.Select(id => new { value = id }).ToArray() }));
+
+        var entry = Assert.Single(await app.JournalAsync(before));
+        Assert.Equal("members_added", entry.Action);
+        Assert.Equal(ids.Order(), entry.Members("added"));
+    }
+
+    [Fact]
+    public async Task RequestFailingInPostgres_LeavesNoRow()
+    {
+        using var client = app.CreateClient();
+        var alice = await client.NewUserAsync("alice@example.com");
+        var bob = await client.NewUserAsync("bob@example.com", title: "Pilot");
+        var group = await client.NewGroupAsync("Droids");
+        var before = await app.LastSeqAsync();
+
+        // The unique index on lower(user_name) rejects the UPDATE: 409, and the title change in the same statement is gone.
+        using (var put = await client.PutScimAsync($"/scim/v2/Users/{bob}", new { schemas = new[] { JournalKit.UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
+            await put.AssertStatusAsync(HttpStatusCode.Conflict);
+        // The first operation adds alice (a journal row in the transaction); the second names no one and fails.
+        var status = await client.PatchAsync($"/scim/v2/Groups/{group}",
+            new { op = "add", path = "members", value = new[] { new { value = alice } } },
+            new { op = "add", path = "members", value = new[] { new { value = Guid.NewGuid().ToString() } } });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+
+        Assert.Empty(await app.JournalAsync(before));
+    }
+
+    [Fact]
+    public async Task ResetBetweenTests_EmptiesTheJournal_AndWritesNoRow()
+    {
+        using var client = app.CreateClient();
+        await client.NewGroupAsync("Droids", await client.NewUserAsync("alice@example.com"));
+        Assert.NotEmpty(await app.JournalAsync());
+
+        await app.ResetAsync();
+
+        Assert.Empty(await app.JournalAsync());
+    }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Dapper;
+using Npgsql;
+using ScimLite.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace ScimLite.Tests.Journal;
+
+/// <summary>The change feed: NOTIFY after commit only, and sequence numbers that stay distinct across servers.</summary>
+[Collection("scim")]
+public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>A connection LISTENing on scimlite_journal that collects the payloads.</summary>
+    sealed class Listener : IAsyncDisposable
+    {
+        readonly NpgsqlConnection connection;
+        readonly BlockingCollection<string> payloads = new();
+
+        Listener(NpgsqlConnection connection)
+        {
+            this.connection = connection;
+            connection.Notification += (_, e) => payloads.Add(e.Payload);
+        }
+
+        public static async Task<Listener> StartAsync(ScimApp app)
+        {
+            var listener = new Listener(await app.OpenConnectionAsync());
+            await listener.connection.ExecuteAsync("LISTEN scimlite_journal");
+            return listener;
+        }
+
+        /// <summary>The next payload, or null when none arrives within <paramref name="wait"/>.</summary>
+        public async Task<string?> NextAsync(TimeSpan wait)
+        {
+            if (payloads.TryTake(out var ready))
+                return ready;
+            // WaitAsync reads the socket until a notification arrives; false when the time ran out.
+            using var cts = new CancellationTokenSource(wait);
+            try
+            {
+                await connection.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return payloads.TryTake(out var payload) ? payload : null;
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Listener_IsNotifiedAfterCommit_NeverBefore_NeverForARollback()
+    {
+        await using var listener = await Listener.StartAsync(app);
+        await using var writer = await app.OpenConnectionAsync();
+
+        await using (var tx = await writer.BeginTransactionAsync())
+        {
+            await writer.ExecuteAsync("INSERT INTO users (id, user_name, created, last_modified) VALUES (gen_random_uuid(), 'gone@example.com', now(), now())", transaction: tx);
+            await tx.RollbackAsync();
+        }
+        Assert.Null(await listener.NextAsync(TimeSpan.FromMilliseconds(500)));
+
+        await using (var tx = await writer.BeginTransactionAsync())
+        {
+            await writer.ExecuteAsync("INSERT INTO users (id, user_name, created, last_modified) VALUES (gen_random_uuid(), 'alice@example.com', now(), now())", transaction: tx);
+            var seq = await writer.QuerySingleAsync<long>("SELECT max(seq) FROM journal", transaction: tx);
+            Assert.Null(await listener.NextAsync(TimeSpan.FromMilliseconds(500)));
+            await tx.CommitAsync();
+            Assert.Equal(seq.ToString(), await listener.NextAsync(TimeSpan.FromSeconds(10)));
+        }
+        Assert.Null(await listener.NextAsync(TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task Deactivation_ThroughTheApi_ReachesAListenerWithItsSeq()
+    {
+        using var client = app.CreateClient();
+        var id = await client.NewUserAsync("alice@example.com");
+        await using var listener = await Listener.StartAsync(app);
+
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+        var payload = await listener.NextAsync(TimeSpan.FromSeconds(10));
+        output.WriteLine($"notification {clock.Elapsed.TotalMilliseconds:F1} ms after the request was sent");
+
+        Assert.NotNull(payload);
+        var entry = Assert.Single(await app.JournalAsync(long.Parse(payload) - 1));
+        Assert.Equal(("deactivated", Guid.Parse(id)), (entry.Action, entry.ResourceId));
+    }
+
+    [Fact]
+    public async Task TwoHostsWritingAtOnce_GetDistinctIncreasingSeqs_AndTheFeedOrderMissesNone()
+    {
+        await using var first = app.UnthrottledHost();
+        await using var second = app.UnthrottledHost();
+        using var a = first.CreateClient(app.Token);
+        using var b = second.CreateClient(app.Token);
+        const int perHost = 20;
+
+        // Each task creates its user, then deactivates it: per resource the second row must follow the first.
+        await Task.WhenAll(Enumerable.Range(0, 2 * perHost).Select(i => Task.Run(async () =>
+        {
+            var client = i % 2 == 0 ? a : b;
+            var id = await client.NewUserAsync($"user{i}@example.com");
+            Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+        })));
+
+        var entries = await app.JournalAsync();
+        Assert.Equal(4 * perHost, entries.Count);
+        Assert.Equal(entries.Count, entries.Select(e => e.Seq).Distinct().Count());
+        Assert.All(entries.GroupBy(e => e.ResourceId), history =>
+            Assert.Equal(["created", "deactivated"], history.OrderBy(e => e.Seq).Select(e => e.Action)));
+        Assert.Equal(entries.Count, entries.Select(e => e.RequestId).Distinct().Count());
+
+        // The README's feed query, in (xid, seq) pages of 7 from the start, returns every row exactly once.
+        await using var connection = await app.OpenConnectionAsync();
+        var seen = new List<long>();
+        (string Xid, long Seq) cursor = ("0", 0);
+        while (true)
+        {
+            var page = (await connection.QueryAsync<(string Xid, long Seq)>("""
+                SELECT xid::text, seq FROM journal
+                 WHERE (xid, seq) > (@xid::xid8, @seq) AND xid < pg_snapshot_xmin(pg_current_snapshot())
+                 ORDER BY xid, seq LIMIT 7
+                """, new { xid = cursor.Xid, seq = cursor.Seq })).ToList();
+            if (page.Count == 0)
+                break;
+            seen.AddRange(page.Select(p => p.Seq));
+            cursor = page[^1];
+        }
+        Assert.Equal(entries.Select(e => e.Seq).Order(), seen.Order());
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+}
