@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Tests.Patch;
 

@@ -4,6 +4,7 @@ using ScimLite.Scim;
 using ScimLite.Scim.Filter;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Groups;
 

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using ScimLite.Data;
 using ScimLite.Scim;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Groups;
 
@@ -68,7 +69,7 @@ public sealed class GroupStore(Db db, TimeProvider clock)
     /// (<paramref name="withMembers"/> not null), or only its version for a 204.
     /// </summary>
     public Task<IDictionary<string, object?>> PatchAsync(Guid id, IReadOnlyList<GroupMembers.Change> memberChanges,
-        Scim.Patch.ColumnPatcher patch, DynamicParameters parameters, long? ifMatch, bool? withMembers, string baseUrl, CancellationToken ct) =>
+        ColumnPatcher patch, DynamicParameters parameters, long? ifMatch, bool? withMembers, string baseUrl, CancellationToken ct) =>
         db.InTransactionAsync(async (connection, tx) =>
         {
             var version = await LockAsync(connection, tx, id, ifMatch, ct);

@@ -3,7 +3,9 @@ using ScimLite.Data;
 using ScimLite.Groups;
 using ScimLite.Scim;
 using ScimLite.Scim.Filter;
+using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 using ScimLite.Users;
 
 namespace ScimLite.Search;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ScimLite.Scim;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Users;
 

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using ScimLite.Data;
 using ScimLite.Scim;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Users;
 
@@ -59,8 +60,8 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
         return stored is not null && PasswordHasher.Verify(password, stored) ? stored : hasher.Hash(password);
     }
 
-    /// <summary>PATCH: the composed column expressions in one UPDATE (see <see cref="Scim.Patch.ColumnPatcher"/>).</summary>
-    public Task<IDictionary<string, object?>> PatchAsync(Guid id, Scim.Patch.ColumnPatcher patch, DynamicParameters parameters, long? ifMatch,
+    /// <summary>PATCH: the composed column expressions in one UPDATE (see <see cref="ColumnPatcher"/>).</summary>
+    public Task<IDictionary<string, object?>> PatchAsync(Guid id, ColumnPatcher patch, DynamicParameters parameters, long? ifMatch,
         bool withGroups, string baseUrl, CancellationToken ct) =>
         patch.IsEmpty
             ? UpdateAsync(id, "version = r.version", "false", parameters, ifMatch, withGroups, baseUrl, ct)

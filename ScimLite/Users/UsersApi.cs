@@ -1,4 +1,5 @@
 using ScimLite.Scim;
+using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
 
 namespace ScimLite.Users;

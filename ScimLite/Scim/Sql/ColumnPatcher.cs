@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Dapper;
 using ScimLite.Scim.Filter;
+using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Patch;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>
 /// Turns PATCH steps on stored columns into one UPDATE: each column gets a SQL expression of its old value, and each

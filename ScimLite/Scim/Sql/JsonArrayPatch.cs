@@ -1,8 +1,9 @@
 using System.Text.Json;
 using ScimLite.Scim.Filter;
+using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Patch;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>
 /// One PATCH step on a multi-valued attribute kept as a jsonb array (emails, addresses, ...), as a rewrite of the

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using ScimLite.Data;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Listing;
 
 /// <summary>
 /// GET /{Type} and POST /{Type}/.search for one resource type: the query compiled to SQL, one page read, written as a

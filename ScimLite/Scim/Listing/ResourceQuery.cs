@@ -1,9 +1,10 @@
 using Dapper;
 using ScimLite.Data;
 using ScimLite.Scim.Filter;
+using ScimLite.Scim.Sql;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Listing;
 
 /// <summary>
 /// A list query compiled to SQL: WHERE from the filter, ORDER BY from sortBy (id breaks ties, so pages are stable),

@@ -1,6 +1,6 @@
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Filter;
+namespace ScimLite.Scim.Sql;
 
 enum OperandKind { Text, Binary, Uuid, Boolean, JsonBoolean, DateTime, Numeric }
 

@@ -1,6 +1,7 @@
+using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Filter;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>
 /// Compiles <c>sortBy</c>/<c>sortOrder</c> (RFC 7644 §3.4.2.3) to an <c>ORDER BY</c> clause over the alias <c>r</c>.

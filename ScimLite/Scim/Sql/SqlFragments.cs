@@ -1,6 +1,6 @@
 using Dapper;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>
 /// SQL pieces built from a <see cref="ColumnSet"/>. Column names come only from the schema definitions (a fixed

@@ -1,7 +1,8 @@
 using Dapper;
+using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Filter;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>A compiled filter: a boolean SQL expression over the resource row <c>r</c>, and its parameters.</summary>
 public sealed record SqlFilter(string Where, DynamicParameters Parameters)
