@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
@@ -13,10 +12,10 @@ public class ColumnPatcherTests
     {
         using var document = JsonDocument.Parse(
             $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{{string.Join(",", operations)}}]}""");
-        var patcher = new ColumnPatcher(ResourceTypeDef.User, new DynamicParameters());
+        var patcher = new ColumnPatcher(ResourceTypeDef.User);
         foreach (var step in PatchStep.Plan(ResourceTypeDef.User, PatchRequest.Parse(document.RootElement, 1000), Guid.NewGuid()))
             patcher.Apply(step);
-        return patcher.Assignments;
+        return patcher.ToUpdate().Assignments;
     }
 
     [Theory]
