@@ -1,6 +1,7 @@
 using ScimLite.Scim;
 using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Tests.Filter;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Dapper;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Patch;
@@ -12,10 +12,10 @@ public class ColumnPatcherTests
     static string Assignments(params string[] operations)
     {
         using var document = JsonDocument.Parse(HttpExtensions.PatchOp(operations));
-        var patcher = new ColumnPatcher(ResourceTypeDef.User, new DynamicParameters());
+        var patcher = new ColumnPatcher(ResourceTypeDef.User);
         foreach (var step in PatchStep.Plan(ResourceTypeDef.User, PatchRequest.Parse(document.RootElement, 1000), Guid.NewGuid()))
             patcher.Apply(step);
-        return patcher.Assignments;
+        return patcher.ToUpdate().Assignments;
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapper;
-using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ScimLite.Scim;
+using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
 
 namespace ScimLite.Discovery;

@@ -43,7 +43,7 @@ public static class ServiceProviderConfigDocument
     static JsonObject Supported(bool supported) => new() { ["supported"] = supported };
 
     /// <summary>
-    /// RFC 9865 §4. Cursors are keysets that never expire (Scim/Cursor.cs), so the advertised minimum validity holds.
+    /// RFC 9865 §4. Cursors are keysets that never expire (Scim/Listing/Cursor.cs), so the advertised minimum validity holds.
     /// </summary>
     static JsonObject PaginationConfig(ScimOptions options) => new()
     {

@@ -11,8 +11,17 @@ namespace ScimLite.Groups;
 /// </summary>
 public static class GroupMembers
 {
-    /// <summary>One membership statement of a PATCH, run inside the request's transaction; returns rows changed.</summary>
-    public delegate Task<long> Change(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct);
+    /// <summary>Runs one membership change inside the request's transaction; returns how many link rows changed.</summary>
+    public static async Task<long> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, MemberChange change,
+        CancellationToken ct) => change switch
+    {
+        MemberChange.Add add => await AddAsync(connection, tx, groupId, add.Ids, ct),
+        MemberChange.Remove remove => await RemoveAsync(connection, tx, groupId, remove.Ids, ct),
+        MemberChange.RemoveWhere where => await RemoveWhereAsync(connection, tx, groupId, where.Predicate, where.Parameters, ct),
+        MemberChange.RemoveAll => await RemoveAllAsync(connection, tx, groupId, ct),
+        MemberChange.ReplaceAll replace => await ReplaceAsync(connection, tx, groupId, replace.Ids, ct),
+        _ => throw new ArgumentOutOfRangeException(nameof(change)),
+    };
 
     /// <summary>Member ids from a members value: <c>[{"value": "id", ...}]</c>; display, type and $ref are ignored.</summary>
     public static Guid[] Parse(JsonElement value, string where, int max)
@@ -40,7 +49,7 @@ public static class GroupMembers
     }
 
     /// <summary>Adds members (users or groups) that are not members yet; returns how many were added.</summary>
-    public static async Task<long> AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
+    static async Task<long> AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
     {
         if (ids.Length == 0)
             return 0;
@@ -66,7 +75,7 @@ public static class GroupMembers
     }
 
     /// <summary>Removes the named members; naming a non-member is not an error. Returns how many left.</summary>
-    public static Task<int> RemoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct) =>
+    static Task<int> RemoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct) =>
         ids.Length == 0
             ? Task.FromResult(0)
             : connection.ExecuteAsync(new CommandDefinition(
@@ -74,7 +83,7 @@ public static class GroupMembers
                 new { group_id = groupId, ids }, tx, cancellationToken: ct));
 
     /// <summary>Removes the members a compiled value filter selects (<c>members[value eq "id"]</c>) over the link row <c>l</c>.</summary>
-    public static async Task<long> RemoveWhereAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, string predicate,
+    static async Task<long> RemoveWhereAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, string predicate,
         DynamicParameters parameters, CancellationToken ct)
     {
         parameters.Add("group_id", groupId);
@@ -82,12 +91,12 @@ public static class GroupMembers
             $"DELETE FROM link l WHERE l.group_id = @group_id AND {predicate}", parameters, tx, cancellationToken: ct));
     }
 
-    public static Task<int> RemoveAllAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct) =>
+    static Task<int> RemoveAllAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM link WHERE group_id = @group_id", new { group_id = groupId }, tx, cancellationToken: ct));
 
     /// <summary>Makes the membership exactly <paramref name="ids"/>: deletes the gone, inserts the new. Returns rows changed.</summary>
-    public static async Task<long> ReplaceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
+    static async Task<long> ReplaceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
     {
         var removed = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM link WHERE group_id = @group_id AND NOT (coalesce(user_id, member_group_id) = ANY(@ids))",

@@ -1,9 +1,9 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using ScimLite.Scim;
-using ScimLite.Scim.Filter;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Groups;
 
@@ -21,15 +21,14 @@ public static class GroupPatch
         var groupId = ScimHttp.ParseId(id, "Group");
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
-        var parameters = new DynamicParameters();
-        var patcher = new ColumnPatcher(Type, parameters);
-        var memberChanges = new List<GroupMembers.Change>();
+        var patcher = new ColumnPatcher(Type);
+        var memberChanges = new List<MemberChange>();
         foreach (var step in PatchStep.Plan(Type, operations, groupId))
         {
             step.Run(() =>
             {
                 if (step.Attribute.Storage == Storage.Link)
-                    memberChanges.Add(Members(step, groupId, options.Value.MaxMembersPerRequest));
+                    memberChanges.Add(Members(step, options.Value.MaxMembersPerRequest));
                 else
                     patcher.Apply(step);
             });
@@ -38,39 +37,37 @@ public static class GroupPatch
         var wantsBody = request.Query.ContainsKey("attributes") || request.Query.ContainsKey("excludedAttributes");
         var projection = GroupsApi.ProjectionOf(request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.PatchAsync(groupId, memberChanges, patcher, parameters, ScimHttp.IfMatchVersion(request),
-            wantsBody ? GroupsApi.WithMembers(projection) : null, baseUrl, ct);
+        var (version, row) = await store.PatchAsync(groupId, memberChanges, patcher.ToUpdate(), ScimHttp.IfMatchVersion(request),
+            wantsBody ? projection : null, baseUrl, ct);
 
-        if (!wantsBody)
+        if (row is null)
         {
-            request.HttpContext.Response.Headers.ETag = ScimValues.ETag((long)row["version"]!);
+            request.HttpContext.Response.Headers.ETag = ScimValues.ETag(version);
             return Results.NoContent();
         }
         return GroupsApi.Resource(200, row, projection, baseUrl);
     }
 
     /// <summary>
-    /// The statement for one members operation. Okta: add with a list, remove by <c>members[value eq "id"]</c>,
+    /// The membership change of one members operation. Okta: add with a list, remove by <c>members[value eq "id"]</c>,
     /// replace with the full list (<c>[]</c> empties the group). Entra: remove with a value list.
     /// </summary>
-    static GroupMembers.Change Members(PatchStep step, Guid groupId, int maxMembers)
+    static MemberChange Members(PatchStep step, int maxMembers)
     {
         if (step.ItemSub is not null || (step.Filter is not null && step.Op != PatchOpKind.Remove))
             throw ScimException.Mutability($"{step.Where}: member sub-attributes are immutable; add or remove the member instead.");
         if (step.Filter is not null)
         {
             var parameters = new DynamicParameters();
-            var predicate = FilterCompiler.CompileItem(step.Filter, step.Attribute, Type, parameters, "m");
-            return (connection, tx, ct) => GroupMembers.RemoveWhereAsync(connection, tx, groupId, predicate, parameters, ct);
+            return new MemberChange.RemoveWhere(FilterCompiler.CompileItem(step.Filter, step.Attribute, Type, parameters, "m"), parameters);
         }
         var ids = step.HasValue ? GroupMembers.Parse(step.Value, "members", maxMembers) : [];
         return step.Op switch
         {
-            PatchOpKind.Add => (connection, tx, ct) => GroupMembers.AddAsync(connection, tx, groupId, ids, ct),
-            PatchOpKind.Replace => (connection, tx, ct) => GroupMembers.ReplaceAsync(connection, tx, groupId, ids, ct),
-            _ when step.HasValue && step.Value.ValueKind != System.Text.Json.JsonValueKind.Null =>
-                async (connection, tx, ct) => await GroupMembers.RemoveAsync(connection, tx, groupId, ids, ct),
-            _ => async (connection, tx, ct) => await GroupMembers.RemoveAllAsync(connection, tx, groupId, ct),
+            PatchOpKind.Add => new MemberChange.Add(ids),
+            PatchOpKind.Replace => new MemberChange.ReplaceAll(ids),
+            _ when step.HasValue && step.Value.ValueKind != System.Text.Json.JsonValueKind.Null => new MemberChange.Remove(ids),
+            _ => new MemberChange.RemoveAll(),
         };
     }
 }

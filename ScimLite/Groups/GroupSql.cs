@@ -1,24 +1,40 @@
+using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
+
 namespace ScimLite.Groups;
 
-/// <summary>The SQL that reads groups and their members.</summary>
-static class GroupSql
+/// <summary>
+/// The SQL map of Groups (see <see cref="ResourceSql"/>). The columns of <c>groups</c> come from the schema
+/// definitions; here is the SQL of members, computed from link. The statements that write groups are in
+/// <see cref="GroupStore"/>, those that change membership in <see cref="GroupMembers"/>.
+/// </summary>
+sealed class GroupSql(ResourceTypeDef type) : ResourceSql(type)
 {
-    public const string Columns = "r.id, r.display_name, r.external_id, r.created, r.last_modified, r.version";
+    /// <summary>Memberships have no primary item; the first (for sortBy members.value, groups.display) is the oldest.</summary>
+    public const string FirstMemberOrder = "l.created, l.group_id, coalesce(l.user_id, l.member_group_id)";
 
-    /// <summary>Group.members, computed from link; only selected when the response carries it.</summary>
-    public const string MembersColumn = """
-        (SELECT json_agg(json_build_object(
-                    'value', coalesce(l.user_id, l.member_group_id),
-                    '$ref', @base_url || CASE WHEN l.user_id IS NULL THEN '/Groups/' ELSE '/Users/' END || coalesce(l.user_id, l.member_group_id),
-                    'display', coalesce(u.display_name, u.user_name, g.display_name),
-                    'type', CASE WHEN l.user_id IS NULL THEN 'Group' ELSE 'User' END)
-                ORDER BY l.created, coalesce(l.user_id, l.member_group_id))
-           FROM link l
-           LEFT JOIN users u ON u.id = l.user_id
-           LEFT JOIN groups g ON g.id = l.member_group_id
-          WHERE l.group_id = r.id) AS members_json
-        """;
+    const string MembersSource = "FROM link l WHERE l.group_id = r.id";
 
-    public static string Select(bool withMembers) =>
-        withMembers ? $"SELECT {Columns}, {MembersColumn} FROM groups r" : $"SELECT {Columns} FROM groups r";
+    static readonly Operand MemberValue = new("value", "coalesce(l.user_id, l.member_group_id)", OperandKind.Uuid)
+    {
+        UuidColumns = ["l.user_id", "l.member_group_id"],
+    };
+
+    /// <summary>A user member shows its displayName, else its userName; a group member its displayName.</summary>
+    static readonly Operand MemberDisplay = new("display",
+        "coalesce((SELECT coalesce(mu.display_name, mu.user_name) FROM users mu WHERE mu.id = l.user_id), " +
+        "(SELECT mg.display_name FROM groups mg WHERE mg.id = l.member_group_id))", OperandKind.Text);
+
+    static readonly Operand MemberType = new("type", "CASE WHEN l.user_id IS NOT NULL THEN 'User' ELSE 'Group' END", OperandKind.Text);
+
+    protected override IEnumerable<ComputedPart> DefineParts() => [];
+
+    protected override IEnumerable<LinkSql> DefineLinks() =>
+    [
+        Link("members", MembersSource, FirstMemberOrder,
+            $"json_build_object('value', {MemberValue.Sql}, " +
+            $"'$ref', @base_url || CASE WHEN l.user_id IS NULL THEN '{Type.Endpoint}/' ELSE '{ResourceTypeDef.User.Endpoint}/' END || {MemberValue.Sql}, " +
+            $"'display', {MemberDisplay.Sql}, 'type', {MemberType.Sql}) ORDER BY l.created, {MemberValue.Sql}",
+            MemberValue, MemberDisplay, MemberType),
+    ];
 }

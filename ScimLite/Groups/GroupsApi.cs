@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ScimLite.Scim;
+using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Groups;
 
@@ -13,7 +15,7 @@ public static class GroupsApi
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup($"{ScimHttp.BasePath}/Groups");
-        var list = new ResourceList(Type, Select);
+        var list = new ResourceList(Type);
         groups.MapGet("/", list.List);
         groups.MapPost("/", Create);
         groups.MapPost("/.search", list.Search);
@@ -26,16 +28,14 @@ public static class GroupsApi
 
     public static Projection ProjectionOf(HttpRequest request) => Projection.From(Type, request);
 
-    public static bool WithMembers(Projection projection) => projection.Includes(Type.Schema, Type.Schema.Attribute("members")!);
-
     static async Task<IResult> Get(string id, HttpRequest request, GroupStore store, CancellationToken ct)
     {
         var groupId = ScimHttp.ParseId(id, "Group");
         var projection = ProjectionOf(request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.GetAsync(groupId, WithMembers(projection), baseUrl, ct) ?? throw ScimHttp.NotFound("Group", groupId);
-        if (ScimHttp.IfNoneMatch(request, (long)row["version"]!))
-            return ScimHttp.NotModified(request, (long)row["version"]!);
+        var row = await store.GetAsync(groupId, projection, baseUrl, ct) ?? throw ScimHttp.NotFound("Group", groupId);
+        if (ScimHttp.IfNoneMatch(request, row.Version))
+            return ScimHttp.NotModified(request, row.Version);
         return Resource(200, row, projection, baseUrl);
     }
 
@@ -46,7 +46,7 @@ public static class GroupsApi
         var members = ReadMembers(body.RootElement, options.Value);
         var projection = ProjectionOf(request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.CreateAsync(columns, members, WithMembers(projection), baseUrl, ct);
+        var row = await store.CreateAsync(columns, members, projection, baseUrl, ct);
         return Resource(201, row, projection, baseUrl, withLocation: true);
     }
 
@@ -58,7 +58,7 @@ public static class GroupsApi
         var members = ReadMembers(body.RootElement, options.Value);
         var projection = ProjectionOf(request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.ReplaceAsync(groupId, columns, members, ScimHttp.IfMatchVersion(request), WithMembers(projection), baseUrl, ct);
+        var row = await store.ReplaceAsync(groupId, columns, members, ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
         return Resource(200, row, projection, baseUrl);
     }
 
@@ -74,9 +74,6 @@ public static class GroupsApi
         return Results.NoContent();
     }
 
-    /// <summary>The SELECT for a projection: the link column only when it is returned.</summary>
-    public static string Select(Projection projection) => GroupSql.Select(WithMembers(projection));
-
-    public static IResult Resource(int status, IDictionary<string, object?> row, Projection projection, string baseUrl, bool withLocation = false) =>
+    public static IResult Resource(int status, ResourceRow row, Projection projection, string baseUrl, bool withLocation = false) =>
         ResourceWriter.Result(Type, status, row, projection, baseUrl, withLocation);
 }

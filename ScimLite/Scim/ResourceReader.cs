@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Scim;
 

@@ -1,26 +1,28 @@
 using System.Text.Json;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Scim;
 
 /// <summary>
-/// Writes a stored resource (one row, columns named as in the schema definitions) as SCIM JSON, honouring the
-/// projection. Unassigned attributes are left out (RFC 7643 §2.5). Link attributes (users.groups, groups.members)
-/// arrive as JSON built by the SQL in a column named <c>&lt;attribute&gt;_json</c>, selected only when projected.
+/// Writes a stored resource (one <see cref="ResourceRow"/>, columns named as in the schema definitions) as SCIM JSON,
+/// honouring the projection. Unassigned attributes are left out (RFC 7643 §2.5). Computed attributes (a Link
+/// attribute's JSON array, a derived sub-attribute such as a $ref) arrive as the type's <see cref="ResourceSql"/>
+/// selected them, only when projected.
 /// </summary>
 public static class ResourceWriter
 {
     /// <summary>The resource as a response: ETag from meta.version; on create also Location (= meta.location).</summary>
-    public static IResult Result(ResourceTypeDef type, int status, IDictionary<string, object?> row, Projection projection,
+    public static IResult Result(ResourceTypeDef type, int status, ResourceRow row, Projection projection,
         string baseUrl, bool withLocation = false)
     {
-        var location = withLocation ? $"{baseUrl}{type.Endpoint}/{row["id"]}" : null;
-        return ScimJson.Result(status, w => Write(w, type, row, projection, baseUrl), ScimValues.ETag((long)row["version"]!), location);
+        var location = withLocation ? $"{baseUrl}{type.Endpoint}/{row.Id}" : null;
+        return ScimJson.Result(status, w => Write(w, type, row, projection, baseUrl), ScimValues.ETag(row.Version), location);
     }
 
-    public static void Write(Utf8JsonWriter w, ResourceTypeDef type, IDictionary<string, object?> row, Projection projection, string baseUrl)
+    public static void Write(Utf8JsonWriter w, ResourceTypeDef type, ResourceRow row, Projection projection, string baseUrl)
     {
-        var id = (Guid)row["id"]!;
+        var id = row.Id;
         var extensionsPresent = type.Extensions.Where(e => HasValues(e, row)).ToList();
 
         w.WriteStartObject();
@@ -30,16 +32,16 @@ public static class ResourceWriter
             w.WriteStringValue(extension.Id);
         w.WriteEndArray();
         w.WriteString("id", id);
-        if (projection.IncludesCommon(type, CoreSchemas.ExternalId) && row["external_id"] is string externalId)
+        if (projection.IncludesCommon(type, CoreSchemas.ExternalId) && row.Column(CoreSchemas.ExternalId.Column!) is string externalId)
             w.WriteString("externalId", externalId);
 
-        WriteAttributes(w, type.Schema, row, projection, baseUrl);
+        WriteAttributes(w, type.Schema, row, projection);
         foreach (var extension in extensionsPresent)
         {
             if (!extension.Attributes.Any(a => projection.Includes(extension, a) && HasValue(a, row)))
                 continue;
             w.WriteStartObject(extension.Id);
-            WriteAttributes(w, extension, row, projection, baseUrl);
+            WriteAttributes(w, extension, row, projection);
             w.WriteEndObject();
         }
 
@@ -48,17 +50,16 @@ public static class ResourceWriter
             var location = $"{baseUrl}{type.Endpoint}/{id}";
             w.WriteStartObject("meta");
             w.WriteString("resourceType", type.Name);
-            w.WriteString("created", ScimValues.FormatInstant((DateTime)row["created"]!));
-            w.WriteString("lastModified", ScimValues.FormatInstant((DateTime)row["last_modified"]!));
+            w.WriteString("created", ScimValues.FormatInstant(row.Created));
+            w.WriteString("lastModified", ScimValues.FormatInstant(row.LastModified));
             w.WriteString("location", location);
-            w.WriteString("version", ScimValues.ETag((long)row["version"]!));
+            w.WriteString("version", ScimValues.ETag(row.Version));
             w.WriteEndObject();
         }
         w.WriteEndObject();
     }
 
-    static void WriteAttributes(Utf8JsonWriter w, SchemaDef schema, IDictionary<string, object?> row, Projection projection,
-        string baseUrl)
+    static void WriteAttributes(Utf8JsonWriter w, SchemaDef schema, ResourceRow row, Projection projection)
     {
         foreach (var attribute in schema.Attributes)
         {
@@ -67,18 +68,18 @@ public static class ResourceWriter
             switch (attribute.Storage)
             {
                 case Storage.Column:
-                    WriteScalar(w, attribute.Name, row[attribute.Column!]);
+                    WriteScalar(w, attribute.Name, row.Column(attribute.Column!));
                     break;
                 case Storage.JsonArray:
-                    if (row[attribute.Column!] is string json)
+                    if (row.Column(attribute.Column!) is string json)
                         WriteJsonArray(w, schema, attribute, json, projection);
                     break;
                 case Storage.Parts:
-                    WriteParts(w, schema, attribute, row, projection, baseUrl);
+                    WriteParts(w, schema, attribute, row, projection);
                     break;
                 case Storage.Link:
                     w.WritePropertyName(attribute.Name);
-                    if (row.TryGetValue($"{attribute.Name}_json", out var links) && links is string linksJson)
+                    if (row.Computed(attribute, null) is string linksJson)
                         w.WriteRawValue(linksJson, skipInputValidation: true);
                     else
                         w.WriteRawValue("[]", skipInputValidation: true);
@@ -121,9 +122,11 @@ public static class ResourceWriter
         w.WriteEndArray();
     }
 
-    /// <summary>name.* and manager: a complex attribute written from its columns, left out when all are empty.</summary>
-    static void WriteParts(Utf8JsonWriter w, SchemaDef schema, AttributeDef complex, IDictionary<string, object?> row,
-        Projection projection, string baseUrl)
+    /// <summary>
+    /// A single-valued complex attribute written from its columns and computed sub-attributes, left out when all its
+    /// columns are empty.
+    /// </summary>
+    static void WriteParts(Utf8JsonWriter w, SchemaDef schema, AttributeDef complex, ResourceRow row, Projection projection)
     {
         if (!HasValue(complex, row))
             return;
@@ -133,24 +136,19 @@ public static class ResourceWriter
             if (!projection.Includes(schema, complex, sub))
                 continue;
             if (sub.Column is not null)
-                WriteScalar(w, sub.Name, row[sub.Column]);
-            else if (complex.Name == "manager" && row["manager_id"] is Guid managerId)
-            {
-                if (sub.Name == "$ref")
-                    w.WriteString("$ref", $"{baseUrl}/Users/{managerId}");
-                else if (sub.Name == "displayName" && row["manager_display_name"] is string display)
-                    w.WriteString("displayName", display);
-            }
+                WriteScalar(w, sub.Name, row.Column(sub.Column));
+            else if (row.Computed(complex, sub) is string computed)
+                w.WriteString(sub.Name, computed);
         }
         w.WriteEndObject();
     }
 
-    static bool HasValues(SchemaDef schema, IDictionary<string, object?> row) => schema.Attributes.Any(a => HasValue(a, row));
+    static bool HasValues(SchemaDef schema, ResourceRow row) => schema.Attributes.Any(a => HasValue(a, row));
 
-    static bool HasValue(AttributeDef attribute, IDictionary<string, object?> row) => attribute.Storage switch
+    static bool HasValue(AttributeDef attribute, ResourceRow row) => attribute.Storage switch
     {
-        Storage.Column or Storage.JsonArray => row[attribute.Column!] is not null,
-        Storage.Parts => attribute.SubAttributes.Any(s => s.Column is not null && row[s.Column] is not null),
+        Storage.Column or Storage.JsonArray => row.Column(attribute.Column!) is not null,
+        Storage.Parts => attribute.SubAttributes.Any(s => s.Column is not null && row.Column(s.Column) is not null),
         _ => false,
     };
 }

@@ -20,7 +20,7 @@ public static class ScimValues
         return attribute.Type switch
         {
             AttrType.Boolean => ToBoolean(value, where),
-            _ when attribute.Column is "id" or "manager_id" => ToGuid(value, where),
+            _ when attribute.UuidColumn => ToGuid(value, where),
             _ => ToText(value, where),
         };
     }

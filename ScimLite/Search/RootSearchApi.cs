@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using ScimLite.Data;
-using ScimLite.Groups;
 using ScimLite.Scim;
 using ScimLite.Scim.Filter;
+using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
-using ScimLite.Users;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Search;
 
@@ -36,13 +36,12 @@ public static class RootSearchApi
         var offset = query.StartIndex - 1;
         var limit = query.PageSize(options.Value);
         long total = 0;
-        var items = new List<(ResourceTypeDef Type, Projection Projection, IDictionary<string, object?> Row)>();
+        var items = new List<(ResourceTypeDef Type, Projection Projection, ResourceRow Row)>();
         foreach (var part in parts)
         {
-            var select = part.Type == ResourceTypeDef.User ? UsersApi.Select(part.Projection) : GroupsApi.Select(part.Projection);
             // Skip what earlier types filled; the count is always needed for totalResults.
             var page = await (part.Query with { Offset = Math.Max(0, offset - (int)Math.Min(total, int.MaxValue)), Limit = limit - items.Count })
-                .ReadAsync(db, select, ct);
+                .ReadAsync(db, part.Projection, ct);
             total += page.Total;
             items.AddRange(page.Rows.Select(row => (part.Type, part.Projection, row)));
         }

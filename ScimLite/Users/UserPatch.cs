@@ -1,8 +1,8 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using ScimLite.Scim;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Users;
 
@@ -20,22 +20,20 @@ public static class UserPatch
         var userId = ScimHttp.ParseId(id, "User");
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
-        var parameters = new DynamicParameters();
-        var patcher = new ColumnPatcher(Type, parameters);
+        var patcher = new ColumnPatcher(Type);
         foreach (var step in PatchStep.Plan(Type, operations, userId))
             step.Run(() => Apply(step, patcher, hasher));
         var projection = Projection.From(Type, request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.PatchAsync(userId, patcher, parameters, ScimHttp.IfMatchVersion(request), UsersApi.WithGroups(projection), baseUrl, ct);
+        var row = await store.PatchAsync(userId, patcher.ToUpdate(), ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
         return ResourceWriter.Result(Type, 200, row, projection, baseUrl);
     }
 
     static void Apply(PatchStep step, ColumnPatcher patcher, PasswordHasher hasher)
     {
         if (step.Attribute.Name == "password")
-            patcher.Set("password_hash", step.Op == PatchOpKind.Remove
-                ? "NULL"
-                : patcher.Parameter(hasher.Hash(ScimValues.ToText(step.Value, "password"))));
+            patcher.SetValue(UserSql.PasswordHashColumn,
+                step.Op == PatchOpKind.Remove ? null : hasher.Hash(ScimValues.ToText(step.Value, "password")));
         else if (step.Attribute.Storage == Storage.Link)
             throw ScimException.Mutability($"{step.Where}: 'groups' is readOnly; change membership through the Group.");
         else

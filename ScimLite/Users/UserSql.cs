@@ -1,25 +1,45 @@
+using ScimLite.Groups;
+using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
+
 namespace ScimLite.Users;
 
-/// <summary>The SQL that reads users; writes are built from the schema's column list in <see cref="UserStore"/>.</summary>
-static class UserSql
+/// <summary>
+/// The SQL map of Users (see <see cref="ResourceSql"/>). The columns of <c>users</c> come from the schema definitions;
+/// here is the SQL of what is computed: manager.displayName and manager.$ref from the manager's row, groups from
+/// link. The statements that write users are in <see cref="UserStore"/>.
+/// </summary>
+sealed class UserSql(ResourceTypeDef type) : ResourceSql(type)
 {
-    public const string Columns = """
-        r.id, r.user_name, r.external_id, r.active, r.display_name, r.nick_name, r.profile_url, r.title, r.user_type,
-        r.preferred_language, r.locale, r.timezone, r.formatted, r.family_name, r.given_name, r.middle_name,
-        r.honorific_prefix, r.honorific_suffix, r.emails, r.phone_numbers, r.ims, r.photos, r.addresses,
-        r.entitlements, r.roles, r.x509_certificates, r.employee_number, r.cost_center, r.organization, r.division,
-        r.department, r.manager_id, (SELECT m.display_name FROM users m WHERE m.id = r.manager_id) AS manager_display_name,
-        r.created, r.last_modified, r.version
-        """;
+    /// <summary>The salted hash of the write-only password: written by the store, never selected.</summary>
+    public const string PasswordHashColumn = "password_hash";
 
-    /// <summary>users.groups, computed from link; only selected when the response carries it.</summary>
-    public const string GroupsColumn = """
-        (SELECT json_agg(json_build_object('value', g.id, '$ref', @base_url || '/Groups/' || g.id, 'display', g.display_name, 'type', 'direct') ORDER BY g.display_name, g.id)
-           FROM link l JOIN groups g ON g.id = l.group_id WHERE l.user_id = r.id) AS groups_json
-        """;
+    const string ManagerDisplayName = "(SELECT m.display_name FROM users m WHERE m.id = r.manager_id)";
 
-    public static string Select(bool withGroups) =>
-        withGroups ? $"SELECT {Columns}, {GroupsColumn} FROM users r" : $"SELECT {Columns} FROM users r";
+    /// <summary>users.groups lists direct memberships only (RFC 7643 §4.1.2 "direct").</summary>
+    const string GroupsSource = "FROM link l JOIN groups g ON g.id = l.group_id WHERE l.user_id = r.id";
 
-    public static string Returning(bool withGroups) => withGroups ? $"{Columns}, {GroupsColumn}" : Columns;
+    static readonly Operand GroupValue = new("value", "l.group_id", OperandKind.Uuid);
+    static readonly Operand GroupDisplay = new("display", "g.display_name", OperandKind.Text);
+    static readonly Operand GroupType = new("type", "'direct'", OperandKind.Text);
+
+    static readonly AttributeDef Emails = CoreSchemas.User.Attribute("emails")!;
+
+    protected override IEnumerable<ComputedPart> DefineParts() =>
+    [
+        Part("manager.displayName", ManagerDisplayName, OperandKind.Text),
+        Part("manager.$ref", $"@base_url || '{Type.Endpoint}/' || r.manager_id"),
+    ];
+
+    protected override IEnumerable<LinkSql> DefineLinks() =>
+    [
+        Link("groups", GroupsSource, GroupSql.FirstMemberOrder,
+            $"json_build_object('value', {GroupValue.Sql}, '$ref', @base_url || '{ResourceTypeDef.Group.Endpoint}/' || {GroupValue.Sql}, " +
+            $"'display', {GroupDisplay.Sql}, 'type', {GroupType.Sql}) ORDER BY {GroupDisplay.Sql}, {GroupValue.Sql}",
+            GroupValue, GroupDisplay, GroupType),
+    ];
+
+    /// <summary><c>emails.value eq</c> lookups use the GIN index users_email_values_idx (sql/0001_users_groups_link.sql).</summary>
+    public override Func<string, string>? ValueIndex(AttributeDef attribute) =>
+        ReferenceEquals(attribute, Emails) ? parameter => $"scim_email_values(r.{Emails.Column}) @> ARRAY[lower({parameter})]" : null;
 }

@@ -1,22 +1,25 @@
 using Dapper;
-using Npgsql;
 using ScimLite.Data;
 using ScimLite.Scim;
+using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Users;
 
-/// <summary>Reads and writes users; each method is one transaction of a few statements.</summary>
+/// <summary>
+/// Reads and writes users; each method is one transaction of a few statements. What a statement selects comes from
+/// the Users SQL map (<see cref="UserSql"/>), so it returns what the projection asks for.
+/// </summary>
 public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
 {
-    public Task<IDictionary<string, object?>?> GetAsync(Guid id, bool withGroups, string baseUrl, CancellationToken ct) =>
-        db.ReadAsync(async connection =>
-        {
-            var row = await connection.QuerySingleOrDefaultAsync(new CommandDefinition(
-                $"{UserSql.Select(withGroups)} WHERE r.id = @id", new { id, base_url = baseUrl }, cancellationToken: ct));
-            return (IDictionary<string, object?>?)row;
-        }, ct);
+    static readonly ResourceTypeDef Type = ResourceTypeDef.User;
+    static ResourceSql Sql => Type.Sql;
 
-    public Task<IDictionary<string, object?>> CreateAsync(ColumnSet columns, string? passwordHash, bool withGroups, string baseUrl, CancellationToken ct)
+    public Task<ResourceRow?> GetAsync(Guid id, Projection projection, string baseUrl, CancellationToken ct) =>
+        db.ReadAsync(connection => connection.QueryRowAsync(new CommandDefinition(
+            $"{Sql.Select(projection)} WHERE r.id = @id", new { id, base_url = baseUrl }, cancellationToken: ct)), ct);
+
+    public Task<ResourceRow> CreateAsync(ColumnSet columns, string? passwordHash, Projection projection, string baseUrl, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var id = Guid.CreateVersion7();
@@ -24,27 +27,27 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
         // The id is fixed before the first attempt: a retry after a COMMIT whose answer was lost finds the row it
         // already wrote (see Db) and answers 201 with it, rather than a 409 from the userName index.
         var sql = $"""
-            INSERT INTO users AS r (id, {columns.ColumnList()}, password_hash, created, last_modified, version)
+            INSERT INTO users AS r (id, {columns.ColumnList()}, {UserSql.PasswordHashColumn}, created, last_modified, version)
             VALUES (@id, {columns.ValueList()}, @password_hash, @now, @now, 1)
             ON CONFLICT (id) DO NOTHING
-            RETURNING {UserSql.Returning(withGroups)}
+            RETURNING {Sql.SelectList(projection)}
             """;
         return db.InTransactionAsync(async (connection, tx) =>
-            (IDictionary<string, object?>?)await connection.QuerySingleOrDefaultAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct))
-            ?? (IDictionary<string, object?>)await connection.QuerySingleAsync(new CommandDefinition(
-                $"{UserSql.Select(withGroups)} WHERE r.id = @id", new { id, base_url = baseUrl }, tx, cancellationToken: ct)), ct);
+            await connection.QueryRowAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct))
+            ?? (await connection.QueryRowAsync(new CommandDefinition(
+                $"{Sql.Select(projection)} WHERE r.id = @id", new { id, base_url = baseUrl }, tx, cancellationToken: ct)))!, ct);
     }
 
     /// <summary>
     /// PUT: every writable column replaced; the password only when one is sent (a client cannot read it back to
-    /// resend it). version and lastModified move only when something changed. Null → not found or precondition failed.
+    /// resend it). version and lastModified move only when something changed.
     /// </summary>
-    public async Task<IDictionary<string, object?>> ReplaceAsync(Guid id, ColumnSet columns, string? password, long? ifMatch,
-        bool withGroups, string baseUrl, CancellationToken ct)
+    public async Task<ResourceRow> ReplaceAsync(Guid id, ColumnSet columns, string? password, long? ifMatch,
+        Projection projection, string baseUrl, CancellationToken ct)
     {
         if (password is not null && await PasswordHashAsync(id, password, ct) is { } passwordHash)
-            columns.Set("password_hash", passwordHash);
-        return await UpdateAsync(id, columns.Assignments(), columns.ChangedPredicate(), columns.AddTo(new DynamicParameters()), ifMatch, withGroups, baseUrl, ct);
+            columns.Set(UserSql.PasswordHashColumn, passwordHash);
+        return await UpdateAsync(id, columns.ToUpdate(), ifMatch, projection, baseUrl, ct);
     }
 
     /// <summary>
@@ -55,33 +58,30 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
     async Task<string?> PasswordHashAsync(Guid id, string password, CancellationToken ct)
     {
         var stored = await db.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT password_hash FROM users WHERE id = @id", new { id }, cancellationToken: ct)), ct);
+            $"SELECT {UserSql.PasswordHashColumn} FROM users WHERE id = @id", new { id }, cancellationToken: ct)), ct);
         return stored is not null && PasswordHasher.Verify(password, stored) ? stored : hasher.Hash(password);
     }
 
-    /// <summary>PATCH: the composed column expressions in one UPDATE (see <see cref="Scim.Patch.ColumnPatcher"/>).</summary>
-    public Task<IDictionary<string, object?>> PatchAsync(Guid id, Scim.Patch.ColumnPatcher patch, DynamicParameters parameters, long? ifMatch,
-        bool withGroups, string baseUrl, CancellationToken ct) =>
-        patch.IsEmpty
-            ? UpdateAsync(id, "version = r.version", "false", parameters, ifMatch, withGroups, baseUrl, ct)
-            : UpdateAsync(id, patch.Assignments, patch.ChangedPredicate, parameters, ifMatch, withGroups, baseUrl, ct);
+    /// <summary>PATCH: the update <see cref="ColumnPatcher"/> composed, in one UPDATE.</summary>
+    public Task<ResourceRow> PatchAsync(Guid id, ColumnUpdate update, long? ifMatch, Projection projection, string baseUrl,
+        CancellationToken ct) =>
+        UpdateAsync(id, update, ifMatch, projection, baseUrl, ct);
 
-    /// <summary>One UPDATE ... RETURNING: the If-Match check is in its WHERE, so no write can slip in between.</summary>
-    Task<IDictionary<string, object?>> UpdateAsync(Guid id, string assignments, string changed, DynamicParameters parameters, long? ifMatch,
-        bool withGroups, string baseUrl, CancellationToken ct)
+    /// <summary>One UPDATE ... RETURNING, with the If-Match check in its WHERE (see <see cref="IfMatch"/>).</summary>
+    Task<ResourceRow> UpdateAsync(Guid id, ColumnUpdate update, long? ifMatch, Projection projection, string baseUrl, CancellationToken ct)
     {
+        var (assignments, changed) = update.IsEmpty ? ("version = r.version", "false") : (update.Assignments, update.Changed);
+        var parameters = update.Parameters;
         parameters.AddDynamicParams(new { id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime, base_url = baseUrl });
         var sql = $"""
             UPDATE users AS r SET {assignments},
                    {SqlFragments.VersionBump(changed)}
-             WHERE r.id = @id AND (@if_match::bigint IS NULL OR r.version = @if_match)
-            RETURNING {UserSql.Returning(withGroups)}
+             WHERE r.id = @id AND {IfMatch.Condition}
+            RETURNING {Sql.SelectList(projection)}
             """;
         return db.InTransactionAsync(async (connection, tx) =>
-        {
-            var row = await connection.QuerySingleOrDefaultAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
-            return (IDictionary<string, object?>?)row ?? throw await MissOrStaleAsync(connection, tx, id, ct);
-        }, ct);
+            await connection.QueryRowAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct))
+            ?? throw await IfMatch.FailureAsync(connection, tx, Type, id, ct), ct);
     }
 
     public Task DeleteAsync(Guid id, long? ifMatch, CancellationToken ct) =>
@@ -90,9 +90,9 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
             // The groups the user leaves change too, so their version and lastModified move; so do the users it
             // managed, whose manager the foreign key clears. The CTE's snapshot still sees the link rows that the
             // cascade removes.
-            const string sql = """
+            var sql = $"""
                 WITH gone AS (
-                    DELETE FROM users WHERE id = @id AND (@if_match::bigint IS NULL OR version = @if_match) RETURNING id),
+                    DELETE FROM users AS r WHERE r.id = @id AND {IfMatch.Condition} RETURNING r.id),
                 touched AS (
                     UPDATE groups SET version = version + 1, last_modified = @now
                      WHERE id IN (SELECT l.group_id FROM link l WHERE l.user_id IN (SELECT id FROM gone)) RETURNING 1),
@@ -104,16 +104,7 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
             var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 sql, new { id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
             if (deleted == 0)
-                throw await MissOrStaleAsync(connection, tx, id, ct);
+                throw await IfMatch.FailureAsync(connection, tx, Type, id, ct);
             return true;
         }, ct);
-
-    static async Task<ScimException> MissOrStaleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, CancellationToken ct)
-    {
-        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE id = @id)", new { id }, tx, cancellationToken: ct));
-        return exists
-            ? ScimException.PreconditionFailed($"User {id} has changed since the version in If-Match.")
-            : ScimHttp.NotFound("User", id);
-    }
 }

@@ -1,5 +1,7 @@
 using ScimLite.Scim;
+using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
 namespace ScimLite.Users;
 
@@ -11,7 +13,7 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup($"{ScimHttp.BasePath}/Users");
-        var list = new ResourceList(Type, Select);
+        var list = new ResourceList(Type);
         users.MapGet("/", list.List);
         users.MapPost("/", Create);
         users.MapPost("/.search", list.Search);
@@ -24,17 +26,14 @@ public static class UsersApi
 
     static Projection ProjectionOf(HttpRequest request) => Projection.From(Type, request);
 
-    internal static bool WithGroups(Projection projection) => projection.Includes(Type.Schema, Type.Schema.Attribute("groups")!);
-
     static async Task<IResult> Get(string id, HttpRequest request, UserStore store, CancellationToken ct)
     {
         var userId = ScimHttp.ParseId(id, "User");
         var projection = ProjectionOf(request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.GetAsync(userId, WithGroups(projection), baseUrl, ct) ?? throw ScimHttp.NotFound("User", userId);
-        var version = (long)row["version"]!;
-        if (ScimHttp.IfNoneMatch(request, version))
-            return ScimHttp.NotModified(request, version);
+        var row = await store.GetAsync(userId, projection, baseUrl, ct) ?? throw ScimHttp.NotFound("User", userId);
+        if (ScimHttp.IfNoneMatch(request, row.Version))
+            return ScimHttp.NotModified(request, row.Version);
         return Resource(200, row, projection, baseUrl);
     }
 
@@ -45,7 +44,7 @@ public static class UsersApi
         var passwordHash = hasher.Hash(ResourceReader.Password(body.RootElement));
         var projection = ProjectionOf(request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.CreateAsync(columns, passwordHash, WithGroups(projection), baseUrl, ct);
+        var row = await store.CreateAsync(columns, passwordHash, projection, baseUrl, ct);
         return Resource(201, row, projection, baseUrl, withLocation: true);
     }
 
@@ -57,7 +56,7 @@ public static class UsersApi
         var password = ResourceReader.Password(body.RootElement);
         var projection = ProjectionOf(request);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.ReplaceAsync(userId, columns, password, ScimHttp.IfMatchVersion(request), WithGroups(projection), baseUrl, ct);
+        var row = await store.ReplaceAsync(userId, columns, password, ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
         return Resource(200, row, projection, baseUrl);
     }
 
@@ -67,9 +66,6 @@ public static class UsersApi
         return Results.NoContent();
     }
 
-    /// <summary>The SELECT for a projection: the link column only when it is returned.</summary>
-    public static string Select(Projection projection) => UserSql.Select(WithGroups(projection));
-
-    static IResult Resource(int status, IDictionary<string, object?> row, Projection projection, string baseUrl, bool withLocation = false) =>
+    static IResult Resource(int status, ResourceRow row, Projection projection, string baseUrl, bool withLocation = false) =>
         ResourceWriter.Result(Type, status, row, projection, baseUrl, withLocation);
 }

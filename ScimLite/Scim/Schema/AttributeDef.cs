@@ -42,6 +42,8 @@ public sealed record AttributeDef(string Name, AttrType Type = AttrType.String)
     public Storage Storage { get; init; } = Storage.Column;
     /// <summary>Column name (Storage.Column, JsonArray) or JSON key (sub-attributes of a JsonArray).</summary>
     public string? Column { get; init; }
+    /// <summary>The column is a uuid (an id issued by ScimLite): values are compared and written as uuids.</summary>
+    public bool UuidColumn { get; init; }
 
     public AttributeDef? Sub(string name) =>
         SubAttributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -38,7 +38,7 @@ public static class CoreSchemas
     public static readonly AttributeDef Id = new("id")
     {
         CaseExact = true, Mutability = Mutability.ReadOnly, Returned = Returned.Always, Uniqueness = Uniqueness.Server,
-        Column = "id", Description = "Unique identifier of the resource, issued by ScimLite.",
+        Column = "id", UuidColumn = true, Description = "Unique identifier of the resource, issued by ScimLite.",
     };
 
     public static readonly AttributeDef ExternalId = new("externalId")
@@ -46,12 +46,18 @@ public static class CoreSchemas
         CaseExact = true, Column = "external_id", Description = "Identifier of the resource as defined by the provisioning client.",
     };
 
+    /// <summary>meta.resourceType: the same for every resource of a type, so filters and sorts fold it to a constant.</summary>
+    public static readonly AttributeDef ResourceType = new("resourceType")
+    {
+        CaseExact = true, Mutability = Mutability.ReadOnly, Storage = Storage.Derived, Description = "The name of the resource type.",
+    };
+
     public static readonly AttributeDef Meta = new("meta", Complex)
     {
         Mutability = Mutability.ReadOnly, Storage = Storage.Parts, Description = "Resource metadata.",
         SubAttributes =
         [
-            new("resourceType") { CaseExact = true, Mutability = Mutability.ReadOnly, Storage = Storage.Derived, Description = "The name of the resource type." },
+            ResourceType,
             new("created", DateTime) { Mutability = Mutability.ReadOnly, Column = "created", Description = "When the resource was added." },
             new("lastModified", DateTime) { Mutability = Mutability.ReadOnly, Column = "last_modified", Description = "When the resource was last changed." },
             new("location", Reference) { Mutability = Mutability.ReadOnly, Storage = Storage.Derived, ReferenceTypes = ["uri"], Description = "The URI of the resource." },
@@ -137,7 +143,7 @@ public static class CoreSchemas
             Storage = Storage.Parts, Description = "The user's manager, another User of this server.",
             SubAttributes =
             [
-                new("value") { Column = "manager_id", Description = "The id of the manager's User." },
+                new("value") { Column = "manager_id", UuidColumn = true, Description = "The id of the manager's User." },
                 new("$ref", Reference) { Storage = Storage.Derived, ReferenceTypes = ["User"], Description = "The URI of the manager's User." },
                 new("displayName") { Mutability = Mutability.ReadOnly, Storage = Storage.Derived, Description = "The manager's displayName, filled by ScimLite." },
             ],

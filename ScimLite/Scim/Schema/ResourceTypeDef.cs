@@ -1,3 +1,7 @@
+using ScimLite.Groups;
+using ScimLite.Scim.Sql;
+using ScimLite.Users;
+
 namespace ScimLite.Scim.Schema;
 
 /// <summary>An attribute path resolved against a resource type: <c>name.givenName</c> → (User, name, givenName).</summary>
@@ -6,17 +10,34 @@ public sealed record ResolvedPath(SchemaDef Schema, AttributeDef Attribute, Attr
     public override string ToString() => Sub is null ? Attribute.Name : $"{Attribute.Name}.{Sub.Name}";
 }
 
-/// <summary>A SCIM resource type (RFC 7643 §6): its endpoint, base schema, extensions and table.</summary>
+/// <summary>
+/// A SCIM resource type (RFC 7643 §6): its endpoint, base schema, extensions and table, and its SQL map (how its
+/// attributes are read, filtered and sorted in SQL), defined next to its feature.
+/// </summary>
 public sealed record ResourceTypeDef(string Name, string Endpoint, string Table, SchemaDef Schema, IReadOnlyList<SchemaDef> Extensions)
 {
-    public static readonly ResourceTypeDef User = new("User", "/Users", "users", CoreSchemas.User, [CoreSchemas.EnterpriseUser]);
-    public static readonly ResourceTypeDef Group = new("Group", "/Groups", "groups", CoreSchemas.Group, []);
-    public static readonly IReadOnlyList<ResourceTypeDef> All = [User, Group];
-
-    /// <summary>Attributes every resource has (RFC 7643 §3.1), owned by the base schema.</summary>
+    /// <summary>Attributes every resource has (RFC 7643 §3.1), owned by the base schema. Declared before User and Group, whose SQL maps read it.</summary>
     public static readonly IReadOnlyList<AttributeDef> Common = [CoreSchemas.Id, CoreSchemas.ExternalId, CoreSchemas.Meta];
 
+    public static readonly ResourceTypeDef User = new("User", "/Users", "users", CoreSchemas.User, [CoreSchemas.EnterpriseUser])
+    {
+        SqlMap = type => new UserSql(type),
+    };
+
+    public static readonly ResourceTypeDef Group = new("Group", "/Groups", "groups", CoreSchemas.Group, [])
+    {
+        SqlMap = type => new GroupSql(type),
+    };
+
+    public static readonly IReadOnlyList<ResourceTypeDef> All = [User, Group];
+
     public IEnumerable<SchemaDef> AllSchemas => Extensions.Prepend(Schema);
+
+    /// <summary>The SQL map (Users/UserSql.cs, Groups/GroupSql.cs), built once from this type's schemas.</summary>
+    public ResourceSql Sql { get; private init; } = null!;
+
+    /// <summary>Builds <see cref="Sql"/> from this type once its schemas are set.</summary>
+    public required Func<ResourceTypeDef, ResourceSql> SqlMap { init => Sql = value(this); }
 
     /// <summary>
     /// Resolves <c>[urn:]attr[.sub]</c>; attribute names and URNs are case-insensitive (RFC 7644 §3.10).

@@ -2,12 +2,14 @@ using Dapper;
 using ScimLite.Data;
 using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Listing;
 
 /// <summary>
 /// A list query compiled to SQL: WHERE from the filter, ORDER BY from sortBy (id breaks ties, so pages are stable),
-/// LIMIT/OFFSET from startIndex and count. Nothing is filtered, sorted or paged in memory.
+/// LIMIT/OFFSET from startIndex and count. Nothing is filtered, sorted or paged in memory, and every number from the
+/// request is a parameter, so each page of a list is the same statement (one plan, one prepared statement).
 /// </summary>
 public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string OrderBy, DynamicParameters Parameters, int Offset, int Limit)
 {
@@ -43,28 +45,30 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
     /// The total count and one page of rows. A page that starts at the first match and comes back short holds every
     /// match, so its size is the total and no count is run: the lookups identity providers send before each write
     /// (<c>userName eq</c>, <c>displayName eq</c>) cost one statement. Otherwise count and page go in one round trip.
-    /// <paramref name="select"/> is "SELECT ... FROM table r".
+    /// The rows carry what <paramref name="projection"/> returns (the type's <see cref="ResourceSql"/> selects them).
     /// </summary>
-    public Task<ResourcePage> ReadAsync(Db db, string select, CancellationToken ct)
+    public Task<ResourcePage> ReadAsync(Db db, Projection projection, CancellationToken ct)
     {
         var pageWhere = PageWhere is null ? Where : $"({Where}) AND {PageWhere}";
         // Cursor pages read one row more than they return, to know whether a next page exists.
         var fetch = CursorMode ? Limit + 1 : Limit;
+        Parameters.Add("page_limit", fetch);
+        Parameters.Add("page_offset", Offset);
         // The page's ids are found first and only those rows are built: OFFSET makes PostgreSQL compute every skipped
         // row, and building one (manager name, groups) costs far more than stepping over an index entry.
         var page = $"""
-            {select} WHERE r.id IN (SELECT r.id FROM {Type.Table} r WHERE {pageWhere} {OrderBy} LIMIT {fetch} OFFSET {Offset})
+            {Type.Sql.Select(projection)} WHERE r.id IN (SELECT r.id FROM {Type.Table} r WHERE {pageWhere} {OrderBy} LIMIT @page_limit OFFSET @page_offset)
             {OrderBy};
             """;
         var count = $"SELECT count(*) FROM {Type.Table} r WHERE {Where};";
         var fromFirstMatch = Offset == 0 && PageWhere is null && Limit > 0;
         return db.ReadAsync(async connection =>
         {
-            List<IDictionary<string, object?>> rows = [];
+            List<ResourceRow> rows = [];
             long? total = null;
             if (fromFirstMatch)
             {
-                rows = (await connection.QueryAsync(new CommandDefinition(page, Parameters, cancellationToken: ct))).Cast<IDictionary<string, object?>>().ToList();
+                rows = (await connection.QueryAsync(new CommandDefinition(page, Parameters, cancellationToken: ct))).ToRows();
                 if (rows.Count < fetch)
                     total = rows.Count;
                 else
@@ -76,13 +80,13 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
                     Limit == 0 ? count : count + "\n" + page, Parameters, cancellationToken: ct));
                 total = await results.ReadSingleAsync<long>();
                 if (Limit > 0)
-                    rows = (await results.ReadAsync()).Cast<IDictionary<string, object?>>().ToList();
+                    rows = (await results.ReadAsync()).ToRows();
             }
             string? next = null;
             if (CursorMode && rows.Count > Limit)
             {
                 rows.RemoveAt(rows.Count - 1);
-                next = Cursor.Encode((Guid)rows[^1]["id"]!);
+                next = Cursor.Encode(rows[^1].Id);
             }
             return new ResourcePage(total.Value, rows, CursorMode ? null : Offset + 1, next);
         }, ct);
@@ -90,8 +94,8 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
 }
 
 /// <summary>One page of a list: startIndex for index paging, nextCursor for cursor paging (absent on the last page).</summary>
-public sealed record ResourcePage(long Total, IReadOnlyList<IDictionary<string, object?>> Rows, int? StartIndex, string? NextCursor)
+public sealed record ResourcePage(long Total, IReadOnlyList<ResourceRow> Rows, int? StartIndex, string? NextCursor)
 {
-    public IResult ToResult(Action<System.Text.Json.Utf8JsonWriter, IDictionary<string, object?>> writeItem) =>
+    public IResult ToResult(Action<System.Text.Json.Utf8JsonWriter, ResourceRow> writeItem) =>
         ListResponse.Result(Total, StartIndex, Rows, writeItem, NextCursor);
 }

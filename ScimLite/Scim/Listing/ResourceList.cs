@@ -2,13 +2,13 @@ using Microsoft.Extensions.Options;
 using ScimLite.Data;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Listing;
 
 /// <summary>
 /// GET /{Type} and POST /{Type}/.search for one resource type: the query compiled to SQL, one page read, written as a
-/// ListResponse. <c>select</c> gives the SELECT for a projection (so unprojected link columns are never read).
+/// ListResponse. The type's SQL map selects only what the projection returns (unprojected members are never read).
 /// </summary>
-public sealed record ResourceList(ResourceTypeDef Type, Func<Projection, string> Select)
+public sealed record ResourceList(ResourceTypeDef Type)
 {
     public Task<IResult> List(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct) =>
         Query(ListQuery.FromQuery(request.Query), request, db, options.Value, ct);
@@ -25,7 +25,7 @@ public sealed record ResourceList(ResourceTypeDef Type, Func<Projection, string>
         var baseUrl = ScimHttp.BaseUrl(request);
         var compiled = ResourceQuery.Compile(Type, query, options);
         compiled.Parameters.Add("base_url", baseUrl);
-        var page = await compiled.ReadAsync(db, Select(projection), ct);
+        var page = await compiled.ReadAsync(db, projection, ct);
         return page.ToResult((w, row) => ResourceWriter.Write(w, Type, row, projection, baseUrl));
     }
 }

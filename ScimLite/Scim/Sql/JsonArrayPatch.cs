@@ -1,8 +1,9 @@
 using System.Text.Json;
 using ScimLite.Scim.Filter;
+using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Patch;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>
 /// One PATCH step on a multi-valued attribute kept as a jsonb array (emails, addresses, ...), as a rewrite of the
@@ -34,7 +35,7 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
                 patcher.Set(Column, patcher.Parameter(ScimValues.ToJsonArray(attribute, AsArray(step.Value), step.Target.ToString()), jsonb: true));
                 break;
             case PatchOpKind.Remove when step.HasValue && step.Value.ValueKind == JsonValueKind.Array:
-                // Entra's dialect: remove the listed items ({"op":"Remove","path":"emails","value":[{...}]}).
+                // Entra's dialect: remove the listed items ("op":"Remove" with the attribute as path and a value array of items).
                 var listed = patcher.Parameter(ScimValues.ToJsonArray(attribute, step.Value, step.Target.ToString()) ?? "[]", jsonb: true);
                 Set(Keep($"NOT EXISTS (SELECT 1 FROM jsonb_array_elements({listed}) AS g WHERE e @> g)", "e"));
                 break;

@@ -1,7 +1,8 @@
 using Dapper;
+using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Filter;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>A compiled filter: a boolean SQL expression over the resource row <c>r</c>, and its parameters.</summary>
 public sealed record SqlFilter(string Where, DynamicParameters Parameters)
@@ -100,16 +101,16 @@ public static class FilterCompiler
         string MultiValued(AttributeDef attribute, AttributeDef? sub, CompareOp? op, FilterValue? value)
         {
             if (sub is null && op is null)
-                return SqlOperands.Exists(attribute, null);
+                return SqlOperands.Exists(type, attribute, null);
             sub ??= attribute.Sub("value") ?? throw NeedsSub(attribute);
             var item = Item(attribute, sub);
             if (value is NullValue && op is CompareOp.Eq or CompareOp.Ne)
             {
-                var present = SqlOperands.Exists(attribute, SqlPredicates.Present(item));
+                var present = SqlOperands.Exists(type, attribute, SqlPredicates.Present(item));
                 return op == CompareOp.Eq ? $"NOT {present}" : present;
             }
-            var exists = SqlOperands.Exists(attribute, SqlPredicates.Compare(item, op, value, p));
-            return WithEmailIndex(attribute, EmailLookups(sub, op, value), exists);
+            var exists = SqlOperands.Exists(type, attribute, SqlPredicates.Compare(item, op, value, p));
+            return WithValueIndex(attribute, ValueLookups(sub, op, value), exists);
         }
 
         /// <summary><c>emails[type eq "work" and value co "@x.com"]</c>: one item satisfies the whole inner filter.</summary>
@@ -125,8 +126,8 @@ public static class FilterCompiler
             if (attribute.Storage == Storage.Parts)
                 return inner;
             var lookups = Conjuncts(node.Filter).OfType<CompareNode>()
-                .SelectMany(c => attribute.Sub(c.Path.Name) is { } sub ? EmailLookups(sub, c.Op, c.Value) : []);
-            return WithEmailIndex(attribute, lookups, SqlOperands.Exists(attribute, inner));
+                .SelectMany(c => attribute.Sub(c.Path.Name) is { } sub ? ValueLookups(sub, c.Op, c.Value) : []);
+            return WithValueIndex(attribute, lookups, SqlOperands.Exists(type, attribute, inner));
         }
 
         string AbsentHere(AttrPathRef path)
@@ -148,7 +149,7 @@ public static class FilterCompiler
         string Part(AttributeDef attribute, AttributeDef sub, CompareOp? op, FilterValue? value)
         {
             // meta.resourceType is fixed per endpoint (root queries narrow with it, RFC 7644 §3.4.2.1).
-            if (SqlOperands.Is(attribute, "meta") && SqlOperands.Is(sub, "resourceType") && value is StringValue s && op is CompareOp.Eq or CompareOp.Ne)
+            if (ReferenceEquals(sub, CoreSchemas.ResourceType) && value is StringValue s && op is CompareOp.Eq or CompareOp.Ne)
                 return (string.Equals(s.Value, type.Name, StringComparison.OrdinalIgnoreCase) == (op == CompareOp.Eq)) ? "true" : "false";
             return SqlPredicates.Compare(SqlOperands.Part(type, attribute, sub, Error), op, value, p);
         }
@@ -169,20 +170,20 @@ public static class FilterCompiler
             return op == CompareOp.Eq ? match : $"NOT {match}";
         }
 
-        static Operand Item(AttributeDef attribute, AttributeDef sub) => SqlOperands.Item(attribute, sub, Error);
+        Operand Item(AttributeDef attribute, AttributeDef sub) => SqlOperands.Item(type, attribute, sub, Error);
 
-        /// <summary>The values of <c>emails.value eq "x"</c> lookups, for which the GIN index users_email_values_idx helps.</summary>
-        IEnumerable<string> EmailLookups(AttributeDef sub, CompareOp? op, FilterValue? value) =>
+        /// <summary>The values of <c>attr.value eq "x"</c> lookups, which the type's <see cref="ResourceSql.ValueIndex"/> may serve.</summary>
+        static IEnumerable<string> ValueLookups(AttributeDef sub, CompareOp? op, FilterValue? value) =>
             op == CompareOp.Eq && SqlOperands.Is(sub, "value") && value is StringValue or NumberValue
                 ? [value is StringValue s ? s.Value : ((NumberValue)value).Raw]
                 : [];
 
-        /// <summary>ANDs <c>scim_email_values(r.emails) @> ARRAY[lower(@p)]</c> (the indexed expression) before the exact test.</summary>
-        string WithEmailIndex(AttributeDef attribute, IEnumerable<string> lookups, string exists)
+        /// <summary>ANDs the indexed expression of each lookup (e.g. users_email_values_idx) before the exact test.</summary>
+        string WithValueIndex(AttributeDef attribute, IEnumerable<string> lookups, string exists)
         {
-            if (attribute is not { Storage: Storage.JsonArray, Column: "emails" })
+            if (type.Sql.ValueIndex(attribute) is not { } index)
                 return exists;
-            var guards = lookups.Select(v => $"scim_email_values(r.emails) @> ARRAY[lower({p.Add(v)})]").ToList();
+            var guards = lookups.Select(v => index(p.Add(v))).ToList();
             return guards.Count == 0 ? exists : $"({string.Join(" AND ", guards)} AND {exists})";
         }
 

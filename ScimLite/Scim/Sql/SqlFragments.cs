@@ -1,6 +1,6 @@
 using Dapper;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>
 /// SQL pieces built from a <see cref="ColumnSet"/>. Column names come only from the schema definitions (a fixed
@@ -19,11 +19,9 @@ public static class SqlFragments
 
     public static string ValueList(this ColumnSet columns) => string.Join(", ", columns.Items.Select(i => i.SqlValue));
 
-    public static string Assignments(this ColumnSet columns) =>
-        Assignments(columns.Items.Select(i => (i.Column, i.SqlValue)));
-
-    public static string ChangedPredicate(this ColumnSet columns) =>
-        ChangedPredicate(columns.Items.Select(i => (i.Column, i.SqlValue)));
+    /// <summary>A PUT: every column set to its parameter, as one <see cref="ColumnUpdate"/>.</summary>
+    public static ColumnUpdate ToUpdate(this ColumnSet columns) =>
+        new([.. columns.Items.Select(i => (i.Column, i.SqlValue))], columns.AddTo(new DynamicParameters()));
 
     /// <summary><c>col = expr, ...</c> for an UPDATE's SET list.</summary>
     public static string Assignments(IEnumerable<(string Column, string Value)> values) =>

@@ -1,6 +1,7 @@
+using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Filter;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>
 /// Compiles <c>sortBy</c>/<c>sortOrder</c> (RFC 7644 §3.4.2.3) to an <c>ORDER BY</c> clause over the alias <c>r</c>.
@@ -57,12 +58,12 @@ public static class SortCompiler
             case Storage.Column:
                 return Scalar(SqlOperands.Column(attribute.Name, attribute));
             case Storage.Parts when resolved.Sub is { } sub:
-                if (SqlOperands.Is(attribute, "meta") && SqlOperands.Is(sub, "resourceType"))
+                if (ReferenceEquals(sub, CoreSchemas.ResourceType))
                     return null;
                 return Scalar(SqlOperands.Part(type, attribute, sub, Error));
             case Storage.JsonArray or Storage.Link:
                 var item = resolved.Sub ?? attribute.Sub("value") ?? throw NeedsSub(attribute);
-                return FirstItem(attribute, SqlOperands.Item(attribute, item, Error));
+                return FirstItem(type, attribute, SqlOperands.Item(type, attribute, item, Error));
             case Storage.Parts:
                 throw NeedsSub(attribute);
             default:
@@ -73,14 +74,12 @@ public static class SortCompiler
     static string Scalar(Operand o) => Collated(Value(o), o);
 
     /// <summary>The value of the primary item, else of the first (RFC 7644 §3.4.2.3).</summary>
-    static string FirstItem(AttributeDef attribute, Operand item)
+    static string FirstItem(ResourceTypeDef type, AttributeDef attribute, Operand item)
     {
         var query = attribute.Storage == Storage.JsonArray
             ? $"SELECT {Value(item)} FROM jsonb_array_elements({SqlOperands.ArrayOf(attribute)}) WITH ORDINALITY AS x(e, n) " +
               "ORDER BY (e->'primary' = 'true'::jsonb) DESC NULLS LAST, x.n LIMIT 1"
-            // Memberships have no primary; the first is the oldest.
-            : $"SELECT {Value(item)} {SqlOperands.LinkSource(attribute)} " +
-              "ORDER BY l.created, l.group_id, coalesce(l.user_id, l.member_group_id) LIMIT 1";
+            : $"SELECT {Value(item)} {type.Sql.Link(attribute).Source} ORDER BY {type.Sql.Link(attribute).FirstItemOrder} LIMIT 1";
         return Collated($"({query})", item);
     }
 

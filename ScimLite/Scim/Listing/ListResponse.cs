@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Listing;
 
 /// <summary>A page of resources as a ListResponse (RFC 7644 §3.4.2): itemsPerPage is what this page holds.</summary>
 public static class ListResponse

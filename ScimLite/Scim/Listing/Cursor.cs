@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Listing;
 
 /// <summary>
 /// RFC 9865 cursors for keyset paging: the cursor is the id of the last resource of the previous page, base64url

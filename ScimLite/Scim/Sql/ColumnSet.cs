@@ -1,4 +1,4 @@
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>Column values to write, in order; jsonb values are JSON text that SQL casts.</summary>
 public sealed class ColumnSet

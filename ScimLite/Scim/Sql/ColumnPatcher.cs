@@ -1,34 +1,30 @@
 using System.Text.Json;
 using Dapper;
 using ScimLite.Scim.Filter;
+using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 
-namespace ScimLite.Scim.Patch;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>
 /// Turns PATCH steps on stored columns into one UPDATE: each column gets a SQL expression of its old value, and each
 /// step rewrites the expression the previous steps left (so operations apply in order, RFC 7644 §3.5.2). No row is
 /// read first: <c>active</c> becomes <c>active = @v</c>; <c>emails[type eq "work"].value</c> becomes a jsonb rewrite
-/// of the emails column that leaves the other items alone.
+/// of the emails column that leaves the other items alone. The patcher owns the parameters its expressions bind and
+/// yields them with the expressions as one <see cref="ColumnUpdate"/> that the store runs.
 /// </summary>
-public sealed class ColumnPatcher(ResourceTypeDef type, DynamicParameters parameters)
+public sealed class ColumnPatcher(ResourceTypeDef type)
 {
     public const int MaxStepsPerArray = 100;
 
+    readonly DynamicParameters parameters = new();
     readonly Dictionary<string, string> expressions = [];
     readonly Dictionary<string, int> arraySteps = [];
     readonly List<string> order = [];
     int count;
 
-    public bool IsEmpty => order.Count == 0;
-
-    /// <summary><c>col = expr, ...</c> for the UPDATE's SET list.</summary>
-    public string Assignments => SqlFragments.Assignments(Expressions);
-
-    /// <summary>True when the UPDATE changes something: only then do version and lastModified move.</summary>
-    public string ChangedPredicate => SqlFragments.ChangedPredicate(Expressions);
-
-    IEnumerable<(string Column, string Value)> Expressions => order.Select(c => (c, expressions[c]));
+    /// <summary>The steps applied so far as one UPDATE of the touched columns.</summary>
+    public ColumnUpdate ToUpdate() => new([.. order.Select(c => (c, expressions[c]))], parameters);
 
     public void Apply(PatchStep step)
     {
@@ -100,6 +96,9 @@ public sealed class ColumnPatcher(ResourceTypeDef type, DynamicParameters parame
                 Set(sub.Column!, Parameter(ScimValues.ToColumn(sub, subValue, $"{complex.Name}.{sub.Name}")));
         }
     }
+
+    /// <summary>Sets a column that no schema attribute names to a value (null: NULL), e.g. a password's hash.</summary>
+    public void SetValue(string column, object? value) => Set(column, Parameter(value));
 
     internal string Current(string column) => expressions.TryGetValue(column, out var expression) ? expression : column;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace ScimLite.Scim;
+namespace ScimLite.Scim.Listing;
 
 /// <summary>
 /// The parameters of a list request (RFC 7644 §3.4.2), from a query string or a SearchRequest body (§3.4.3).

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Dapper;
+using ScimLite.Scim.Filter;
 
-namespace ScimLite.Scim.Filter;
+namespace ScimLite.Scim.Sql;
 
 /// <summary>Adds filter literals as Dapper parameters <c>@f0, @f1, ...</c>; an equal value reuses its parameter.</summary>
 sealed class ParamBag(DynamicParameters parameters, string prefix)
