@@ -28,12 +28,15 @@ public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task Connections_HaveJitOff_AndTheDeadlineAsStatementTimeout()
     {
-        var dataSource = app.Factory.Services.GetRequiredService<NpgsqlDataSource>();
-        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:RequestTimeoutSeconds"] = "7" });
+        await using var connection = await host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
 
         Assert.Equal("off", await connection.ExecuteScalarAsync<string>("SHOW jit"));
-        Assert.Equal("10s", await connection.ExecuteScalarAsync<string>("SHOW statement_timeout"));
+        Assert.Equal("7s", await connection.ExecuteScalarAsync<string>("SHOW statement_timeout"));
     }
+
+    [Fact]
+    public void RequestTimeout_DefaultsToTenSeconds() => Assert.Equal(10, new ScimLite.Scim.ScimOptions().RequestTimeoutSeconds);
 
     [Fact]
     public async Task Connections_KeepJitAndStatementTimeout_TheConnectionStringSets()
