@@ -24,6 +24,21 @@ public class ConnectionDefaultsTests
         Assert.Equal(commandTimeout, result.CommandTimeout);
     }
 
+    [Theory]
+    [InlineData("Host=db", 0, "-c jit=off", 30)]
+    [InlineData("Host=db", 10, "-c jit=off -c statement_timeout=10000", 30)]
+    [InlineData("Host=db", 60, "-c jit=off -c statement_timeout=60000", 65)]
+    [InlineData("Host=db;Options=-c jit=on", 10, "-c jit=on -c statement_timeout=10000", 30)]
+    [InlineData("Host=db;Options=-c statement_timeout=0", 10, "-c statement_timeout=0 -c jit=off", 30)]
+    [InlineData("Host=db;Options=-c search_path=scim", 10, "-c search_path=scim -c jit=off -c statement_timeout=10000", 30)]
+    public void WithTimeoutDefaults_AddsJitOffAndTheDeadline_UnlessOptionsSetThem(string connectionString, int deadline, string options, int commandTimeout)
+    {
+        var result = new NpgsqlConnectionStringBuilder(DataServices.WithTimeoutDefaults(connectionString, deadline));
+
+        Assert.Equal(options, result.Options);
+        Assert.Equal(commandTimeout, result.CommandTimeout);
+    }
+
     [Fact]
     public void WithTimeoutDefaults_KeepsThePassword()
     {

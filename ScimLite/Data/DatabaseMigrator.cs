@@ -11,9 +11,11 @@ public sealed class MigrationState
 
 /// <summary>
 /// Applies sql/NNNN_*.sql with DbUp before the server accepts requests: scripts by file name, in order, each in its
-/// own transaction, journalled in <c>schemaversions</c>. A failed script stops start-up.
+/// own transaction, journalled in <c>schemaversions</c>. A failed script stops start-up. It runs on the data source
+/// without the request deadline (<see cref="DataServices.MigrationsKey"/>).
 /// </summary>
-public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, MigrationState state, ILogger<DatabaseMigrator> logger) : IHostedService
+public sealed class DatabaseMigrator(
+    [FromKeyedServices(DataServices.MigrationsKey)] NpgsqlDataSource dataSource, MigrationState state, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -31,12 +31,15 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger, IHttpCon
         return await pipeline.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-            if (http?.HttpContext is { } request)
-                await JournalContext.ApplyAsync(connection, transaction, request, token);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(token);
-            return result;
+            return await TimedAsync(async () =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
+                if (http?.HttpContext is { } request)
+                    await JournalContext.ApplyAsync(connection, transaction, request, token);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(token);
+                return result;
+            });
         }, ct);
     }
 
@@ -49,7 +52,23 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger, IHttpCon
         return await pipeline.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token);
-            return await work(connection);
+            return await TimedAsync(() => work(connection));
         }, ct);
+    }
+
+    /// <summary>
+    /// Statements on an open connection: a timeout here is the statement's own (Command Timeout), not a database out of
+    /// reach, so it leaves as <see cref="DatabaseTimeoutException"/>, which <see cref="Transient"/> never retries.
+    /// </summary>
+    static async Task<T> TimedAsync<T>(Func<Task<T>> statements)
+    {
+        try
+        {
+            return await statements();
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is TimeoutException)
+        {
+            throw new DatabaseTimeoutException(ex);
+        }
     }
 }

@@ -10,14 +10,23 @@ public static class Transient
     /// <summary>
     /// Connection loss, admin shutdown (57P01), serialization failure (40001), deadlock (40P01), too many
     /// connections (53300), cannot connect now (57P03) and pool exhaustion are transient; everything else is not.
+    /// A timeout (<see cref="IsTimeout"/>) never is: the same work would take as long again, holding a connection and a
+    /// backend each time.
     /// </summary>
-    public static bool IsTransient(Exception ex) => ex switch
+    public static bool IsTransient(Exception ex) => !IsTimeout(ex) && ex switch
     {
         PostgresException pg => pg.SqlState is "40001" or "40P01" or "57P01" or "57P02" or "57P03" or "53300" or "08000" or "08003" or "08006" || pg.IsTransient,
         NpgsqlException npgsql => npgsql.IsTransient,
         TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// A statement ran out of time: PostgreSQL cancelled it (57014: statement_timeout, or a cancel request) or Npgsql's
+    /// Command Timeout expired on an open connection (see <see cref="DatabaseTimeoutException"/>). The request took too
+    /// long; the database is not down.
+    /// </summary>
+    public static bool IsTimeout(Exception ex) => ex is DatabaseTimeoutException or PostgresException { SqlState: "57014" };
 
     /// <summary>
     /// The connection itself is gone (network error, server shutting down or restarting), rather than one statement
@@ -71,3 +80,11 @@ public static class Transient
         })
         .Build();
 }
+
+/// <summary>
+/// Npgsql's Command Timeout expired while a statement ran on an open connection. Npgsql reports it as an
+/// <see cref="NpgsqlException"/> wrapping a <see cref="TimeoutException"/>, exactly as it reports a connect timeout to
+/// a host that does not answer; <see cref="Db"/> tells the two apart by where they happen and wraps this one, so the
+/// statement is not retried as if the database were unreachable.
+/// </summary>
+public sealed class DatabaseTimeoutException(NpgsqlException inner) : Exception("A database statement exceeded its time limit.", inner);

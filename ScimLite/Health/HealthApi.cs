@@ -1,9 +1,11 @@
-using Npgsql;
 using ScimLite.Data;
 
 namespace ScimLite.Health;
 
-/// <summary>/healthz: the process answers. /readyz: the database answers and is migrated. Neither needs a token.</summary>
+/// <summary>
+/// /healthz: the process answers. /readyz: the database answers (asked at most once a second, see
+/// <see cref="ReadinessProbe"/>) and is migrated. Neither needs a token.
+/// </summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
@@ -13,21 +15,12 @@ public static class HealthApi
         return app;
     }
 
-    static async Task<IResult> Ready(NpgsqlDataSource dataSource, MigrationState migration, CancellationToken ct)
+    static async Task<IResult> Ready(ReadinessProbe probe, MigrationState migration, CancellationToken ct)
     {
         if (!migration.Done)
             return Results.Text("migrating", statusCode: 503);
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(timeout.Token);
-            return Results.Text("ready");
-        }
-        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
-        {
-            return Results.Text("database unavailable", statusCode: 503);
-        }
+        return await probe.IsDatabaseReadyAsync().WaitAsync(ct)
+            ? Results.Text("ready")
+            : Results.Text("database unavailable", statusCode: 503);
     }
 }

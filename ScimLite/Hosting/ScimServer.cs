@@ -33,14 +33,19 @@ public static class ScimServer
         builder.Services.AddScimSafety();
         builder.Services.AddExceptionHandler<ScimErrorHandler>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddScimRequestDeadline();
+        builder.Services.AddScimPublicUrls();
+        builder.Services.AddSingleton<ReadinessProbe>();
 
         var app = builder.Build();
 
+        app.UseScimForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
         app.UseMiddleware<RequestBodyLimit>();
         app.UseRateLimiter();
         app.UseMiddleware<BearerAuthMiddleware>();
+        app.UseRequestTimeouts();
 
         app.MapHealth();
         app.MapDiscovery();

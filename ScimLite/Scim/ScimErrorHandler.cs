@@ -16,13 +16,28 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         var error = Translate(exception);
-        if (error.Status >= 500 && error.RetryAfterSeconds is null)
+        // Only a real 500 is an error with a stack trace; a 501 or a 503 is an answer, not a fault of ScimLite.
+        if (error.Status == 500)
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        else if (error.Status == 503 && Transient.IsTimeout(exception))
+            LogTimeout(context, exception.Message);
         else if (error.Status == 503)
-            logger.LogWarning("Database unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+            logger.LogWarning(DatabaseUnavailable, "Database unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
         await WriteAsync(context, error, ct);
         return true;
     }
+
+    /// <summary>Event ids that tell a request that ran out of time from one that found the database down.</summary>
+    public static readonly EventId DatabaseUnavailable = new(5030, nameof(DatabaseUnavailable));
+    public static readonly EventId RequestTookTooLong = new(5031, nameof(RequestTookTooLong));
+
+    /// <summary>The answer to a request that outlived its deadline or a statement timeout: not an outage, so not retried.</summary>
+    public static ScimException TookTooLong() =>
+        ScimException.Unavailable("The request took too long and was stopped; retry later, or send a smaller request.", retryAfterSeconds: 5);
+
+    public static void LogTimeout(HttpContext context, string cause) =>
+        context.RequestServices.GetRequiredService<ILogger<ScimErrorHandler>>().LogWarning(RequestTookTooLong,
+            "Request took too long on {Method} {Path} ({Cause})", context.Request.Method, context.Request.Path, cause);
 
     public static ScimException Translate(Exception exception) => exception switch
     {
@@ -37,8 +52,8 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
             ScimException.InvalidValue("A value cannot be stored (wrong type, invalid text or too large)."),
         // The deprovisioning brake refused a deactivation, deletion or bulk member removal (ScimLite/Safety).
         PostgresException { SqlState: Safety.Brake.SqlState } => Safety.Brake.Refusal(),
-        // statement_timeout or Command Timeout: the database is too busy to answer in time; the client may retry.
-        PostgresException { SqlState: "57014" } => ScimException.Unavailable("The database did not answer in time; retry later.", retryAfterSeconds: 5),
+        // statement_timeout or Command Timeout: this request took too long; the database is not down.
+        _ when Transient.IsTimeout(exception) => TookTooLong(),
         OperationCanceledException => new ScimException(499, null, "The client closed the request."),
         _ when Transient.IsTransient(exception) =>
             ScimException.Unavailable("The database is unavailable; retry later.", retryAfterSeconds: 5),

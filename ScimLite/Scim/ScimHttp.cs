@@ -8,7 +8,9 @@ public static class ScimHttp
 {
     public const string BasePath = "/scim/v2";
 
-    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{BasePath}";
+    /// <summary>The SCIM base URL for response URLs; never taken from an unchecked Host header (see <see cref="Hosting.PublicUrls"/>).</summary>
+    public static string BaseUrl(HttpRequest request) =>
+        (request.HttpContext.RequestServices.GetService<Hosting.PublicUrls>()?.Origin(request) ?? $"{request.Scheme}://{request.Host}{request.PathBase}") + BasePath;
 
     /// <summary>Ids are UUIDs; anything else (a typo, a path trick) names no resource: 404, never a 500.</summary>
     public static Guid ParseId(string id, string resourceType) =>

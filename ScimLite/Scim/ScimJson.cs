@@ -20,9 +20,8 @@ public static class ScimJson
     /// </summary>
     public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request, CancellationToken ct)
     {
-        var contentType = request.ContentType;
-        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-            throw new ScimException(415, null, "Send the body as application/scim+json or application/json.");
+        if (!IsAcceptedContentType(request.ContentType))
+            throw new ScimException(415, null, "Send the body as application/scim+json or application/json, in UTF-8.");
         JsonDocument document;
         try
         {
@@ -48,6 +47,25 @@ public static class ScimJson
             throw;
         }
         return document;
+    }
+
+    /// <summary>
+    /// The Content-Type parsed as a media type: <c>application/scim+json</c> or <c>application/json</c> (Okta), with
+    /// charset utf-8 or none; no Content-Type at all is read as JSON too. Anything else — another type that merely
+    /// mentions json in a parameter, another charset, a malformed header — is not.
+    /// </summary>
+    public static bool IsAcceptedContentType(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+            return true;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
+            return false;
+        var type = media.MediaType.Value;
+        if (!string.Equals(type, "application/scim+json", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(type, "application/json", StringComparison.OrdinalIgnoreCase))
+            return false;
+        var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(media.Charset).Value;
+        return string.IsNullOrEmpty(charset) || string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase);
     }
 
     static int MaxAttributeLength(HttpRequest request) =>

@@ -34,6 +34,21 @@ public sealed class ScimOptions
 
     /// <summary>Per-client request rates (<c>Scim:RateLimit:*</c>).</summary>
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>
+    /// The deadline of one request, in seconds; also PostgreSQL's statement_timeout on ScimLite's connections. Over it
+    /// the request is stopped and answered 503 with Retry-After. 0 turns the deadline off.
+    /// </summary>
+    public int RequestTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// The base every URL in a response is built from (<c>https://scim.example.com</c>, optionally with a path prefix);
+    /// the Host header is then never used. See <see cref="Hosting.PublicUrls"/> for what happens when it is unset.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (<c>Scim:ForwardedHeaders:*</c>).</summary>
+    public Hosting.TrustedProxyOptions ForwardedHeaders { get; set; } = new();
 }
 
 /// <summary>

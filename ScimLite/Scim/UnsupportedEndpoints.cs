@@ -10,5 +10,7 @@ public static class UnsupportedEndpoints
         return app;
     }
 
-    static Func<IResult> NotImplemented(string detail) => () => throw new ScimException(501, null, detail);
+    // Written as an answer, not thrown: a 501 is not an unhandled error and must not be logged as one.
+    static RequestDelegate NotImplemented(string detail) =>
+        context => ScimErrorHandler.WriteAsync(context, new ScimException(501, null, detail), context.RequestAborted);
 }

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Security;
+using Xunit.Abstractions;
+using static ScimLite.Tests.Infrastructure.ScimHosts;
+
+namespace ScimLite.Tests.Reliability;
+
+/// <summary>
+/// A request has a deadline that reaches PostgreSQL: a request held up past it (here by a lock another connection
+/// holds) is answered 503 "took too long" with Retry-After, is not retried, and leaves no backend running its statement.
+/// </summary>
+[Collection("scim")]
+public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+{
+    const int DeadlineSeconds = 2;
+
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Connections_HaveJitOff_AndTheDeadlineAsStatementTimeout()
+    {
+        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:RequestTimeoutSeconds"] = "7" });
+        await using var connection = await host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+
+        Assert.Equal("off", await connection.ExecuteScalarAsync<string>("SHOW jit"));
+        Assert.Equal("7s", await connection.ExecuteScalarAsync<string>("SHOW statement_timeout"));
+    }
+
+    [Fact]
+    public void RequestTimeout_DefaultsToTenSeconds() => Assert.Equal(10, new ScimLite.Scim.ScimOptions().RequestTimeoutSeconds);
+
+    [Fact]
+    public async Task Connections_KeepJitAndStatementTimeout_TheConnectionStringSets()
+    {
+        await using var host = app.NewHost(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Scim"] = app.ConnectionString + ";Options=-c jit=on -c statement_timeout=3min",
+        });
+        await using var connection = await host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+
+        Assert.Equal("on", await connection.ExecuteScalarAsync<string>("SHOW jit"));
+        Assert.Equal("3min", await connection.ExecuteScalarAsync<string>("SHOW statement_timeout"));
+    }
+
+    [Fact]
+    public async Task Get_WhileTableIsLocked_Answers503TookTooLong_WithinDeadline_NotRetried_NoBackendLeft()
+    {
+        var id = (await app.CreateClient().CreateUserAsync("locked@example.com")).GetProperty("id").GetString();
+
+        await AssertStoppedInTimeAsync(DeadlineHost, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE",
+            client => client.GetAsync($"/scim/v2/Users/{id}"));
+    }
+
+    [Fact]
+    public async Task Patch_WhileRowIsLocked_Answers503TookTooLong_WithinDeadline_NotRetried_NoBackendLeft()
+    {
+        var id = (await app.CreateClient().CreateUserAsync("rowlock@example.com")).GetProperty("id").GetString();
+
+        await AssertStoppedInTimeAsync(DeadlineHost, $"SELECT 1 FROM users WHERE id = '{id}' FOR UPDATE",
+            client => client.PatchScimAsync($"/scim/v2/Users/{id}", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })));
+
+        await using var connection = await app.OpenConnectionAsync();
+        Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT active FROM users WHERE id = @id::uuid", new { id }));
+    }
+
+    /// <summary>Npgsql's own Command Timeout (no deadline, no statement_timeout): still "took too long", never retried.</summary>
+    [Fact]
+    public async Task Get_PastCommandTimeout_Answers503TookTooLong_NotRetried_NoBackendLeft()
+    {
+        var id = (await app.CreateClient().CreateUserAsync("slow@example.com")).GetProperty("id").GetString();
+
+        await AssertStoppedInTimeAsync(capture => app.NewHost(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Scim"] = app.ConnectionString + ";Command Timeout=1",
+                ["Scim:RequestTimeoutSeconds"] = "0",
+            }, builder => builder.ConfigureLogging(logging => logging.AddProvider(capture).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace))),
+            "LOCK TABLE users IN ACCESS EXCLUSIVE MODE", client => client.GetAsync($"/scim/v2/Users/{id}"));
+    }
+
+    WebApplicationFactory<Program> DeadlineHost(CapturingLoggerProvider capture) => app.NewHost(
+        new Dictionary<string, string?> { ["Scim:RequestTimeoutSeconds"] = $"{DeadlineSeconds}" },
+        builder => builder.ConfigureLogging(logging => logging.AddProvider(capture).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace)));
+
+    async Task AssertStoppedInTimeAsync(Func<CapturingLoggerProvider, WebApplicationFactory<Program>> newHost, string lockSql,
+        Func<HttpClient, Task<HttpResponseMessage>> send)
+    {
+        var capture = new CapturingLoggerProvider();
+        await using var host = newHost(capture);
+        using var client = host.CreateClient(app.Token);
+        await using var holder = await app.OpenConnectionAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync(lockSql, transaction: transaction);
+
+        var clock = Stopwatch.StartNew();
+        using var response = await send(client);
+        var elapsed = clock.Elapsed;
+        output.WriteLine($"{(int)response.StatusCode} after {elapsed.TotalSeconds:0.00} s: {await response.Content.ReadAsStringAsync()}");
+
+        await response.AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
+        await response.AssertScimErrorAsync();
+        Assert.Contains("took too long", (await response.ReadJsonAsync()).GetProperty("detail").GetString());
+        Assert.True(response.RetryAfterSeconds() > 0);
+        // The budget with room for a loaded machine; before the deadline, the request waited 30 s four times.
+        Assert.True(elapsed < TimeSpan.FromSeconds(DeadlineSeconds + 8), $"answered after {elapsed.TotalSeconds:0.0} s");
+        var log = capture.Entries.ToList();
+        Assert.DoesNotContain(log, entry => entry.Contains("retry", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(log, entry => entry.Contains("Database unavailable", StringComparison.Ordinal));
+        Assert.Contains(log, entry => entry.Contains("took too long", StringComparison.Ordinal));
+
+        // The lock is still held, so a statement that is gone was stopped, not finished.
+        Assert.Equal(0, await OtherActiveBackendsAsync(holder, transaction));
+        await transaction.RollbackAsync();
+    }
+
+    /// <summary>Backends of this database running a statement, other than the lock holder; polled briefly while the cancel lands.</summary>
+    static async Task<long> OtherActiveBackendsAsync(NpgsqlConnection holder, NpgsqlTransaction transaction)
+    {
+        const string sql = """
+            SELECT count(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'
+            """;
+        var active = 0L;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            active = await holder.ExecuteScalarAsync<long>(sql, transaction: transaction);
+            if (active == 0)
+                break;
+            await Task.Delay(100);
+        }
+        return active;
+    }
+}
