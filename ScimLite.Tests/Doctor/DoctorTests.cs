@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using ScimLite.Cli;
 using ScimLite.Doctor;
@@ -17,9 +18,10 @@ public sealed class DoctorTests(ScimApp app, ITestOutputHelper log) : IAsyncLife
     public Task DisposeAsync() => Task.CompletedTask;
 
     async Task<(int Exit, string Output, RecordingHandler Handler)> RunAsync(string url, string? token = null,
-        bool readOnly = false, Func<HttpRequestMessage, HttpRequestMessage>? proxy = null)
+        bool readOnly = false, Func<HttpRequestMessage, HttpRequestMessage>? proxy = null,
+        WebApplicationFactory<Program>? server = null)
     {
-        using var handler = new RecordingHandler(app.Factory.Server.CreateHandler(), proxy);
+        using var handler = new RecordingHandler((server ?? app.Factory).Server.CreateHandler(), proxy);
         var output = new StringWriter();
         var exit = await DoctorRun.RunAsync(new DoctorSettings(new Uri(url), token ?? app.Token, readOnly), output, handler);
         log.WriteLine(output.ToString());
@@ -103,14 +105,11 @@ public sealed class DoctorTests(ScimApp app, ITestOutputHelper log) : IAsyncLife
     }
 
     [Fact]
-    public async Task Doctor_ServerSeesAnInternalHost_NamesTheHostHeader_AndStillCleansUp()
+    public async Task Doctor_ServerBuildsUrlsForAnInternalHost_NamesIt_AndStillCleansUp()
     {
-        // A proxy that forwards to an internal address without passing the public Host header.
-        var (exit, output, _) = await RunAsync(LocalBase, proxy: request =>
-        {
-            request.RequestUri = new UriBuilder(request.RequestUri!) { Host = "10.1.2.3", Port = 8080 }.Uri;
-            return request;
-        });
+        // A deployment whose public URL is set to the internal address the proxy forwards to.
+        await using var misconfigured = app.NewHost(new Dictionary<string, string?> { ["Scim:PublicUrl"] = "http://10.1.2.3:8080" });
+        var (exit, output, _) = await RunAsync(LocalBase, server: misconfigured);
 
         Assert.Equal(1, exit);
         Assert.Contains("✘ Location headers, meta.location and $ref start with", output);

@@ -42,11 +42,12 @@ public static class PublicUrlCheck
             return "it is not an absolute URL.";
         var expected = new Uri(baseUrl);
         if (!string.Equals(seen.Host, expected.Host, StringComparison.OrdinalIgnoreCase) || seen.Port != expected.Port)
-            return $"the server builds URLs from the host it sees ({seen.Authority}), an internal one: the proxy must pass the "
-                + "public Host header (nginx: proxy_set_header Host $host) or X-Forwarded-Host, and the server must honour it.";
+            return $"the server builds URLs for another host ({seen.Authority}), e.g. an internal one: set Scim:PublicUrl to the "
+                + "public URL (ScimLite never believes X-Forwarded-Host), or list the public name in AllowedHosts and have the proxy "
+                + "pass the public Host header (nginx: proxy_set_header Host $host).";
         if (seen.Scheme != expected.Scheme)
-            return $"the server believes it is reached over {seen.Scheme}: the proxy that terminates TLS must send "
-                + "X-Forwarded-Proto, and the server must honour forwarded headers.";
+            return $"the server believes it is reached over {seen.Scheme}: set Scim:PublicUrl, or have the proxy that "
+                + "terminates TLS send X-Forwarded-Proto and list it in Scim:ForwardedHeaders:KnownProxies.";
         return $"the path differs ({seen.AbsolutePath}): the proxy rewrites the path prefix; publish ScimLite under the same path it serves.";
     }
 }
