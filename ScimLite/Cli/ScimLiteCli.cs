@@ -32,5 +32,5 @@ public static class ScimLiteCli
         return root;
     }
 
-    static IEnumerable<Command> Verbs() => [];
+    static IEnumerable<Command> Verbs() => [Auth.TokensCommand.Create()];
 }

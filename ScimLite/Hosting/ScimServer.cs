@@ -22,8 +22,7 @@ public static class ScimServer
         builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimData(builder.Configuration);
-        builder.Services.AddSingleton<BearerTokens>();
-        builder.Services.AddScimRateLimiting();
+        builder.AddScimAuthentication();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<GroupStore>();
@@ -35,15 +34,18 @@ public static class ScimServer
         app.UseExceptionHandler();
         app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
         app.UseMiddleware<RequestBodyLimit>();
+        app.UseAuthentication();
         app.UseRateLimiter();
-        app.UseMiddleware<BearerAuthMiddleware>();
+        app.UseAuthorization();
 
         app.MapHealth();
         app.MapDiscovery();
-        app.MapUsers();
-        app.MapGroups();
-        app.MapRootSearch();
-        app.MapUnsupported();
+        // Everything else under /scim/v2 needs a client's token.
+        var scim = app.MapGroup("").RequireAuthorization();
+        scim.MapUsers();
+        scim.MapGroups();
+        scim.MapRootSearch();
+        scim.MapUnsupported();
 
         await app.RunAsync();
         return 0;
