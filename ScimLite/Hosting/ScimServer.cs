@@ -5,6 +5,7 @@ using ScimLite.Groups;
 using ScimLite.Health;
 using ScimLite.Scim;
 using ScimLite.Search;
+using ScimLite.Telemetry;
 using ScimLite.Users;
 
 namespace ScimLite.Hosting;
@@ -23,6 +24,7 @@ public static class ScimServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimData(builder.Configuration);
         builder.AddScimAuthentication();
+        builder.AddScimTelemetry();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<GroupStore>();
@@ -31,6 +33,8 @@ public static class ScimServer
 
         var app = builder.Build();
 
+        app.UseScimMetricsEndpoint();
+        app.UseMiddleware<RequestLog>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
         app.UseMiddleware<RequestBodyLimit>();
@@ -41,7 +45,7 @@ public static class ScimServer
         app.MapHealth();
         app.MapDiscovery();
         // Everything else under /scim/v2 needs a client's token.
-        var scim = app.MapGroup("").RequireAuthorization();
+        var scim = app.MapGroup("").RequireAuthorization().AddEndpointFilter(ProvisioningMetrics.Filter);
         scim.MapUsers();
         scim.MapGroups();
         scim.MapRootSearch();

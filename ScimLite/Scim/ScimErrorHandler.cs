@@ -16,6 +16,8 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         var error = Translate(exception);
+        if (exception is TimeoutException or PostgresException { SqlState: "57014" } || exception.InnerException is TimeoutException)
+            Telemetry.ScimMetrics.TimedOut();
         if (error.Status >= 500 && error.RetryAfterSeconds is null)
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         else if (error.Status == 503)
