@@ -25,6 +25,7 @@ public static class ScimServer
         builder.Services.AddScimData(builder.Configuration);
         builder.AddScimAuthentication();
         builder.AddScimTelemetry();
+        builder.AddScimRequestLog();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<GroupStore>();
