@@ -65,7 +65,7 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyn
         using (var refused = await anonymous.GetAsync("/scim/v2/Users"))
             await refused.AssertStatusAsync(HttpStatusCode.Unauthorized);
         var after = await metrics.GetStringAsync("/metrics");
-        output.WriteLine(string.Join('\n', after.Split('\n').Where(l => l.StartsWith("scimlite_") || l.Contains("scim_client"))));
+        output.WriteLine(string.Join('\n', after.Split('\n').Where(l => l.StartsWith("scimlite_") || l.StartsWith("db_client") || l.Contains("scim_client"))));
 
         foreach (var counter in new[]
         {

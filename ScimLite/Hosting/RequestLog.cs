@@ -27,9 +27,11 @@ public sealed class RequestLog(RequestDelegate next, ILoggerFactory loggers)
             var status = context.Response.StatusCode;
             var client = context.User.Identity?.Name;
             ScimMetrics.Answered(status, client);
-            if (logger.IsEnabled(LogLevel.Information))
+            // Probes come every few seconds from the orchestrator: Debug, so they do not drown the requests that matter.
+            var level = route is "/healthz" or "/readyz" ? LogLevel.Debug : LogLevel.Information;
+            if (logger.IsEnabled(level))
             {
-                logger.LogInformation("{Method} {Route} {Status} {DurationMs} ms client={Client} trace={TraceId}",
+                logger.Log(level, "{Method} {Route} {Status} {DurationMs} ms client={Client} trace={TraceId}",
                     context.Request.Method, route, status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
                     client ?? "-", Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
             }

@@ -31,7 +31,8 @@ public static class TelemetryServices
             {
                 metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter(ScimMetrics.MeterName, "Npgsql");
                 if (metricsPort is not null)
-                    metrics.AddPrometheusExporter();
+                    // Every scrape sees the counters as they are now; the port is private, so no cache against scrape storms.
+                    metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
             });
         if (otlp)
         {
