@@ -22,7 +22,7 @@ public static class ProvisioningMetrics
         var method = http.Request.Method;
         var readsBody = type is not null && (HttpMethods.IsPatch(method) || (HttpMethods.IsPut(method) && type == ResourceTypeDef.User));
         if (readsBody)
-            http.Request.EnableBuffering();
+            http.Request.EnableBuffering(bufferThreshold: 1024 * 1024); // a big group PATCH stays in memory, off the disk
         var result = await next(context);
         if (type is null)
             return result;
