@@ -7,9 +7,10 @@ using ScimLite.Scim;
 namespace ScimLite.Auth;
 
 /// <summary>
-/// Token-bucket rate limits on /scim/v2 (see <see cref="RateLimitOptions"/>). A request with a valid token draws from
-/// that token's bucket, keyed by a digest prefix, never the token; any other request draws from its remote address's
-/// bucket, and is limited before authentication so a token guesser is slowed too. Probes are never limited.
+/// Token-bucket rate limits on /scim/v2 (see <see cref="RateLimitOptions"/>). An authenticated request draws from its
+/// client's bucket, keyed by the client's name, with the client's own limits when it has them
+/// (<see cref="ScimClient.PermitsPerSecond"/>); any other request draws from its remote address's bucket, so a token
+/// guesser is slowed too. Probes are never limited.
 /// An exhausted bucket answers 429 with a SCIM error body and an integer Retry-After.
 /// </summary>
 public static class RateLimiting
@@ -17,22 +18,27 @@ public static class RateLimiting
     public static IServiceCollection AddScimRateLimiting(this IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ScimOptions>, BearerTokens>((options, scim, tokens) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ScimOptions>>((options, scim) =>
         {
             var limits = scim.Value.RateLimit;
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, tokens, limits));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits));
             options.OnRejected = RejectAsync;
         });
         return services;
     }
 
-    static RateLimitPartition<string> Partition(HttpContext context, BearerTokens tokens, RateLimitOptions limits)
+    static RateLimitPartition<string> Partition(HttpContext context, RateLimitOptions limits)
     {
         if (!context.Request.Path.StartsWithSegments(ScimHttp.BasePath))
             return RateLimitPartition.GetNoLimiter("");
-        if (tokens.Identify(context.Request) is { } tokenId)
-            return RateLimitPartition.GetTokenBucketLimiter("token:" + tokenId, _ => Bucket(limits.PermitsPerSecond, limits.Burst));
+        if (ScimClient.Of(context) is { } client)
+        {
+            var permits = client.PermitsPerSecond ?? limits.PermitsPerSecond;
+            var burst = client.Burst ?? limits.Burst;
+            // The limits are part of the key, so a client whose limits change gets a fresh bucket at once.
+            return RateLimitPartition.GetTokenBucketLimiter($"client:{client.Name}:{permits}/{burst}", _ => Bucket(permits, burst));
+        }
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "-";
         return RateLimitPartition.GetTokenBucketLimiter("address:" + address, _ => Bucket(limits.AnonymousPermitsPerSecond, limits.AnonymousBurst));
     }

@@ -34,6 +34,7 @@ public static class ScimLiteCli
 
     static IEnumerable<Command> Verbs() =>
     [
+        Auth.TokensCommand.Create(),
         Doctor.DoctorCommand.Create(),
         Journal.JournalCommand.Create(),
         Safety.BrakeCommand.Create(),

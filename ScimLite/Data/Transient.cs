@@ -55,6 +55,7 @@ public static class Transient
             OnRetry = args =>
             {
                 logger.LogWarning("Transient database fault ({Error}); retry {Attempt}", args.Outcome.Exception?.GetType().Name, args.AttemptNumber + 1);
+                Telemetry.ScimMetrics.Retried();
                 if (args.Outcome.Exception is { } ex && IsConnectionLoss(ex))
                     onConnectionLoss?.Invoke();
                 return ValueTask.CompletedTask;

@@ -9,7 +9,7 @@ namespace ScimLite.Discovery;
 /// <summary>
 /// The discovery endpoints of RFC 7644 §4, generated from <see cref="CoreSchemas"/> and <see cref="ResourceTypeDef"/>
 /// so that what they say cannot drift from what the other endpoints do. Anonymous, because a client reads
-/// authenticationSchemes before it has a token (RFC 7643 §5); the auth middleware skips these paths.
+/// authenticationSchemes before it has a token (RFC 7643 §5).
 /// Documents are built per request, not cached per base URL: they are small and rarely asked for, and a cache keyed
 /// by the Host header would grow with whatever hosts clients send.
 /// </summary>

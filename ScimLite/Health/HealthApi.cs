@@ -10,8 +10,8 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", Ready);
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapGet("/readyz", Ready).AllowAnonymous();
         return app;
     }
 

@@ -7,6 +7,7 @@ using ScimLite.Journal;
 using ScimLite.Safety;
 using ScimLite.Scim;
 using ScimLite.Search;
+using ScimLite.Telemetry;
 using ScimLite.Users;
 
 namespace ScimLite.Hosting;
@@ -24,9 +25,10 @@ public static class ScimServer
         builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimData(builder.Configuration);
+        builder.AddScimAuthentication();
+        builder.AddScimTelemetry();
+        builder.AddScimRequestLog();
         builder.Services.AddJournal();
-        builder.Services.AddSingleton<BearerTokens>();
-        builder.Services.AddScimRateLimiting();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<GroupStore>();
@@ -40,19 +42,24 @@ public static class ScimServer
         var app = builder.Build();
 
         app.UseScimForwardedHeaders();
+        app.UseScimMetricsEndpoint();
+        app.UseMiddleware<RequestLog>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
         app.UseMiddleware<RequestBodyLimit>();
+        app.UseAuthentication();
         app.UseRateLimiter();
-        app.UseMiddleware<BearerAuthMiddleware>();
+        app.UseAuthorization();
         app.UseRequestTimeouts();
 
         app.MapHealth();
         app.MapDiscovery();
-        app.MapUsers();
-        app.MapGroups();
-        app.MapRootSearch();
-        app.MapUnsupported();
+        // Everything else under /scim/v2 needs a client's token.
+        var scim = app.MapGroup("").RequireAuthorization().AddEndpointFilter(ProvisioningMetrics.Filter);
+        scim.MapUsers();
+        scim.MapGroups();
+        scim.MapRootSearch();
+        scim.MapUnsupported();
 
         await app.RunAsync();
         return 0;

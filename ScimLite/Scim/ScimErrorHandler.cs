@@ -16,6 +16,8 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         var error = Translate(exception);
+        if (Transient.IsTimeout(exception))
+            Telemetry.ScimMetrics.TimedOut();
         // Only a real 500 is an error with a stack trace; a 501 or a 503 is an answer, not a fault of ScimLite.
         if (error.Status == 500)
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);

@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Security;
+
+namespace ScimLite.Tests.Telemetry;
+
+/// <summary>One Information line per request: method, route template, status, duration, client name, trace id; nothing else.</summary>
+[Collection("scim")]
+public class RequestLogTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task EachRequest_LogsOneLine_WithRouteTemplateStatusAndClientName_NeverValues()
+    {
+        var capture = new CapturingLoggerProvider();
+        var secret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var host = app.NewHost(new Dictionary<string, string?>
+        {
+            ["Scim:Clients:0:Name"] = "okta-prod", ["Scim:Clients:0:Token"] = secret,
+        }, builder => builder.ConfigureLogging(logging => logging.AddProvider(capture)));
+        using var client = host.CreateClient(secret);
+
+        var id = (await client.CreateUserAsync("logged@example.com")).GetProperty("id").GetString();
+        using (var found = await client.GetAsync($"/scim/v2/Users/{id}"))
+            await found.AssertStatusAsync(HttpStatusCode.OK);
+        using (var missing = await client.GetAsync($"/scim/v2/Users/{Guid.NewGuid()}"))
+            await missing.AssertStatusAsync(HttpStatusCode.NotFound);
+        using (var anonymous = host.CreateClient())
+        using (var refused = await anonymous.GetAsync("/scim/v2/Users?filter=userName%20eq%20%22logged%40example.com%22"))
+            await refused.AssertStatusAsync(HttpStatusCode.Unauthorized);
+
+        // The message itself; the capture also appends the host's scopes (RequestPath), which the console leaves out by default.
+        var lines = capture.Entries.Where(e => e.StartsWith("Information ScimLite.Requests:", StringComparison.Ordinal))
+            .Select(e => e.Split(" | ")[0]).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.Matches(@"^Information ScimLite.Requests: POST /scim/v2/Users/ 201 [\d.]+ ms client=okta-prod trace=\S+", lines[0]);
+        Assert.Matches(@"GET /scim/v2/Users/\{id\} 200 .* client=okta-prod", lines[1]);
+        Assert.Matches(@"GET /scim/v2/Users/\{id\} 404 .* client=okta-prod", lines[2]);
+        Assert.Matches(@"GET /scim/v2/Users/ 401 .* client=- ", lines[3]);
+        foreach (var line in lines)
+        {
+            Assert.DoesNotContain(id!, line);
+            Assert.DoesNotContain("logged", line);
+            Assert.DoesNotContain(secret, line);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ScimLite.Telemetry;
+
+/// <summary>
+/// OpenTelemetry: ASP.NET Core, Npgsql and .NET runtime instrumentation plus <see cref="ScimMetrics"/>. Exported by OTLP
+/// when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (traces, metrics and logs), and as Prometheus text on
+/// <c>Scim:Metrics:Url</c> (e.g. <c>http://127.0.0.1:9464</c>): an extra Kestrel endpoint that answers
+/// <c>/metrics</c> and nothing else, while the SCIM endpoints never answer <c>/metrics</c>. Neither set: no
+/// OpenTelemetry at all, so an unobserved server pays nothing for it.
+/// </summary>
+public static class TelemetryServices
+{
+    public const string MetricsUrlSetting = "Scim:Metrics:Url";
+
+    public static WebApplicationBuilder AddScimTelemetry(this WebApplicationBuilder builder)
+    {
+        var metricsPort = MetricsPort(builder.Configuration);
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (metricsPort is null && !otlp)
+            return builder;
+        if (metricsPort is not null)
+            ListenAlsoOn(builder, builder.Configuration[MetricsUrlSetting]!);
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("ScimLite"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter(ScimMetrics.MeterName, "Npgsql");
+                if (metricsPort is not null)
+                    // Every scrape sees the counters as they are now; the port is private, so no cache against scrape storms.
+                    metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+            });
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource("Npgsql"));
+            telemetry.UseOtlpExporter();
+        }
+        return builder;
+    }
+
+    /// <summary>Serves <c>/metrics</c> on the metrics port only; that port answers nothing else.</summary>
+    public static WebApplication UseScimMetricsEndpoint(this WebApplication app)
+    {
+        if (MetricsPort(app.Configuration) is not { } port)
+            return app;
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == "/metrics");
+        app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort != port)
+                return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        return app;
+    }
+
+    static int? MetricsPort(IConfiguration configuration)
+    {
+        var url = configuration[MetricsUrlSetting];
+        if (string.IsNullOrWhiteSpace(url))
+            return null;
+        if (!Uri.TryCreate(url.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0"), UriKind.Absolute, out var uri)
+            || uri.Scheme != Uri.UriSchemeHttp)
+            throw new InvalidOperationException($"{MetricsUrlSetting} must be an http URL, e.g. http://127.0.0.1:9464.");
+        return uri.Port;
+    }
+
+    /// <summary>
+    /// Adds the metrics URL to the ones Kestrel listens on (<c>ASPNETCORE_URLS</c>/<c>--urls</c>, or
+    /// <c>ASPNETCORE_HTTP_PORTS</c>, or Kestrel's default http://localhost:5000).
+    /// </summary>
+    static void ListenAlsoOn(WebApplicationBuilder builder, string metricsUrl)
+    {
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrWhiteSpace(urls) && builder.Configuration["HTTP_PORTS"] is { Length: > 0 } ports)
+            urls = string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"));
+        if (string.IsNullOrWhiteSpace(urls))
+            urls = "http://localhost:5000";
+        builder.WebHost.UseUrls($"{urls};{metricsUrl}");
+    }
+}
