@@ -26,6 +26,15 @@ public sealed class ScimOptions
     /// </summary>
     public int MaxPatchArraySteps { get; set; } = DefaultMaxPatchArraySteps;
 
+    /// <summary>Most substring comparisons (co, sw, ew) in one filter; more is 400 invalidFilter.</summary>
+    public int MaxFilterSubstringTerms { get; set; } = 10;
+
+    /// <summary>
+    /// Most terms on multi-valued attributes (emails, addresses, members, …; a <c>[...]</c> filter counts once) in one
+    /// filter; more is 400 invalidFilter.
+    /// </summary>
+    public int MaxFilterMultiValuedTerms { get; set; } = 10;
+
     /// <summary>Most members one request may name (POST/PUT/PATCH of a group).</summary>
     public int MaxMembersPerRequest { get; set; } = 10000;
 
