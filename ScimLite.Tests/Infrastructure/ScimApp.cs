@@ -132,9 +132,6 @@ public sealed class ScimApp : IAsyncLifetime
             builder.UseSetting("Scim:RateLimit:Burst", "1000000");
             builder.UseSetting("Scim:RateLimit:AnonymousPermitsPerSecond", "1000000");
             builder.UseSetting("Scim:RateLimit:AnonymousBurst", "1000000");
-            // Likewise the request deadline: the suite shares a loaded machine, and the deadline is tested on its own
-            // hosts (Reliability/RequestDeadlineTests), which also pin the 10 s product default.
-            builder.UseSetting("Scim:RequestTimeoutSeconds", "60");
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Scim"] = connectionString,

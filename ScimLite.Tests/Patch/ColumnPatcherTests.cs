@@ -9,13 +9,15 @@ namespace ScimLite.Tests.Patch;
 /// <summary>The UPDATE that ColumnPatcher composes from PATCH steps, without a database.</summary>
 public class ColumnPatcherTests
 {
+    /// <summary>The statement text a PATCH adds: the CTEs that compute new values and the SET list.</summary>
     static string Assignments(params string[] operations)
     {
         using var document = JsonDocument.Parse(HttpExtensions.PatchOp(operations));
         var patcher = new ColumnPatcher(ResourceTypeDef.User);
         foreach (var step in PatchStep.Plan(ResourceTypeDef.User, PatchRequest.Parse(document.RootElement, 1000), Guid.NewGuid()))
             patcher.Apply(step);
-        return patcher.ToUpdate().Assignments;
+        var update = patcher.ToUpdate();
+        return update.With("users", "@id") + update.Assignments;
     }
 
     [Theory]

@@ -48,7 +48,11 @@ public static class GroupMembers
         return ScimValues.ToGuid(id, $"{where}.value");
     }
 
-    /// <summary>Adds members (users or groups) that are not members yet; returns how many were added.</summary>
+    /// <summary>
+    /// Adds members (users or groups) that are not members yet; returns how many were added. A group that contains
+    /// this group, directly or through other groups (found by a recursive walk up link in the same statement), would
+    /// close a cycle and is refused: an application that expands nested groups would loop.
+    /// </summary>
     static async Task<long> AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
     {
         if (ids.Length == 0)
@@ -56,23 +60,64 @@ public static class GroupMembers
         if (Array.IndexOf(ids, groupId) >= 0)
             throw ScimException.InvalidValue($"Group {groupId} cannot be a member of itself.");
         const string sql = """
-            WITH found_users AS (SELECT id FROM users WHERE id = ANY(@ids)),
+            WITH RECURSIVE found_users AS (SELECT id FROM users WHERE id = ANY(@ids)),
                  found_groups AS (SELECT id FROM groups WHERE id = ANY(@ids)),
+                 containing (id) AS (
+                     SELECT l.group_id FROM link l WHERE l.member_group_id = @group_id AND EXISTS (SELECT 1 FROM found_groups)
+                     UNION
+                     SELECT l.group_id FROM link l JOIN containing c ON l.member_group_id = c.id),
+                 cycle AS (SELECT id FROM found_groups WHERE id IN (SELECT id FROM containing) LIMIT 1),
                  added_users AS (
                      INSERT INTO link (group_id, user_id) SELECT @group_id, id FROM found_users
+                      WHERE NOT EXISTS (SELECT 1 FROM cycle)
                      ON CONFLICT DO NOTHING RETURNING 1),
                  added_groups AS (
                      INSERT INTO link (group_id, member_group_id) SELECT @group_id, id FROM found_groups
+                      WHERE NOT EXISTS (SELECT 1 FROM cycle)
                      ON CONFLICT DO NOTHING RETURNING 1)
             SELECT (SELECT count(*) FROM found_users) + (SELECT count(*) FROM found_groups) AS found,
-                   (SELECT count(*) FROM added_users) + (SELECT count(*) FROM added_groups) AS added
+                   (SELECT count(*) FROM added_users) + (SELECT count(*) FROM added_groups) AS added,
+                   (SELECT count(*) FROM added_groups) AS added_groups,
+                   (SELECT id FROM cycle) AS cycle
             """;
-        var (found, added) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+        var (found, added, addedGroups, cycle) = await connection.QuerySingleAsync<(long, long, long, Guid?)>(new CommandDefinition(
             sql, new { group_id = groupId, ids }, tx, cancellationToken: ct));
+        if (cycle is { } member)
+            throw Cycle(groupId, member);
         if (found < ids.Length)
             throw await DanglingAsync(connection, tx, ids, ct);
+        if (addedGroups > 0)
+            await RecheckCyclesAsync(connection, tx, groupId, ct);
         return added;
     }
+
+    /// <summary>
+    /// Two requests nesting two groups in each other at the same moment would each miss the other's uncommitted
+    /// link. So a request that nested a group takes one lock for all such requests and, in a new statement (which sees
+    /// what the one before it committed), looks for a cycle through this group again. Nesting groups is rare; adding
+    /// users never waits here.
+    /// </summary>
+    static async Task RecheckCyclesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext('scimlite.nested_groups'))", transaction: tx, cancellationToken: ct));
+        // A cycle through this group: it contains itself. The walk up stops at groups already seen (UNION).
+        var cycle = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
+            WITH RECURSIVE containing (id) AS (
+                SELECT l.group_id FROM link l WHERE l.member_group_id = @group_id
+                UNION
+                SELECT l.group_id FROM link l JOIN containing c ON l.member_group_id = c.id)
+            SELECT l.member_group_id FROM link l
+             WHERE l.group_id = @group_id AND EXISTS (SELECT 1 FROM containing c WHERE c.id = @group_id)
+               AND l.member_group_id IN (SELECT id FROM containing)
+             LIMIT 1
+            """, new { group_id = groupId }, tx, cancellationToken: ct));
+        if (cycle is { } member)
+            throw Cycle(groupId, member);
+    }
+
+    static ScimException Cycle(Guid groupId, Guid member) =>
+        ScimException.InvalidValue($"Group {member} cannot be a member of group {groupId}: it already contains {groupId}, directly or through other groups, so the membership would make a cycle.");
 
     /// <summary>Removes the named members; naming a non-member is not an error. Returns how many left.</summary>
     static Task<int> RemoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct) =>

@@ -21,7 +21,7 @@ public static class GroupPatch
         var groupId = ScimHttp.ParseId(id, "Group");
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
-        var patcher = new ColumnPatcher(Type);
+        var patcher = new ColumnPatcher(Type, options.Value.MaxPatchArraySteps);
         var memberChanges = new List<MemberChange>();
         foreach (var step in PatchStep.Plan(Type, operations, groupId))
         {

@@ -15,7 +15,7 @@ public sealed class GroupStore(Db db, TimeProvider clock)
 {
     static readonly ResourceTypeDef Type = ResourceTypeDef.Group;
 
-    DateTime Now => clock.GetUtcNow().UtcDateTime;
+    DateTime Now => clock.UtcNowToTheMillisecond();
 
     public Task<ResourceRow?> GetAsync(Guid id, Projection projection, string baseUrl, CancellationToken ct) =>
         db.ReadAsync(connection => GetAsync(connection, null, id, projection, baseUrl, ct), ct);
@@ -108,9 +108,11 @@ public sealed class GroupStore(Db db, TimeProvider clock)
         parameters.AddDynamicParams(new { group_id = id, now = Now, members_changed = membersChanged });
         var set = update.IsEmpty ? "" : update.Assignments + ",";
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
+            {update.With("groups", "@group_id")}
             UPDATE groups AS r SET {set}
                    {SqlFragments.VersionBump($"(@members_changed OR {update.Changed})")}
-             WHERE r.id = @group_id
+              {update.From}
+             WHERE r.id = @group_id {update.Join}
             RETURNING r.version
             """, parameters, tx, cancellationToken: ct));
     }

@@ -17,6 +17,24 @@ public sealed class ScimOptions
     /// <summary>Most PATCH operations in one request.</summary>
     public int MaxOperations { get; set; } = 1000;
 
+    /// <summary>Default of <see cref="MaxPatchArraySteps"/>.</summary>
+    public const int DefaultMaxPatchArraySteps = 200;
+
+    /// <summary>
+    /// Most PATCH operations on multi-valued attributes kept as jsonb arrays (emails, addresses, roles, …) in one
+    /// request, all such attributes together; more is 400. Identity providers send a few.
+    /// </summary>
+    public int MaxPatchArraySteps { get; set; } = DefaultMaxPatchArraySteps;
+
+    /// <summary>Most substring comparisons (co, sw, ew) in one filter; more is 400 invalidFilter.</summary>
+    public int MaxFilterSubstringTerms { get; set; } = 10;
+
+    /// <summary>
+    /// Most terms on multi-valued attributes (emails, addresses, members, …; a <c>[...]</c> filter counts once) in one
+    /// filter; more is 400 invalidFilter.
+    /// </summary>
+    public int MaxFilterMultiValuedTerms { get; set; } = 10;
+
     /// <summary>Most members one request may name (POST/PUT/PATCH of a group).</summary>
     public int MaxMembersPerRequest { get; set; } = 10000;
 

@@ -20,7 +20,7 @@ public static class UserPatch
         var userId = ScimHttp.ParseId(id, "User");
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
-        var patcher = new ColumnPatcher(Type);
+        var patcher = new ColumnPatcher(Type, options.Value.MaxPatchArraySteps);
         foreach (var step in PatchStep.Plan(Type, operations, userId))
             step.Run(() => Apply(step, patcher, hasher));
         var projection = Projection.From(Type, request);

@@ -15,13 +15,15 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
     static readonly ResourceTypeDef Type = ResourceTypeDef.User;
     static ResourceSql Sql => Type.Sql;
 
+    DateTime Now => clock.UtcNowToTheMillisecond();
+
     public Task<ResourceRow?> GetAsync(Guid id, Projection projection, string baseUrl, CancellationToken ct) =>
         db.ReadAsync(connection => connection.QueryRowAsync(new CommandDefinition(
             $"{Sql.Select(projection)} WHERE r.id = @id", new { id, base_url = baseUrl }, cancellationToken: ct)), ct);
 
     public Task<ResourceRow> CreateAsync(ColumnSet columns, string? passwordHash, Projection projection, string baseUrl, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNowToTheMillisecond();
         var id = Guid.CreateVersion7();
         var parameters = columns.AddTo(new DynamicParameters(new { id, password_hash = passwordHash, now, base_url = baseUrl }));
         // The id is fixed before the first attempt: a retry after a COMMIT whose answer was lost finds the row it
@@ -67,18 +69,24 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
         CancellationToken ct) =>
         UpdateAsync(id, update, ifMatch, projection, baseUrl, ct);
 
-    /// <summary>One UPDATE ... RETURNING, with the If-Match check in its WHERE (see <see cref="IfMatch"/>).</summary>
+    /// <summary>
+    /// One UPDATE ... RETURNING, with the If-Match check in its WHERE (see <see cref="IfMatch"/>). An update that sets
+    /// nothing (every operation ignored) reads the user under the same check instead.
+    /// </summary>
     Task<ResourceRow> UpdateAsync(Guid id, ColumnUpdate update, long? ifMatch, Projection projection, string baseUrl, CancellationToken ct)
     {
-        var (assignments, changed) = update.IsEmpty ? ("version = r.version", "false") : (update.Assignments, update.Changed);
         var parameters = update.Parameters;
-        parameters.AddDynamicParams(new { id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime, base_url = baseUrl });
-        var sql = $"""
-            UPDATE users AS r SET {assignments},
-                   {SqlFragments.VersionBump(changed)}
-             WHERE r.id = @id AND {IfMatch.Condition}
-            RETURNING {Sql.SelectList(projection)}
-            """;
+        parameters.AddDynamicParams(new { id, if_match = ifMatch, now = Now, base_url = baseUrl });
+        var sql = update.IsEmpty
+            ? $"{Sql.Select(projection)} WHERE r.id = @id AND {IfMatch.Condition}"
+            : $"""
+                {update.With("users", "@id")}
+                UPDATE users AS r SET {update.Assignments},
+                       {SqlFragments.VersionBump(update.Changed)}
+                  {update.From}
+                 WHERE r.id = @id AND {IfMatch.Condition} {update.Join}
+                RETURNING {Sql.SelectList(projection)}
+                """;
         return db.InTransactionAsync(async (connection, tx) =>
             await connection.QueryRowAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct))
             ?? throw await IfMatch.FailureAsync(connection, tx, Type, id, ct), ct);
@@ -102,7 +110,7 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
                 SELECT count(*) FROM gone
                 """;
             var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                sql, new { id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
+                sql, new { id, if_match = ifMatch, now = clock.UtcNowToTheMillisecond() }, tx, cancellationToken: ct));
             if (deleted == 0)
                 throw await IfMatch.FailureAsync(connection, tx, Type, id, ct);
             return true;

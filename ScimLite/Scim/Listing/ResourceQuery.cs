@@ -20,9 +20,13 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
     public static ResourceQuery Compile(ResourceTypeDef type, ListQuery query, ScimOptions options, bool acrossTypes = false)
     {
         var parameters = new DynamicParameters();
-        var where = query.Filter is null
-            ? "true"
-            : FilterCompiler.Compile(FilterParser.Parse(query.Filter), type, parameters, unknownIsAbsent: acrossTypes).Where;
+        var where = "true";
+        if (query.Filter is not null)
+        {
+            var filter = FilterParser.Parse(query.Filter);
+            FilterCost.Check(filter, type, options);
+            where = FilterCompiler.Compile(filter, type, parameters, unknownIsAbsent: acrossTypes).Where;
+        }
         var orderBy = SortCompiler.Compile(query.SortBy, query.SortOrder, type, unknownIsAbsent: acrossTypes);
         var limit = query.PageSize(options);
         if (query.Cursor is null)

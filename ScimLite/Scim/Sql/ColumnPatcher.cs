@@ -13,18 +13,26 @@ namespace ScimLite.Scim.Sql;
 /// of the emails column that leaves the other items alone. The patcher owns the parameters its expressions bind and
 /// yields them with the expressions as one <see cref="ColumnUpdate"/> that the store runs.
 /// </summary>
-public sealed class ColumnPatcher(ResourceTypeDef type)
+/// <param name="type">The resource type whose columns are patched.</param>
+/// <param name="maxArraySteps">
+/// Most steps on multi-valued (jsonb array) attributes in one request, all arrays together
+/// (<see cref="ScimOptions.MaxPatchArraySteps"/>): each nests the expression of the steps before it on its attribute.
+/// </param>
+public sealed class ColumnPatcher(ResourceTypeDef type, int maxArraySteps = ScimOptions.DefaultMaxPatchArraySteps)
 {
     public const int MaxStepsPerArray = 100;
 
     readonly DynamicParameters parameters = new();
     readonly Dictionary<string, string> expressions = [];
     readonly Dictionary<string, int> arraySteps = [];
+    readonly HashSet<string> derived = [];
+    readonly List<string> stages = [];
     readonly List<string> order = [];
     int count;
+    int totalArraySteps;
 
     /// <summary>The steps applied so far as one UPDATE of the touched columns.</summary>
-    public ColumnUpdate ToUpdate() => new([.. order.Select(c => (c, expressions[c]))], parameters);
+    public ColumnUpdate ToUpdate() => new([.. order.Select(c => (c, expressions[c]))], parameters, derived, stages);
 
     public void Apply(PatchStep step)
     {
@@ -45,6 +53,9 @@ public sealed class ColumnPatcher(ResourceTypeDef type)
             case Storage.JsonArray:
                 // Each step on a jsonb array nests the steps before it in its SQL, and PostgreSQL's planning time grows
                 // steeply with that depth (300 steps: seconds); no identity provider sends more than a few.
+                if (++totalArraySteps > maxArraySteps)
+                    throw new ScimException(400, null,
+                        $"{step.Where}: at most {maxArraySteps} operations on multi-valued attributes (emails, addresses, …) may be sent in one PATCH (limit Scim:MaxPatchArraySteps).");
                 var steps = arraySteps[attribute.Column!] = arraySteps.GetValueOrDefault(attribute.Column!) + 1;
                 if (steps > MaxStepsPerArray)
                     throw ScimException.PayloadTooLarge($"At most {MaxStepsPerArray} operations may change '{attribute.Name}' in one request.");
@@ -102,11 +113,31 @@ public sealed class ColumnPatcher(ResourceTypeDef type)
 
     internal string Current(string column) => expressions.TryGetValue(column, out var expression) ? expression : column;
 
-    internal void Set(string column, string expression)
+    /// <param name="column">The column to set.</param>
+    /// <param name="expression">Its new value.</param>
+    /// <param name="fromRow">The expression reads the row (a rewrite of a jsonb array), not just parameters.</param>
+    internal void Set(string column, string expression, bool fromRow = false)
     {
         if (!expressions.ContainsKey(column))
             order.Add(column);
         expressions[column] = expression;
+        if (fromRow)
+            derived.Add(column);
+        else
+            derived.Remove(column);
+    }
+
+    /// <summary>
+    /// Sets a jsonb array column to <paramref name="expression"/> over <c>s.items</c>, the items the steps before left,
+    /// as one more stage of the UPDATE: a materialised CTE that reads the previous stage by name. So each step is
+    /// planned and computed once, and the statement grows (and PostgreSQL plans it) linearly with the steps; nesting
+    /// each step's expression inside the next made planning time grow with the square of the steps on an attribute.
+    /// </summary>
+    internal void Stage(string column, string expression)
+    {
+        var name = $"s{stages.Count}";
+        stages.Add($"{name} AS MATERIALIZED (SELECT {expression} AS items FROM (SELECT coalesce({Current(column)}, '[]'::jsonb) AS items FROM b OFFSET 0) AS s)");
+        Set(column, $"(SELECT items FROM {name})", fromRow: true);
     }
 
     /// <summary>Adds a parameter and returns its placeholder; jsonb values are cast from their JSON text.</summary>

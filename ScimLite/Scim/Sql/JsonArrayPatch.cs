@@ -130,13 +130,12 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
     }
 
     /// <summary>
-    /// Sets the column to <paramref name="expression"/> over <c>s.items</c>, the items the previous steps left. Their
-    /// expression is written here once, however often this step reads it: repeating it made the SQL grow exponentially
-    /// with the number of operations on one attribute (8 were 2 MB of SQL). OFFSET 0 keeps PostgreSQL from pulling the
-    /// subquery up, which would paste the expression back into every use while planning.
+    /// Sets the column to <paramref name="expression"/> over <c>s.items</c>, the items the previous steps left, as a
+    /// stage of its own (see <see cref="ColumnPatcher.Stage"/>): the previous steps' value is read by name, never
+    /// pasted in, however often this step reads it (pasting it made the SQL grow exponentially, then its planning
+    /// time quadratically, with the number of operations on one attribute).
     /// </summary>
-    void Set(string expression) =>
-        patcher.Set(Column, $"(SELECT {expression} FROM (SELECT coalesce({patcher.Current(Column)}, '[]'::jsonb) AS items OFFSET 0) AS s)");
+    void Set(string expression) => patcher.Stage(Column, expression);
 
     static IEnumerable<FilterNode> Conjuncts(FilterNode node) =>
         node is AndNode and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [node];

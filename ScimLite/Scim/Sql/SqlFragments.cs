@@ -23,19 +23,6 @@ public static class SqlFragments
     public static ColumnUpdate ToUpdate(this ColumnSet columns) =>
         new([.. columns.Items.Select(i => (i.Column, i.SqlValue))], columns.AddTo(new DynamicParameters()));
 
-    /// <summary><c>col = expr, ...</c> for an UPDATE's SET list.</summary>
-    public static string Assignments(IEnumerable<(string Column, string Value)> values) =>
-        string.Join(", ", values.Select(v => $"{v.Column} = {v.Value}"));
-
-    /// <summary>True in an UPDATE when any of the columns would change: only real changes move version and lastModified.</summary>
-    public static string ChangedPredicate(IEnumerable<(string Column, string Value)> values)
-    {
-        var list = values.ToList();
-        return list.Count == 0
-            ? "false"
-            : $"ROW({string.Join(", ", list.Select(v => v.Column))}) IS DISTINCT FROM ROW({string.Join(", ", list.Select(v => v.Value))})";
-    }
-
     /// <summary>
     /// The end of an UPDATE's SET list over alias <c>r</c>: version and lastModified move only when
     /// <paramref name="changed"/> holds, so a write that changes nothing leaves the ETag as it was.

@@ -1,0 +1,86 @@
+using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
+
+namespace ScimLite.Tests.Query;
+
+/// <summary>
+/// meta.created / meta.lastModified are kept to the millisecond they are returned with, so a resource's own timestamp
+/// finds it, and incremental sync on lastModified misses nothing.
+/// </summary>
+[Collection("scim")]
+public sealed class TimestampFilterTests(ScimApp app) : IAsyncLifetime
+{
+    readonly HttpClient client = app.CreateClient();
+
+    public Task InitializeAsync() => app.ResetAsync();
+
+    public Task DisposeAsync()
+    {
+        client.Dispose();
+        return Task.CompletedTask;
+    }
+
+    async Task<string[]> FindAsync(string url, string filter)
+    {
+        var list = await client.GetJsonAsync($"{url}?filter={Uri.EscapeDataString(filter)}");
+        return list.TryGetProperty("Resources", out var resources)
+            ? [.. resources.EnumerateArray().Select(r => r.Id()).Order()]
+            : [];
+    }
+
+    [Theory]
+    [InlineData("lastModified")]
+    [InlineData("created")]
+    public async Task Eq_WithTheValueJustReturned_FindsTheUser(string attribute)
+    {
+        var user = await client.CreateUserAsync("bjensen@example.com");
+        var value = user.GetProperty("meta").GetProperty(attribute).GetString();
+
+        Assert.Equal([user.Id()], await FindAsync(UsersUrl, $"meta.{attribute} eq \"{value}\""));
+    }
+
+    [Fact]
+    public async Task Eq_WithTheValueJustReturned_FindsTheGroup()
+    {
+        var group = await client.CreateGroupAsync("Droids");
+
+        Assert.Equal([group.Id()], await FindAsync(GroupsUrl, $"meta.lastModified eq \"{group.LastModified()}\""));
+    }
+
+    [Fact]
+    public async Task StoredTimestamps_HaveNoFractionBelowTheMillisecond()
+    {
+        for (var i = 0; i < 20; i++)
+            await client.CreateUserAsync($"user{i}@example.com");
+        await client.CreateGroupAsync("Droids");
+
+        await using var connection = await app.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT count(*) FROM (SELECT created, last_modified FROM users UNION ALL SELECT created, last_modified FROM groups) t
+             WHERE created <> date_trunc('milliseconds', created) OR last_modified <> date_trunc('milliseconds', last_modified)
+            """;
+        Assert.Equal(0L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Le_And_Gt_AtTheLastValueSeen_SplitTheUsersWithoutMissingOne()
+    {
+        // Users written one after another, many in the same millisecond: every one is either at or before the last
+        // value seen (le) or after it (gt), which is what incremental sync relies on.
+        var users = new List<(string Id, string LastModified)>();
+        for (var i = 0; i < 30; i++)
+        {
+            var user = await client.CreateUserAsync($"user{i}@example.com");
+            users.Add((user.Id(), user.LastModified()));
+        }
+        var seen = users[14].LastModified;
+
+        var atOrBefore = await FindAsync(UsersUrl, $"meta.lastModified le \"{seen}\"");
+        var after = await FindAsync(UsersUrl, $"meta.lastModified gt \"{seen}\"");
+
+        Assert.Equal(users.Where(u => string.CompareOrdinal(u.LastModified, seen) <= 0).Select(u => u.Id).Order(), atOrBefore);
+        Assert.Equal(users.Where(u => string.CompareOrdinal(u.LastModified, seen) > 0).Select(u => u.Id).Order(), after);
+        Assert.Equal(users.Count, atOrBefore.Length + after.Length);
+    }
+}
