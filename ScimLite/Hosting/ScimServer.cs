@@ -1,6 +1,7 @@
 using ScimLite.Auth;
 using ScimLite.Data;
 using ScimLite.Discovery;
+using ScimLite.Extensions;
 using ScimLite.Groups;
 using ScimLite.Health;
 using ScimLite.Journal;
@@ -28,6 +29,7 @@ public static class ScimServer
         builder.Services.AddSingleton<BearerTokens>();
         builder.Services.AddScimRateLimiting();
         builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddScimExtensions();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<GroupStore>();
         builder.Services.AddScimSafety();

@@ -1,5 +1,6 @@
 using Dapper;
 using ScimLite.Data;
+using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
@@ -10,10 +11,12 @@ namespace ScimLite.Users;
 /// Reads and writes users; each method is one transaction of a few statements. What a statement selects comes from
 /// the Users SQL map (<see cref="UserSql"/>), so it returns what the projection asks for.
 /// </summary>
-public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
+public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, ResourceTypes types)
 {
-    static readonly ResourceTypeDef Type = ResourceTypeDef.User;
-    static ResourceSql Sql => Type.Sql;
+    /// <summary>Users as this host declares them (core schemas and declared extensions).</summary>
+    public ResourceTypeDef Type => types.User;
+
+    ResourceSql Sql => Type.Sql;
 
     public Task<ResourceRow?> GetAsync(Guid id, Projection projection, string baseUrl, CancellationToken ct) =>
         db.ReadAsync(connection => connection.QueryRowAsync(new CommandDefinition(
