@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
-using ScimLite.Scim;
+using ScimLite.Scim.Schema;
 
 namespace ScimLite.Extensions;
 
@@ -15,6 +15,8 @@ public sealed partial class IgnoredExtensions(ILogger<IgnoredExtensions> logger)
     /// <summary>Distinct URNs warned about and tagged; beyond, they count as "other" (a client cannot grow this).</summary>
     const int MaxDistinct = 100;
 
+    const int MaxUrnLength = 200;
+
     static readonly Meter Meter = new("ScimLite");
     static readonly Counter<long> Ignored = Meter.CreateCounter<long>("scimlite.extensions.ignored", unit: "{extension}",
         description: "Schema extensions in requests that are not declared in Scim:Extensions and were ignored.");
@@ -22,7 +24,7 @@ public sealed partial class IgnoredExtensions(ILogger<IgnoredExtensions> logger)
 
     public void Report(string resourceType, string urn)
     {
-        urn = ScimValues.Shorten(urn);
+        urn = urn.Length <= MaxUrnLength ? urn : urn[..MaxUrnLength] + "…";
         var known = Seen.ContainsKey(urn) || (Seen.Count < MaxDistinct && Seen.TryAdd(urn, true) && Warn(resourceType, urn));
         Ignored.Add(1, new KeyValuePair<string, object?>("urn", known ? urn : "other"));
     }
@@ -35,12 +37,12 @@ public sealed partial class IgnoredExtensions(ILogger<IgnoredExtensions> logger)
 
     [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message =
         "Ignored the undeclared schema extension {Urn} sent for a {ResourceType}; its values are not stored. To keep them, " +
-        "declare it: Scim:Extensions:<i>:Schema={Urn}, Scim:Extensions:<i>:ResourceType={ResourceType}, " +
+        "declare it: Scim:Extensions:<i>:Schema=<that URN>, Scim:Extensions:<i>:ResourceType=<User or Group>, " +
         "Scim:Extensions:<i>:Attributes:<j>:Name=<attribute> (see README, Custom attributes). Logged once per URN.")]
     static partial void LogIgnored(ILogger logger, string urn, string resourceType);
 
     /// <summary>
-    /// The extension URN of an undeclared path or key, or null when it is no URN: <c>urn:…:Acme:2.0:User:costCode</c>
+    /// The extension URN of an undeclared path or key, or null when it is no URN or one of the core schemas: <c>urn:…:Acme:2.0:User:costCode</c>
     /// and <c>urn:…:Acme:2.0:User</c> both name <c>urn:…:Acme:2.0:User</c>.
     /// </summary>
     public static string? UrnOf(string path)
@@ -51,8 +53,12 @@ public sealed partial class IgnoredExtensions(ILogger<IgnoredExtensions> logger)
         if (bracket >= 0)
             path = path[..bracket];
         var parts = path.Split(':');
-        return parts.Length > 2 && !Version().IsMatch(parts[^2]) ? string.Join(':', parts[..^1]) : path;
+        var urn = parts.Length > 2 && !Version().IsMatch(parts[^2]) ? string.Join(':', parts[..^1]) : path;
+        // A schema of ScimLite's own on the wrong resource type (the Enterprise User on a Group) is a mistake, not an extension.
+        return CoreUrns.Contains(urn, StringComparer.OrdinalIgnoreCase) ? null : urn;
     }
+
+    static readonly string[] CoreUrns = [ScimUrns.User, ScimUrns.Group, ScimUrns.EnterpriseUser];
 
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)*\z")]
     private static partial Regex Version();

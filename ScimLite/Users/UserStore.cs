@@ -73,7 +73,7 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
     /// <summary>One UPDATE ... RETURNING, with the If-Match check in its WHERE (see <see cref="IfMatch"/>).</summary>
     Task<ResourceRow> UpdateAsync(Guid id, ColumnUpdate update, long? ifMatch, Projection projection, string baseUrl, CancellationToken ct)
     {
-        var (assignments, changed) = update.IsEmpty ? ("version = r.version", "false") : (update.Assignments, update.Changed);
+        var (assignments, changed) = update.IsEmpty ? ("id = r.id", "false") : (update.Assignments, update.Changed);
         var parameters = update.Parameters;
         parameters.AddDynamicParams(new { id, if_match = ifMatch, now = clock.GetUtcNow().UtcDateTime, base_url = baseUrl });
         var sql = $"""
@@ -91,8 +91,8 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
         db.InTransactionAsync(async (connection, tx) =>
         {
             // The groups the user leaves change too, so their version and lastModified move; so do the users it
-            // managed, whose manager the foreign key clears. The CTE's snapshot still sees the link rows that the
-            // cascade removes.
+            // managed, whose manager is cleared (manager_value here, manager_id by the foreign key). The CTE's
+            // snapshot still sees the link rows that the cascade removes.
             var sql = $"""
                 WITH gone AS (
                     DELETE FROM users AS r WHERE r.id = @id AND {IfMatch.Condition} RETURNING r.id),
@@ -100,7 +100,7 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
                     UPDATE groups SET version = version + 1, last_modified = @now
                      WHERE id IN (SELECT l.group_id FROM link l WHERE l.user_id IN (SELECT id FROM gone)) RETURNING 1),
                 reports AS (
-                    UPDATE users SET version = version + 1, last_modified = @now
+                    UPDATE users SET version = version + 1, last_modified = @now, manager_value = NULL
                      WHERE manager_id IN (SELECT id FROM gone) AND id <> @id RETURNING 1)
                 SELECT count(*) FROM gone
                 """;
