@@ -38,6 +38,8 @@ public class FilterCompilerTests
     // Enterprise extension, qualified or not; an unquoted number compares as its text.
     [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq \"701984\"", "lower(r.employee_number) = lower(@f0)", "701984")]
     [InlineData("employeeNumber eq 701984", "lower(r.employee_number) = lower(@f0)", "701984")]
+    // manager.value is kept as sent (not necessarily a user's id) and compared exactly.
+    [InlineData($"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq \"{Id}\"", "r.manager_value = @f0", Id)]
     [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department sw \"Tour\"", "lower(r.department) LIKE lower(@f0) ESCAPE '\\'", "Tour%")]
     [InlineData("manager.displayName eq \"John Smith\"", "lower((SELECT m.display_name FROM users m WHERE m.id = r.manager_id)) = lower(@f0)", "John Smith")]
     public void Compile_StringComparison_UsesParameter(string filter, string sql, string value)
@@ -54,7 +56,7 @@ public class FilterCompilerTests
     [InlineData("title eq null", "NOT (r.title IS NOT NULL AND r.title <> '')")]
     [InlineData("title ne null", "(r.title IS NOT NULL AND r.title <> '')")]
     [InlineData("meta.created pr", "r.created IS NOT NULL")]
-    [InlineData("manager.value pr", "r.manager_id IS NOT NULL")]
+    [InlineData("manager.value pr", "(r.manager_value IS NOT NULL AND r.manager_value <> '')")]
     [InlineData("id eq \"not-a-uuid\"", "false")]
     [InlineData("id ne \"not-a-uuid\"", "true")]
     [InlineData("meta.resourceType eq \"User\"", "true")]
@@ -64,7 +66,7 @@ public class FilterCompilerTests
     [InlineData("schemas eq \"urn:ietf:params:scim:schemas:core:2.0:Group\"", "false")]
     [InlineData("schemas pr", "true")]
     [InlineData("schemas eq \"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\"",
-        "(r.employee_number IS NOT NULL OR r.cost_center IS NOT NULL OR r.organization IS NOT NULL OR r.division IS NOT NULL OR r.department IS NOT NULL OR r.manager_id IS NOT NULL)")]
+        "(r.employee_number IS NOT NULL OR r.cost_center IS NOT NULL OR r.organization IS NOT NULL OR r.division IS NOT NULL OR r.department IS NOT NULL OR r.manager_value IS NOT NULL)")]
     [InlineData("emails pr", $"jsonb_array_length({Emails}) > 0")]
     [InlineData("emails.value pr", $"EXISTS (SELECT 1 FROM jsonb_array_elements({Emails}) e WHERE (e->>'value' IS NOT NULL AND e->>'value' <> ''))")]
     [InlineData("emails eq null", $"NOT EXISTS (SELECT 1 FROM jsonb_array_elements({Emails}) e WHERE (e->>'value' IS NOT NULL AND e->>'value' <> ''))")]
@@ -113,8 +115,6 @@ public class FilterCompilerTests
     [InlineData($"id eq \"{Id}\"", "r.id = @f0")]
     [InlineData($"id eq \"{{2819C223-7F76-453A-919D-413861904646}}\"", "r.id = @f0")]
     [InlineData($"id ne \"{Id}\"", "(r.id IS NULL OR r.id <> @f0)")]
-    [InlineData($"manager.value eq \"{Id}\"", "r.manager_id = @f0")]
-    [InlineData($"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq \"{Id}\"", "r.manager_id = @f0")]
     [InlineData($"groups.value eq \"{Id}\"", $"EXISTS (SELECT 1 {UserGroups} AND l.group_id = @f0)")]
     [InlineData($"groups[value eq \"{Id}\"]", $"EXISTS (SELECT 1 {UserGroups} AND l.group_id = @f0)")]
     [InlineData($"groups eq \"{Id}\"", $"EXISTS (SELECT 1 {UserGroups} AND l.group_id = @f0)")]

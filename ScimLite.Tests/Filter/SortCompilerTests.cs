@@ -25,7 +25,7 @@ public class SortCompilerTests
     [InlineData("active", null, "ORDER BY r.active ASC NULLS LAST, r.id")]
     [InlineData("id", null, "ORDER BY r.id ASC NULLS LAST, r.id")]
     [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", null, "ORDER BY lower(r.department) COLLATE \"C\" ASC NULLS LAST, r.id")]
-    [InlineData("manager.value", null, "ORDER BY r.manager_id ASC NULLS LAST, r.id")]
+    [InlineData("manager.value", null, "ORDER BY r.manager_value COLLATE \"C\" ASC NULLS LAST, r.id")]
     [InlineData("manager.displayName", null, "ORDER BY lower((SELECT m.display_name FROM users m WHERE m.id = r.manager_id)) COLLATE \"C\" ASC NULLS LAST, r.id")]
     [InlineData("emails", null, "ORDER BY " + EmailsFirst + " ASC NULLS LAST, r.id")]
     [InlineData("emails.value", "descending", "ORDER BY " + EmailsFirst + " DESC NULLS FIRST, r.id")]

@@ -122,7 +122,8 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         Assert.Equal(0, (await client.GetJsonAsync("/scim/v2/Groups")).GetProperty("totalResults").GetInt32());
         Assert.Equal(0, await app.CountAsync("link"));
         var member = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
-        Assert.Equal(0, member.GetProperty("groups").GetArrayLength());
+        // No groups left: unassigned, so left out (RFC 7643 §2.5).
+        Assert.False(member.TryGetProperty("groups", out _));
     }
 
     [Fact]

@@ -54,7 +54,6 @@ public class PatchParserErrorTests
         { "User", Message("""{"op":"replace","path":{"attr":"title"},"value":"x"}"""), "invalidPath" },
         { "User", Message("""{"op":"replace","path":"name.nickname","value":"x"}"""), "invalidPath" },
         { "User", Message("""{"op":"replace","path":"name.familyName.x","value":"x"}"""), "invalidPath" },
-        { "User", Message("""{"op":"replace","path":"urn:example:unknown:2.0:User:x","value":"x"}"""), "invalidPath" },
         { "User", Message("""{"op":"replace","path":"meta.colour","value":"x"}"""), "invalidPath" },
         { "User", Message("""{"op":"replace","path":"emails[type eq \"work\"","value":"x"}"""), "invalidPath" },
         { "User", Message("""{"op":"replace","path":"emails[type eq \"work\".value","value":"x"}"""), "invalidPath" },

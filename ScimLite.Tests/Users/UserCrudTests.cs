@@ -148,7 +148,8 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("User", replaced.GetProperty("meta").GetProperty("resourceType").GetString());
         Assert.EndsWith($"/Users/{created.Id()}", replaced.GetProperty("meta").GetProperty("location").GetString());
         Assert.NotEqual("W/\"99\"", replaced.Version());
-        Assert.Equal(0, replaced.GetProperty("groups").GetArrayLength());
+        // Still in no group: groups is unassigned, so left out (RFC 7643 §2.5).
+        Assert.False(replaced.TryGetProperty("groups", out _));
         Assert.Equal(0, await app.CountAsync("link"));
         Assert.Equal(1, await app.CountAsync("users"));
     }
@@ -172,7 +173,8 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("User", created.GetProperty("meta").GetProperty("resourceType").GetString());
         Assert.NotEqual("2001-01-01T00:00:00Z", created.GetProperty("meta").GetProperty("created").GetString());
         Assert.Equal("W/\"1\"", created.Version());
-        Assert.Equal(0, created.GetProperty("groups").GetArrayLength());
+        // Still in no group: groups is unassigned, so left out (RFC 7643 §2.5).
+        Assert.False(created.TryGetProperty("groups", out _));
         Assert.Equal(0, await app.CountAsync("link"));
     }
 

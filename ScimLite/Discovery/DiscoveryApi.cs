@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
@@ -29,8 +30,8 @@ public static class DiscoveryApi
     }
 
     /// <summary>Every schema some resource type uses, base schemas and extensions; never the message URNs.</summary>
-    public static IEnumerable<SchemaDef> Schemas =>
-        ResourceTypeDef.All.SelectMany(type => type.AllSchemas).DistinctBy(schema => schema.Id);
+    public static IEnumerable<SchemaDef> Schemas(ResourceTypes types) =>
+        types.All.SelectMany(type => type.AllSchemas).DistinctBy(schema => schema.Id);
 
     static IResult GetServiceProviderConfig(HttpRequest request, IOptions<ScimOptions> options)
     {
@@ -38,31 +39,31 @@ public static class DiscoveryApi
         return Scim(ServiceProviderConfigDocument.Build(options.Value, baseUrl), ServiceProviderConfigDocument.Location(baseUrl));
     }
 
-    static IResult ListResourceTypes(HttpRequest request)
+    static IResult ListResourceTypes(HttpRequest request, ResourceTypes types)
     {
         var baseUrl = ScimHttp.BaseUrl(request);
-        return List(ResourceTypeDef.All.Select(type => ResourceTypeDocument.Build(type, baseUrl)));
+        return List(types.All.Select(type => ResourceTypeDocument.Build(type, baseUrl)));
     }
 
-    static IResult GetResourceType(string id, HttpRequest request)
+    static IResult GetResourceType(string id, HttpRequest request, ResourceTypes types)
     {
         // Lenient about case: ids of resource types are their names, and "user" can only mean one thing.
-        var type = ResourceTypeDef.All.FirstOrDefault(t => string.Equals(t.Name, id, StringComparison.OrdinalIgnoreCase))
+        var type = types.All.FirstOrDefault(t => string.Equals(t.Name, id, StringComparison.OrdinalIgnoreCase))
             ?? throw ScimException.NotFound($"Resource type '{id}' not found");
         var baseUrl = ScimHttp.BaseUrl(request);
         return Scim(ResourceTypeDocument.Build(type, baseUrl), ResourceTypeDocument.Location(type, baseUrl));
     }
 
-    static IResult ListSchemas(HttpRequest request)
+    static IResult ListSchemas(HttpRequest request, ResourceTypes types)
     {
         var baseUrl = ScimHttp.BaseUrl(request);
-        return List(Schemas.Select(schema => SchemaDocument.Build(schema, baseUrl)));
+        return List(Schemas(types).Select(schema => SchemaDocument.Build(schema, baseUrl)));
     }
 
-    static IResult GetSchema(string urn, HttpRequest request)
+    static IResult GetSchema(string urn, HttpRequest request, ResourceTypes types)
     {
         // Schema URIs are case-insensitive (RFC 7644 §3.10).
-        var schema = Schemas.FirstOrDefault(s => string.Equals(s.Id, urn, StringComparison.OrdinalIgnoreCase))
+        var schema = Schemas(types).FirstOrDefault(s => string.Equals(s.Id, urn, StringComparison.OrdinalIgnoreCase))
             ?? throw ScimException.NotFound($"Schema '{urn}' not found");
         var baseUrl = ScimHttp.BaseUrl(request);
         return Scim(SchemaDocument.Build(schema, baseUrl), SchemaDocument.Location(schema, baseUrl));

@@ -14,28 +14,29 @@ namespace ScimLite.Groups;
 /// </summary>
 public static class GroupPatch
 {
-    static readonly ResourceTypeDef Type = ResourceTypeDef.Group;
-
     public static async Task<IResult> Handle(string id, HttpRequest request, GroupStore store, IOptions<ScimOptions> options, CancellationToken ct)
     {
         var groupId = ScimHttp.ParseId(id, "Group");
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
-        var patcher = new ColumnPatcher(Type, options.Value.MaxPatchArraySteps);
+        var patcher = new ColumnPatcher(store.Type, options.Value.MaxPatchArraySteps);
         var memberChanges = new List<MemberChange>();
-        foreach (var step in PatchStep.Plan(Type, operations, groupId))
+        foreach (var step in PatchStep.Plan(store.Type, operations, groupId))
         {
             step.Run(() =>
             {
                 if (step.Attribute.Storage == Storage.Link)
-                    memberChanges.Add(Members(step, options.Value.MaxMembersPerRequest));
+                    memberChanges.Add(Members(store.Type, step, options.Value.MaxMembersPerRequest));
                 else
                     patcher.Apply(step);
             });
         }
 
-        var wantsBody = request.Query.ContainsKey("attributes") || request.Query.ContainsKey("excludedAttributes");
-        var projection = GroupsApi.ProjectionOf(request);
+        var prefer = ScimPrefer.WantsBody(request);
+        var wantsBody = prefer ?? (request.Query.ContainsKey("attributes") || request.Query.ContainsKey("excludedAttributes"));
+        if (prefer is { } preferred)
+            ScimPrefer.Applied(request, preferred);
+        var projection = GroupsApi.ProjectionOf(store, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var (version, row) = await store.PatchAsync(groupId, memberChanges, patcher.ToUpdate(), ScimHttp.IfMatchVersion(request),
             wantsBody ? projection : null, baseUrl, ct);
@@ -45,21 +46,21 @@ public static class GroupPatch
             request.HttpContext.Response.Headers.ETag = ScimValues.ETag(version);
             return Results.NoContent();
         }
-        return GroupsApi.Resource(200, row, projection, baseUrl);
+        return GroupsApi.Resource(store, 200, row, projection, baseUrl);
     }
 
     /// <summary>
     /// The membership change of one members operation. Okta: add with a list, remove by <c>members[value eq "id"]</c>,
     /// replace with the full list (<c>[]</c> empties the group). Entra: remove with a value list.
     /// </summary>
-    static MemberChange Members(PatchStep step, int maxMembers)
+    static MemberChange Members(ResourceTypeDef type, PatchStep step, int maxMembers)
     {
         if (step.ItemSub is not null || (step.Filter is not null && step.Op != PatchOpKind.Remove))
             throw ScimException.Mutability($"{step.Where}: member sub-attributes are immutable; add or remove the member instead.");
         if (step.Filter is not null)
         {
             var parameters = new DynamicParameters();
-            return new MemberChange.RemoveWhere(FilterCompiler.CompileItem(step.Filter, step.Attribute, Type, parameters, "m"), parameters);
+            return new MemberChange.RemoveWhere(FilterCompiler.CompileItem(step.Filter, step.Attribute, type, parameters, "m"), parameters);
         }
         var ids = step.HasValue ? GroupMembers.Parse(step.Value, "members", maxMembers) : [];
         return step.Op switch

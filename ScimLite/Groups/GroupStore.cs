@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using ScimLite.Data;
+using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
@@ -11,16 +12,17 @@ namespace ScimLite.Groups;
 /// Reads and writes groups; each method is one transaction. What a statement selects comes from the Groups SQL map
 /// (<see cref="GroupSql"/>); membership changes run through <see cref="GroupMembers"/>.
 /// </summary>
-public sealed class GroupStore(Db db, TimeProvider clock)
+public sealed class GroupStore(Db db, TimeProvider clock, ResourceTypes types)
 {
-    static readonly ResourceTypeDef Type = ResourceTypeDef.Group;
+    /// <summary>Groups as this host declares them (core schema and declared extensions).</summary>
+    public ResourceTypeDef Type => types.Group;
 
     DateTime Now => clock.UtcNowToTheMillisecond();
 
     public Task<ResourceRow?> GetAsync(Guid id, Projection projection, string baseUrl, CancellationToken ct) =>
         db.ReadAsync(connection => GetAsync(connection, null, id, projection, baseUrl, ct), ct);
 
-    static Task<ResourceRow?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, Projection projection,
+    Task<ResourceRow?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, Projection projection,
         string baseUrl, CancellationToken ct) =>
         connection.QueryRowAsync(new CommandDefinition(
             $"{Type.Sql.Select(projection)} WHERE r.id = @id", new { id, base_url = baseUrl }, tx, cancellationToken: ct));
@@ -92,7 +94,7 @@ public sealed class GroupStore(Db db, TimeProvider clock)
     /// Locks the group row for the rest of the transaction, with the If-Match check in the locking statement (see
     /// <see cref="IfMatch"/>), so no concurrent write can slip in between the check and the change. Returns the version.
     /// </summary>
-    static async Task<long> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, long? ifMatch, CancellationToken ct) =>
+    async Task<long> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, long? ifMatch, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             $"SELECT r.version FROM groups r WHERE r.id = @id AND {IfMatch.Condition} FOR UPDATE", new { id, if_match = ifMatch }, tx, cancellationToken: ct))
         ?? throw await IfMatch.FailureAsync(connection, tx, Type, id, ct);

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Listing;
-using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
 
 namespace ScimLite.Groups;
@@ -10,12 +10,10 @@ namespace ScimLite.Groups;
 /// <summary>/scim/v2/Groups: create, read, list, replace, patch and delete groups and their membership.</summary>
 public static class GroupsApi
 {
-    static readonly ResourceTypeDef Type = ResourceTypeDef.Group;
-
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup($"{ScimHttp.BasePath}/Groups");
-        var list = new ResourceList(Type);
+        var list = new ResourceList(app.ServiceProvider.GetRequiredService<ResourceTypes>().Group);
         groups.MapGet("/", list.List);
         groups.MapPost("/", Create);
         groups.MapPost("/.search", list.Search);
@@ -26,40 +24,40 @@ public static class GroupsApi
         return app;
     }
 
-    public static Projection ProjectionOf(HttpRequest request) => Projection.From(Type, request);
+    public static Projection ProjectionOf(GroupStore store, HttpRequest request) => Projection.From(store.Type, request);
 
     static async Task<IResult> Get(string id, HttpRequest request, GroupStore store, CancellationToken ct)
     {
         var groupId = ScimHttp.ParseId(id, "Group");
-        var projection = ProjectionOf(request);
+        var projection = ProjectionOf(store, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.GetAsync(groupId, projection, baseUrl, ct) ?? throw ScimHttp.NotFound("Group", groupId);
         if (ScimHttp.IfNoneMatch(request, row.Version))
             return ScimHttp.NotModified(request, row.Version);
-        return Resource(200, row, projection, baseUrl);
+        return Resource(store, 200, row, projection, baseUrl);
     }
 
     static async Task<IResult> Create(HttpRequest request, GroupStore store, IOptions<ScimOptions> options, CancellationToken ct)
     {
         using var body = await ScimJson.ReadObjectAsync(request, ct);
-        var columns = ResourceReader.Read(Type, body.RootElement);
+        var columns = ResourceReader.Read(store.Type, body.RootElement);
         var members = ReadMembers(body.RootElement, options.Value);
-        var projection = ProjectionOf(request);
+        var projection = ProjectionOf(store, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.CreateAsync(columns, members, projection, baseUrl, ct);
-        return Resource(201, row, projection, baseUrl, withLocation: true);
+        return Written(request, store, 201, row, projection, baseUrl);
     }
 
     static async Task<IResult> Replace(string id, HttpRequest request, GroupStore store, IOptions<ScimOptions> options, CancellationToken ct)
     {
         var groupId = ScimHttp.ParseId(id, "Group");
         using var body = await ScimJson.ReadObjectAsync(request, ct);
-        var columns = ResourceReader.Read(Type, body.RootElement);
+        var columns = ResourceReader.Read(store.Type, body.RootElement);
         var members = ReadMembers(body.RootElement, options.Value);
-        var projection = ProjectionOf(request);
+        var projection = ProjectionOf(store, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.ReplaceAsync(groupId, columns, members, ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
-        return Resource(200, row, projection, baseUrl);
+        return Written(request, store, 200, row, projection, baseUrl);
     }
 
     static Guid[] ReadMembers(JsonElement body, ScimOptions options)
@@ -74,6 +72,11 @@ public static class GroupsApi
         return Results.NoContent();
     }
 
-    public static IResult Resource(int status, ResourceRow row, Projection projection, string baseUrl, bool withLocation = false) =>
-        ResourceWriter.Result(Type, status, row, projection, baseUrl, withLocation);
+    public static IResult Resource(GroupStore store, int status, ResourceRow row, Projection projection, string baseUrl, bool withLocation = false) =>
+        ResourceWriter.Result(store.Type, status, row, projection, baseUrl, withLocation);
+
+    /// <summary>A written group: 201/200 with the group, or no body when the request prefers return=minimal.</summary>
+    static IResult Written(HttpRequest request, GroupStore store, int status, ResourceRow row, Projection projection, string baseUrl) =>
+        ScimPrefer.Answer(request, status, ScimValues.ETag(row.Version), status == 201 ? $"{baseUrl}{store.Type.Endpoint}/{row.Id}" : null,
+            () => Resource(store, status, row, projection, baseUrl, withLocation: status == 201));
 }

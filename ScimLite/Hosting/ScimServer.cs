@@ -1,6 +1,7 @@
 using ScimLite.Auth;
 using ScimLite.Data;
 using ScimLite.Discovery;
+using ScimLite.Extensions;
 using ScimLite.Groups;
 using ScimLite.Health;
 using ScimLite.Journal;
@@ -30,6 +31,7 @@ public static class ScimServer
         builder.AddScimRequestLog();
         builder.Services.AddJournal();
         builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddScimExtensions();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<GroupStore>();
         builder.Services.AddScimSafety();

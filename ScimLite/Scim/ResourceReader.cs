@@ -26,6 +26,8 @@ public static class ResourceReader
             foreach (var attribute in extension.Attributes)
                 ReadAttribute(columns, attribute, section, attribute.Name);
         }
+        Extensions.ExtensionValues.Read(type, body, columns);
+        type.Sql.Complete(columns);
         foreach (var required in type.Schema.Attributes.Where(a => a.Required))
         {
             if (columns.Get(required.Column!) is null)

@@ -78,11 +78,19 @@ public static class ResourceWriter
                     WriteParts(w, schema, attribute, row, projection);
                     break;
                 case Storage.Link:
-                    w.WritePropertyName(attribute.Name);
+                    // No items: unassigned, so left out like any empty multi-valued attribute (RFC 7643 §2.5).
                     if (row.Computed(attribute, null) is string linksJson)
+                    {
+                        w.WritePropertyName(attribute.Name);
                         w.WriteRawValue(linksJson, skipInputValidation: true);
-                    else
-                        w.WriteRawValue("[]", skipInputValidation: true);
+                    }
+                    break;
+                case Storage.Extension:
+                    if (row.Custom(attribute) is { ValueKind: not JsonValueKind.Undefined } custom)
+                    {
+                        w.WritePropertyName(attribute.Name);
+                        custom.WriteTo(w);
+                    }
                     break;
             }
         }
@@ -149,6 +157,7 @@ public static class ResourceWriter
     {
         Storage.Column or Storage.JsonArray => row.Column(attribute.Column!) is not null,
         Storage.Parts => attribute.SubAttributes.Any(s => s.Column is not null && row.Column(s.Column) is not null),
+        Storage.Extension => row.Custom(attribute).ValueKind != JsonValueKind.Undefined,
         _ => false,
     };
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ScimLite.Data;
+using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Filter;
 using ScimLite.Scim.Listing;
@@ -23,15 +24,15 @@ public static class RootSearchApi
 
     sealed record Part(ResourceTypeDef Type, ResourceQuery Query, Projection Projection);
 
-    static async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct)
+    static async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, ResourceTypes types, CancellationToken ct)
     {
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var query = ListQuery.FromSearchRequest(body.RootElement);
         if (query.Cursor is not null)
             throw ScimException.InvalidValue("Cursor paging is offered on /Users/.search and /Groups/.search, not across resource types.");
         var baseUrl = ScimHttp.BaseUrl(request);
-        RequireKnownSomewhere(query);
-        var parts = ResourceTypeDef.All.Select(type => Compile(type, query, options.Value, baseUrl)).ToList();
+        RequireKnownSomewhere(types.All, query);
+        var parts = types.All.Select(type => Compile(type, query, options.Value, baseUrl)).ToList();
 
         var offset = query.StartIndex - 1;
         var limit = query.PageSize(options.Value);
@@ -54,15 +55,15 @@ public static class RootSearchApi
     /// or /Groups. One that some type has is only absent from the others, so <c>userName eq "x" or members.value eq "y"</c>
     /// is a valid filter and <c>sortBy=userName</c> sorts the users and leaves the groups in their default order.
     /// </summary>
-    static void RequireKnownSomewhere(ListQuery query)
+    static void RequireKnownSomewhere(IReadOnlyList<ResourceTypeDef> all, ListQuery query)
     {
-        if (query.SortBy is { } sortBy && !ResourceTypeDef.All.Any(type => SortCompiler.IsKnown(sortBy, type)))
+        if (query.SortBy is { } sortBy && !all.Any(type => SortCompiler.IsKnown(sortBy, type)))
             throw ScimException.InvalidValue($"Unknown sortBy attribute '{sortBy}': no resource type has such an attribute.");
         if (query.Filter is null)
             return;
         var filter = FilterParser.Parse(query.Filter);
-        IEnumerable<string> unknown = FilterCompiler.Compile(filter, ResourceTypeDef.All[0], unknownIsAbsent: true).AbsentPaths;
-        foreach (var type in ResourceTypeDef.All.Skip(1))
+        IEnumerable<string> unknown = FilterCompiler.Compile(filter, all[0], unknownIsAbsent: true).AbsentPaths;
+        foreach (var type in all.Skip(1))
             unknown = unknown.Intersect(FilterCompiler.Compile(filter, type, unknownIsAbsent: true).AbsentPaths, StringComparer.OrdinalIgnoreCase);
         if (unknown.FirstOrDefault() is { } path)
             throw ScimException.InvalidFilter($"Unknown attribute '{path}': no resource type has such an attribute.");

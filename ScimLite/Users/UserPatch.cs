@@ -12,21 +12,22 @@ namespace ScimLite.Users;
 /// </summary>
 public static class UserPatch
 {
-    static readonly ResourceTypeDef Type = ResourceTypeDef.User;
-
     public static async Task<IResult> Handle(string id, HttpRequest request, UserStore store, PasswordHasher hasher,
         IOptions<ScimOptions> options, CancellationToken ct)
     {
         var userId = ScimHttp.ParseId(id, "User");
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
-        var patcher = new ColumnPatcher(Type, options.Value.MaxPatchArraySteps);
-        foreach (var step in PatchStep.Plan(Type, operations, userId))
+        var type = store.Type;
+        var patcher = new ColumnPatcher(type, options.Value.MaxPatchArraySteps);
+        foreach (var step in PatchStep.Plan(type, operations, userId))
             step.Run(() => Apply(step, patcher, hasher));
-        var projection = Projection.From(Type, request);
+        if (patcher.Current(UserSql.ManagerValueColumn) is var manager && manager != UserSql.ManagerValueColumn)
+            patcher.Set(UserSql.ManagerIdColumn, UserSql.ManagerId(manager));
+        var projection = Projection.From(type, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.PatchAsync(userId, patcher.ToUpdate(), ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
-        return ResourceWriter.Result(Type, 200, row, projection, baseUrl);
+        return UsersApi.Written(request, type, 200, row, projection, baseUrl);
     }
 
     static void Apply(PatchStep step, ColumnPatcher patcher, PasswordHasher hasher)

@@ -14,6 +14,14 @@ sealed class UserSql(ResourceTypeDef type) : ResourceSql(type)
     /// <summary>The salted hash of the write-only password: written by the store, never selected.</summary>
     public const string PasswordHashColumn = "password_hash";
 
+    /// <summary>manager.value as sent; <see cref="ManagerIdColumn"/> is the foreign key, set when it names a user.</summary>
+    public const string ManagerValueColumn = "manager_value";
+
+    public const string ManagerIdColumn = "manager_id";
+
+    /// <summary>The id of the user a manager value names, or NULL (sql/0005_extensions.sql).</summary>
+    public static string ManagerId(string managerValue) => $"scim_user_id({managerValue})";
+
     const string ManagerDisplayName = "(SELECT m.display_name FROM users m WHERE m.id = r.manager_id)";
 
     /// <summary>users.groups lists direct memberships only (RFC 7643 §4.1.2 "direct").</summary>
@@ -38,6 +46,13 @@ sealed class UserSql(ResourceTypeDef type) : ResourceSql(type)
             $"'display', {GroupDisplay.Sql}, 'type', {GroupType.Sql}) ORDER BY {GroupDisplay.Sql}, {GroupValue.Sql}",
             GroupValue, GroupDisplay, GroupType),
     ];
+
+    /// <summary>manager_id follows manager_value: the user it names, if any.</summary>
+    public override void Complete(ColumnSet columns)
+    {
+        if (columns.Items.FirstOrDefault(c => c.Column == ManagerValueColumn) is { } manager)
+            columns.SetSql(ManagerIdColumn, ManagerId($"{manager.SqlValue}::text"));
+    }
 
     /// <summary><c>emails.value eq</c> lookups use the GIN index users_email_values_idx (sql/0001_users_groups_link.sql).</summary>
     public override Func<string, string>? ValueIndex(AttributeDef attribute) =>

@@ -1,5 +1,6 @@
 using Dapper;
 using ScimLite.Data;
+using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
@@ -10,10 +11,12 @@ namespace ScimLite.Users;
 /// Reads and writes users; each method is one transaction of a few statements. What a statement selects comes from
 /// the Users SQL map (<see cref="UserSql"/>), so it returns what the projection asks for.
 /// </summary>
-public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
+public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, ResourceTypes types)
 {
-    static readonly ResourceTypeDef Type = ResourceTypeDef.User;
-    static ResourceSql Sql => Type.Sql;
+    /// <summary>Users as this host declares them (core schemas and declared extensions).</summary>
+    public ResourceTypeDef Type => types.User;
+
+    ResourceSql Sql => Type.Sql;
 
     DateTime Now => clock.UtcNowToTheMillisecond();
 
@@ -96,8 +99,8 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
         db.InTransactionAsync(async (connection, tx) =>
         {
             // The groups the user leaves change too, so their version and lastModified move; so do the users it
-            // managed, whose manager the foreign key clears. The CTE's snapshot still sees the link rows that the
-            // cascade removes.
+            // managed, whose manager is cleared (manager_value here, manager_id by the foreign key). The CTE's
+            // snapshot still sees the link rows that the cascade removes.
             var sql = $"""
                 WITH gone AS (
                     DELETE FROM users AS r WHERE r.id = @id AND {IfMatch.Condition} RETURNING r.id),
@@ -105,7 +108,7 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher)
                     UPDATE groups SET version = version + 1, last_modified = @now
                      WHERE id IN (SELECT l.group_id FROM link l WHERE l.user_id IN (SELECT id FROM gone)) RETURNING 1),
                 reports AS (
-                    UPDATE users SET version = version + 1, last_modified = @now
+                    UPDATE users SET version = version + 1, last_modified = @now, manager_value = NULL
                      WHERE manager_id IN (SELECT id FROM gone) AND id <> @id RETURNING 1)
                 SELECT count(*) FROM gone
                 """;

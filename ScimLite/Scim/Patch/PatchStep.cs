@@ -58,6 +58,8 @@ public sealed record PatchStep(PatchOpKind Op, ResolvedPath Target, FilterNode? 
                     yield return step;
                 continue;
             }
+            if (Undeclared(type, operation.Path))
+                continue;
             yield return FromPath(type, operation, operation.Path, operation.Value, operation.HasValue);
         }
     }
@@ -89,10 +91,21 @@ public sealed record PatchStep(PatchOpKind Op, ResolvedPath Target, FilterNode? 
                 }
             }
             var path = within is null ? name : $"{within.Id}:{name}";
-            if (type.Resolve(path) is null && !path.Contains('['))
+            if (Undeclared(type, path) || (type.Resolve(path) is null && !path.Contains('[')))
                 continue;
             yield return FromPath(type, operation, path, property.Value, true);
         }
+    }
+
+    /// <summary>A path under an extension URN this type does not declare: ignored, and reported (ScimLite/Extensions).</summary>
+    static bool Undeclared(ResourceTypeDef type, string path)
+    {
+        if (Extensions.IgnoredExtensions.UrnOf(path) is not { } urn ||
+            type.AllSchemas.Any(s => path.StartsWith(s.Id, StringComparison.OrdinalIgnoreCase) &&
+                                     (path.Length == s.Id.Length || path[s.Id.Length] == ':')))
+            return false;
+        type.IgnoreExtension(urn);
+        return true;
     }
 
     static PatchStep FromPath(ResourceTypeDef type, PatchOperation operation, string path, JsonElement value, bool hasValue)

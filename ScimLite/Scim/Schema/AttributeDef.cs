@@ -21,6 +21,11 @@ public enum Storage
     Parts,
     /// <summary>Not stored, or not readable (password, manager.displayName, $ref).</summary>
     Derived,
+    /// <summary>
+    /// A declared custom attribute: key <see cref="AttributeDef.Name"/> under <see cref="AttributeDef.ExtensionUrn"/> in
+    /// the resource's jsonb <c>extensions</c> column (see ScimLite/Extensions).
+    /// </summary>
+    Extension,
 }
 
 /// <summary>
@@ -44,6 +49,8 @@ public sealed record AttributeDef(string Name, AttrType Type = AttrType.String)
     public string? Column { get; init; }
     /// <summary>The column is a uuid (an id issued by ScimLite): values are compared and written as uuids.</summary>
     public bool UuidColumn { get; init; }
+    /// <summary>The schema URN a custom attribute (<see cref="Storage.Extension"/>) is kept under.</summary>
+    public string? ExtensionUrn { get; init; }
 
     public AttributeDef? Sub(string name) =>
         SubAttributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -143,7 +143,7 @@ public static class CoreSchemas
             Storage = Storage.Parts, Description = "The user's manager, another User of this server.",
             SubAttributes =
             [
-                new("value") { Column = "manager_id", UuidColumn = true, Description = "The id of the manager's User." },
+                new("value") { CaseExact = true, Column = "manager_value", Description = "The id of the manager's User, kept as sent even when it names no User here." },
                 new("$ref", Reference) { Storage = Storage.Derived, ReferenceTypes = ["User"], Description = "The URI of the manager's User." },
                 new("displayName") { Mutability = Mutability.ReadOnly, Storage = Storage.Derived, Description = "The manager's displayName, filled by ScimLite." },
             ],

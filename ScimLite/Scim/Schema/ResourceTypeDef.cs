@@ -33,6 +33,12 @@ public sealed record ResourceTypeDef(string Name, string Endpoint, string Table,
 
     public IEnumerable<SchemaDef> AllSchemas => Extensions.Prepend(Schema);
 
+    /// <summary>Told the URN of every undeclared extension a request sends (ignored, but counted and logged).</summary>
+    public Action<string>? OnUndeclaredExtension { get; init; }
+
+    /// <summary>Reports an undeclared extension URN that a body or PATCH path carried and that is ignored.</summary>
+    public void IgnoreExtension(string urn) => OnUndeclaredExtension?.Invoke(urn);
+
     /// <summary>The SQL map (Users/UserSql.cs, Groups/GroupSql.cs), built once from this type's schemas.</summary>
     public ResourceSql Sql { get; private init; } = null!;
 

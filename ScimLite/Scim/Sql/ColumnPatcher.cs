@@ -61,6 +61,9 @@ public sealed class ColumnPatcher(ResourceTypeDef type, int maxArraySteps = Scim
                     throw ScimException.PayloadTooLarge($"At most {MaxStepsPerArray} operations may change '{attribute.Name}' in one request.");
                 new JsonArrayPatch(this, step).Apply();
                 break;
+            case Storage.Extension:
+                Extensions.ExtensionPatch.Apply(this, step);
+                break;
             default:
                 throw ScimException.InvalidPath($"{step.Where}: '{step.Target}' cannot be patched here.");
         }

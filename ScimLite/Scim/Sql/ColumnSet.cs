@@ -15,11 +15,38 @@ public sealed class ColumnSet
     }
 
     public object? Get(string column) => items.Find(i => i.Column == column)?.Value;
+
+    /// <summary>Sets a column to SQL computed from the other columns' parameters (e.g. <c>scim_user_id(@p_manager_value)</c>).</summary>
+    public void SetSql(string column, string sql)
+    {
+        Set(column, null);
+        var index = items.FindIndex(i => i.Column == column);
+        items[index] = items[index] with { Sql = sql };
+    }
+
+    /// <summary>
+    /// How an UPDATE (PUT) writes a column already set: <paramref name="update"/> of the value's SQL, e.g. a merge with
+    /// what the row keeps; <paramref name="extra"/> is one more parameter it binds.
+    /// </summary>
+    public void SetUpdate(string column, Func<string, string> update, (string Name, object Value) extra)
+    {
+        var index = items.FindIndex(i => i.Column == column);
+        items[index] = items[index] with { Update = update, Extra = extra };
+    }
 }
 
 /// <summary>One column to write. The parameter is named after the column (p_user_name), so SQL stays readable.</summary>
 public sealed record ColumnValue(string Column, object? Value, bool Jsonb)
 {
     public string Parameter => "p_" + Column;
-    public string SqlValue => Jsonb ? $"CAST(@{Parameter} AS jsonb)" : $"@{Parameter}";
+    public string SqlValue => Sql ?? (Jsonb ? $"CAST(@{Parameter} AS jsonb)" : $"@{Parameter}");
+
+    /// <summary>SQL computing the value from other parameters, instead of the value's own parameter.</summary>
+    public string? Sql { get; init; }
+
+    /// <summary>The SQL an UPDATE sets the column to, given <see cref="SqlValue"/>; null: SqlValue itself.</summary>
+    public Func<string, string>? Update { get; init; }
+
+    /// <summary>One more parameter <see cref="Update"/> binds.</summary>
+    public (string Name, object Value)? Extra { get; init; }
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using ScimLite.Extensions;
 using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
 
@@ -92,6 +93,8 @@ public static class FilterCompiler
                     throw NeedsSub(attribute);
                 case Storage.JsonArray or Storage.Link:
                     return MultiValued(attribute, resolved.Sub, op, value);
+                case Storage.Extension:
+                    return ExtensionSql.Compare(attribute, resolved.Sub, op, value, p);
                 default:
                     throw NotFilterable(attribute.Name);
             }
@@ -120,6 +123,8 @@ public static class FilterCompiler
                 return AbsentHere(node.Attribute);
             var resolved = Resolve(node.Attribute);
             var attribute = resolved.Attribute;
+            if (attribute is { Storage: Storage.Extension, MultiValued: true } && resolved.Sub is null)
+                return ExtensionSql.Exists(attribute, Node(node.Filter, attribute));
             if (resolved.Sub is not null || attribute.Type != AttrType.Complex)
                 throw Error($"'{node.Attribute}' is not a complex attribute; '[...]' filters the items of one.");
             var inner = Node(node.Filter, attribute);
@@ -138,6 +143,8 @@ public static class FilterCompiler
 
         string InScope(AttributeDef scope, AttrPathRef path, CompareOp? op, FilterValue? value)
         {
+            if (scope.Storage == Storage.Extension)
+                return ExtensionSql.InScope(scope, path, op, value, p);
             if (path.Urn is not null || path.Sub is not null)
                 throw Error($"Inside '{scope.Name}[...]' name a sub-attribute of '{scope.Name}', not '{path}'.");
             var sub = scope.Sub(path.Name) ?? throw Unknown($"{scope.Name}.{path.Name}");
@@ -164,7 +171,7 @@ public static class FilterCompiler
             if (string.Equals(urn, type.Schema.Id, StringComparison.OrdinalIgnoreCase))
                 match = "true";
             else if (type.Extensions.FirstOrDefault(e => string.Equals(urn, e.Id, StringComparison.OrdinalIgnoreCase)) is { } extension)
-                match = "(" + string.Join(" OR ", SqlOperands.ColumnsOf(extension).Select(c => $"{c} IS NOT NULL")) + ")";
+                match = ExtensionSql.SchemaPresent(extension) ?? "(" + string.Join(" OR ", SqlOperands.ColumnsOf(extension).Select(c => $"{c} IS NOT NULL")) + ")";
             else
                 match = "false";
             return op == CompareOp.Eq ? match : $"NOT {match}";

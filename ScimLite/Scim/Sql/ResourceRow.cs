@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 using ScimLite.Scim.Schema;
@@ -32,6 +33,22 @@ public sealed class ResourceRow
 
     /// <summary>The value of a stored column; null when unassigned.</summary>
     public object? Column(string column) => values[column];
+
+    /// <summary>The value of a custom attribute (<see cref="Storage.Extension"/>); Undefined when it has none.</summary>
+    public JsonElement Custom(AttributeDef attribute)
+    {
+        if (custom is null)
+            custom = values.TryGetValue(Extensions.ExtensionSql.Column, out var json) && json is string text
+                ? JsonSerializer.Deserialize<JsonElement>(text)
+                : default(JsonElement);
+        return custom.Value.ValueKind == JsonValueKind.Object &&
+               custom.Value.TryGetProperty(attribute.ExtensionUrn!, out var section) && section.ValueKind == JsonValueKind.Object &&
+               section.TryGetProperty(attribute.Name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? value
+            : default;
+    }
+
+    JsonElement? custom;
 
     /// <summary>A computed (sub-)attribute; null when empty or not selected for this projection.</summary>
     public object? Computed(AttributeDef attribute, AttributeDef? sub) =>

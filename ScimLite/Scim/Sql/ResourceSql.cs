@@ -38,7 +38,8 @@ public abstract class ResourceSql
     protected ResourceSql(ResourceTypeDef type)
     {
         Type = type;
-        Columns = [.. StoredColumns(type).Distinct(), VersionColumn];
+        Columns = [.. StoredColumns(type).Distinct(), VersionColumn,
+            .. type.Extensions.Any(e => e.Attributes.Any(a => a.Storage == Storage.Extension)) ? [Extensions.ExtensionSql.Column] : Array.Empty<string>()];
     }
 
     public ResourceTypeDef Type { get; }
@@ -63,6 +64,11 @@ public abstract class ResourceSql
     /// parameter; null when the attribute has none.
     /// </summary>
     public virtual Func<string, string>? ValueIndex(AttributeDef attribute) => null;
+
+    /// <summary>Completes the columns a POST or PUT body was read into with the columns derived from them.</summary>
+    public virtual void Complete(ColumnSet columns)
+    {
+    }
 
     /// <summary><c>SELECT ... FROM table r</c>: computed attributes only when the projection returns them.</summary>
     public string Select(Projection projection) => $"SELECT {SelectList(projection)} FROM {Table} r";

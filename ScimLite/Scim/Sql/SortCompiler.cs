@@ -66,6 +66,8 @@ public static class SortCompiler
                 return FirstItem(type, attribute, SqlOperands.Item(type, attribute, item, Error));
             case Storage.Parts:
                 throw NeedsSub(attribute);
+            case Storage.Extension:
+                return Scalar(Extensions.ExtensionSql.Operand(attribute));
             default:
                 throw Error($"The attribute '{attribute.Name}' cannot be sorted on.");
         }

@@ -11,7 +11,11 @@ public static class SqlFragments
     public static DynamicParameters AddTo(this ColumnSet columns, DynamicParameters parameters)
     {
         foreach (var item in columns.Items)
+        {
             parameters.Add(item.Parameter, item.Value);
+            if (item.Extra is { } extra)
+                parameters.Add(extra.Name, extra.Value);
+        }
         return parameters;
     }
 
@@ -21,7 +25,7 @@ public static class SqlFragments
 
     /// <summary>A PUT: every column set to its parameter, as one <see cref="ColumnUpdate"/>.</summary>
     public static ColumnUpdate ToUpdate(this ColumnSet columns) =>
-        new([.. columns.Items.Select(i => (i.Column, i.SqlValue))], columns.AddTo(new DynamicParameters()));
+        new([.. columns.Items.Select(i => (i.Column, i.Update?.Invoke(i.SqlValue) ?? i.SqlValue))], columns.AddTo(new DynamicParameters()));
 
     /// <summary>
     /// The end of an UPDATE's SET list over alias <c>r</c>: version and lastModified move only when

@@ -1,0 +1,55 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using ScimLite.Extensions;
+using ScimLite.Scim.Sql;
+using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Extensions.ExtensionHost;
+
+namespace ScimLite.Tests.Extensions;
+
+/// <summary>
+/// The README's index for a custom attribute, <c>lower(extensions -> 'urn' ->> 'costCode')</c>, is the expression the
+/// compiled <c>eq</c> filter compares, so PostgreSQL answers the filter from it.
+/// </summary>
+[Collection("scim")]
+public class CustomAttributeIndexTests(ScimApp app) : IAsyncLifetime
+{
+    const string Index = "users_acme_cost_code_idx";
+
+    public Task InitializeAsync() => app.ResetAsync();
+
+    public async Task DisposeAsync()
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        await connection.ExecuteAsync($"DROP INDEX IF EXISTS {Index}");
+        await app.ResetAsync();
+    }
+
+    [Fact]
+    public async Task EqFilter_UsesTheExpressionIndexFromTheReadme()
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        await connection.ExecuteAsync($"""
+            INSERT INTO users (id, user_name, extensions, created, last_modified)
+            SELECT gen_random_uuid(), 'user' || i || '@example.com',
+                   jsonb_build_object('{Acme}', jsonb_build_object('costCode', 'C-' || i)), now(), now()
+              FROM generate_series(1, 20000) AS i;
+            CREATE INDEX {Index} ON users (lower(extensions -> '{Acme}' ->> 'costCode'));
+            ANALYZE users;
+            """);
+        await using var host = new ExtensionHost(app);
+        var type = host.Host.Services.GetRequiredService<ResourceTypes>().User;
+        var compiled = FilterCompiler.Compile($"{Acme}:costCode eq \"c-4242\"", type);
+        Assert.Contains($"lower((r.extensions -> '{Acme}' ->> 'costCode'))", compiled.Where, StringComparison.Ordinal);
+
+        var sql = $"SELECT r.id FROM users r WHERE {compiled.Where}";
+        var plan = await connection.ExecuteScalarAsync<string>($"EXPLAIN (FORMAT JSON) {sql}", compiled.Parameters);
+        Assert.Contains($"\"Index Name\": \"{Index}\"", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+        Assert.Single(await connection.QueryAsync<Guid>(sql, compiled.Parameters));
+
+        // And through HTTP the same filter finds the user.
+        var list = await host.Client.GetJsonAsync($"/scim/v2/Users?filter={Uri.EscapeDataString($"{Acme}:costCode eq \"C-4242\"")}");
+        Assert.Equal("user4242@example.com", Assert.Single(list.GetProperty("Resources").EnumerateArray()).GetProperty("userName").GetString());
+    }
+}

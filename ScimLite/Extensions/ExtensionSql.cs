@@ -1,0 +1,80 @@
+using ScimLite.Scim;
+using ScimLite.Scim.Filter;
+using ScimLite.Scim.Schema;
+using ScimLite.Scim.Sql;
+
+namespace ScimLite.Extensions;
+
+/// <summary>
+/// SQL of custom attributes over the resource row <c>r</c>: <c>r.extensions -> 'urn' ->> 'attr'</c>, cast to the
+/// declared type. URNs and names come from the validated declarations (never from a request), so they are literals:
+/// the compiled filter is then the very expression a DBA indexes,
+/// <c>lower(extensions -> 'urn:…:User' ->> 'costCode')</c>. Items of multi-valued ones are <c>e.j</c>.
+/// </summary>
+static class ExtensionSql
+{
+    /// <summary>The jsonb column of custom attributes, in <c>users</c> and <c>groups</c> (sql/0005_extensions.sql).</summary>
+    public const string Column = "extensions";
+
+    /// <summary>The value as jsonb (an array when multi-valued).</summary>
+    public static string Json(AttributeDef attribute, string document = "r." + Column) =>
+        $"{document} -> {Literal(attribute.ExtensionUrn!)} -> {Literal(attribute.Name)}";
+
+    /// <summary>A single-valued attribute as a filter/sort operand; for a multi-valued one, its first item.</summary>
+    public static Operand Operand(AttributeDef attribute) =>
+        Typed(attribute, attribute.MultiValued
+            ? $"{Json(attribute)} ->> 0"
+            : $"r.{Column} -> {Literal(attribute.ExtensionUrn!)} ->> {Literal(attribute.Name)}");
+
+    /// <summary>One item (<c>e.j</c>) of a multi-valued attribute.</summary>
+    public static Operand Item(AttributeDef attribute) => Typed(attribute, "e.j #>> '{}'");
+
+    /// <summary>The items of a multi-valued attribute as rows <c>e(j, o)</c>; none when absent.</summary>
+    public static string Items(AttributeDef attribute, string document = "r." + Column) =>
+        $"jsonb_array_elements(CASE WHEN jsonb_typeof({Json(attribute, document)}) = 'array' THEN {Json(attribute, document)} ELSE '[]'::jsonb END) WITH ORDINALITY AS e(j, o)";
+
+    public static string Exists(AttributeDef attribute, string? condition) =>
+        $"EXISTS (SELECT 1 FROM {Items(attribute)}{(condition is null ? "" : $" WHERE {condition}")})";
+
+    /// <summary><c>schemas eq "urn"</c> for a declared extension: the resource has a value under it.</summary>
+    public static string? SchemaPresent(SchemaDef schema) =>
+        schema.Attributes.Any(a => a.Storage == Storage.Extension)
+            ? $"(r.{Column} -> {Literal(schema.Id)}) IS NOT NULL"
+            : null;
+
+    /// <summary>A filter leaf on a custom attribute (<c>costCode eq "C-17"</c>, <c>badges eq "x"</c> = some item is "x").</summary>
+    public static string Compare(AttributeDef attribute, AttributeDef? sub, CompareOp? op, FilterValue? value, ParamBag p)
+    {
+        if (sub is not null)
+            throw ScimException.InvalidFilter($"'{attribute.Name}' has no sub-attributes.");
+        if (!attribute.MultiValued)
+            return SqlPredicates.Compare(Operand(attribute), op, value, p);
+        if (op is null)
+            return Exists(attribute, null);
+        var item = Item(attribute);
+        if (value is NullValue && op is CompareOp.Eq or CompareOp.Ne)
+        {
+            var present = Exists(attribute, SqlPredicates.Present(item));
+            return op == CompareOp.Eq ? $"NOT {present}" : present;
+        }
+        return Exists(attribute, SqlPredicates.Compare(item, op, value, p));
+    }
+
+    /// <summary>Inside <c>badges[value sw "a"]</c>: <c>value</c> is the item itself.</summary>
+    public static string InScope(AttributeDef attribute, AttrPathRef path, CompareOp? op, FilterValue? value, ParamBag p)
+    {
+        if (!attribute.MultiValued || path.Urn is not null || path.Sub is not null || !string.Equals(path.Name, "value", StringComparison.OrdinalIgnoreCase))
+            throw ScimException.InvalidFilter($"Inside '{attribute.Name}[...]' compare 'value', the item itself.");
+        return SqlPredicates.Compare(Item(attribute), op, value, p);
+    }
+
+    static Operand Typed(AttributeDef attribute, string text) => attribute.Type switch
+    {
+        AttrType.Boolean => new Operand(attribute.Name, $"({text})::boolean", OperandKind.Boolean),
+        AttrType.Integer or AttrType.Decimal => new Operand(attribute.Name, $"({text})::numeric", OperandKind.Numeric),
+        AttrType.DateTime => new Operand(attribute.Name, $"({text})::timestamptz", OperandKind.DateTime),
+        _ => new Operand(attribute.Name, $"({text})", OperandKind.Text, attribute.CaseExact),
+    };
+
+    static string Literal(string name) => "'" + name.Replace("'", "''") + "'";
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using ScimLite.Groups;
+using ScimLite.Scim.Schema;
+using ScimLite.Users;
+
+namespace ScimLite.Extensions;
+
+/// <summary>
+/// The resource types this server offers: the core definitions (<see cref="ResourceTypeDef.User"/>,
+/// <see cref="ResourceTypeDef.Group"/>) plus the extensions declared in <c>Scim:Extensions</c>. One per host (a
+/// singleton), so hosts with different declarations can share a process.
+/// </summary>
+public sealed class ResourceTypes
+{
+    public ResourceTypes(IOptions<ExtensionOptions> options, IgnoredExtensions ignored)
+    {
+        User = ResourceTypeDef.User with
+        {
+            Extensions = [.. ResourceTypeDef.User.Extensions, .. ExtensionSchemas.For(options.Value, "User")],
+            OnUndeclaredExtension = urn => ignored.Report("User", urn),
+            SqlMap = type => new UserSql(type),
+        };
+        Group = ResourceTypeDef.Group with
+        {
+            Extensions = [.. ResourceTypeDef.Group.Extensions, .. ExtensionSchemas.For(options.Value, "Group")],
+            OnUndeclaredExtension = urn => ignored.Report("Group", urn),
+            SqlMap = type => new GroupSql(type),
+        };
+        All = [User, Group];
+    }
+
+    public ResourceTypeDef User { get; }
+
+    public ResourceTypeDef Group { get; }
+
+    public IReadOnlyList<ResourceTypeDef> All { get; }
+}
