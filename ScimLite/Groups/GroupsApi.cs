@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ScimLite.Data;
 using ScimLite.Scim;
 using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
@@ -28,16 +29,9 @@ public static class GroupsApi
 
     public static Projection ProjectionOf(HttpRequest request) => Projection.From(Type, request);
 
-    static async Task<IResult> Get(string id, HttpRequest request, GroupStore store, CancellationToken ct)
-    {
-        var groupId = ScimHttp.ParseId(id, "Group");
-        var projection = ProjectionOf(request);
-        var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.GetAsync(groupId, projection, baseUrl, ct) ?? throw ScimHttp.NotFound("Group", groupId);
-        if (ScimHttp.IfNoneMatch(request, row.Version))
-            return ScimHttp.NotModified(request, row.Version);
-        return Resource(200, row, projection, baseUrl);
-    }
+    /// <summary>Members are streamed from the database as the response is written (a group may have 100,000).</summary>
+    static IResult Get(string id, HttpRequest request, Db db) =>
+        StreamedResources.Get(db, Type, ScimHttp.ParseId(id, "Group"), ProjectionOf(request), ScimHttp.BaseUrl(request));
 
     static async Task<IResult> Create(HttpRequest request, GroupStore store, IOptions<ScimOptions> options, CancellationToken ct)
     {
