@@ -13,6 +13,7 @@ public sealed class LinkItems : IAsyncDisposable
     readonly NpgsqlDataReader reader;
     readonly CancellationToken ct;
     bool hasRow;
+    byte[] item = new byte[1024];
 
     LinkItems(NpgsqlCommand command, NpgsqlDataReader reader, bool hasRow, CancellationToken ct)
     {
@@ -42,7 +43,11 @@ public sealed class LinkItems : IAsyncDisposable
         {
             if (reader.GetInt64(0) == position)
             {
-                w.WriteRawValue(reader.GetString(1), skipInputValidation: true);
+                var length = (int)reader.GetBytes(1, 0, null, 0, 0);
+                if (item.Length < length)
+                    item = new byte[Math.Max(length, item.Length * 2)];
+                reader.GetBytes(1, 0, item, 0, length);
+                w.WriteRawValue(item.AsSpan(0, length), skipInputValidation: true);
                 await stream.FlushIfFullAsync();
             }
             hasRow = await reader.ReadAsync(ct);

@@ -26,11 +26,12 @@ public sealed record LinkSql(ResolvedPath Path, string Source, string FirstItemO
 
     /// <summary>
     /// The items of every resource in <c>@link_ids</c> (a uuid[]), one row each: the resource's position in the array
-    /// (from 1), then the item's JSON text; in array order, then item order.
+    /// (from 1), then the item's JSON as UTF-8 bytes (copied into one reused buffer, where text would be a string per
+    /// item); in array order, then item order.
     /// </summary>
     public string ItemsQuery => $"""
         SELECT r.n, x.item FROM unnest(@link_ids::uuid[]) WITH ORDINALITY AS r(id, n)
-         CROSS JOIN LATERAL (SELECT ({ItemJson})::text AS item, row_number() OVER (ORDER BY {ItemOrder}) AS k {Source}) x
+         CROSS JOIN LATERAL (SELECT convert_to(({ItemJson})::text, 'UTF8') AS item, row_number() OVER (ORDER BY {ItemOrder}) AS k {Source}) x
          ORDER BY r.n, x.k
         """;
 
