@@ -121,6 +121,26 @@ settle() {
     sleep 0.2
   done
 }
+# CPU time (utime + stime, clock ticks) of the ScimLite process, and of this cluster's postmaster and all its children
+# (the backends): "server postgres". Over the measured interval, divided by the requests, it is CPU per request.
+cpu_ticks() {
+  local postmaster; postmaster=$(head -1 "$work/pg/data/postmaster.pid")
+  python3 - "$server_pid" "$postmaster" <<'PY'
+import os, sys
+server, postmaster = sys.argv[1], sys.argv[2]
+def ticks(fields): return int(fields[11]) + int(fields[12])  # utime, stime (after the comm field)
+s = pg = 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        text = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        continue
+    fields = text[text.rindex(")") + 2:].split()
+    if pid == server: s += ticks(fields)
+    elif pid == postmaster or fields[1] == postmaster: pg += ticks(fields)
+print(s, pg)
+PY
+}
 measure() { # op ceiling [environment...]: warm-up, capture, wrk for --duration, then the ceiling for --duration
   local op=$1 ceiling=$2; shift 2
   [[ -z $only || $only == *",$op,"* ]] || return 0
@@ -128,7 +148,9 @@ measure() { # op ceiling [environment...]: warm-up, capture, wrk for --duration,
   run_wrk "$op" "$warm" "$@" BENCH_TAG="w$RANDOM$op" >/dev/null 2>&1 || true
   settle
   capture_op "$ceiling"
+  local cpu_before; cpu_before=$(cpu_ticks)
   run_wrk "$op" "$duration" "$@" BENCH_TAG="m$RANDOM$op" >"$out/$op.wrk" 2>&1 || true
+  echo "$cpu_before $(cpu_ticks) $(getconf CLK_TCK)" >"$out/$op.cpu"
   awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status" >"$out/$op.rss"
   settle
   [[ $ceiling == - || -f $out/$ceiling.pgbench ]] || run_pgbench "$ceiling"
