@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ScimLite.Scim.Schema;
 
 namespace ScimLite.Scim.Sql;
@@ -89,7 +90,24 @@ public abstract class ResourceSql
 
     /// <summary><c>SELECT ... FROM table r</c>: computed attributes only when the projection returns them.</summary>
     /// <param name="streamed">Leave out the <see cref="StreamedLink"/>: the caller reads it with <see cref="LinkItems"/>.</param>
-    public string Select(Projection projection, bool streamed = false) => $"SELECT {SelectList(projection, streamed)} FROM {Table} r";
+    public string Select(Projection projection, bool streamed = false) => SelectWhere(projection, null, streamed);
+
+    /// <summary>
+    /// <c>SELECT ... FROM table r WHERE <paramref name="where"/></c> (a constant condition, e.g. <c>r.id = @id</c>). For
+    /// the default projection, which nearly every request asks for, the statement is built once and the same string
+    /// returned each time: a GET by id then builds no SQL, and Dapper's and Npgsql's statement caches find it at once.
+    /// </summary>
+    public string SelectWhere(Projection projection, string? where, bool streamed = false) =>
+        ReferenceEquals(projection, Projection.Default)
+            ? defaultStatements.GetOrAdd((where ?? "", streamed), key => BuildSelect(Projection.Default, key.Where, key.Streamed))
+            : BuildSelect(projection, where, streamed);
+
+    readonly ConcurrentDictionary<(string Where, bool Streamed), string> defaultStatements = new();
+
+    string BuildSelect(Projection projection, string? where, bool streamed) =>
+        string.IsNullOrEmpty(where)
+            ? $"SELECT {SelectList(projection, streamed)} FROM {Table} r"
+            : $"SELECT {SelectList(projection, streamed)} FROM {Table} r WHERE {where}";
 
     /// <summary>The computed attribute read item by item when a response streams, if the projection returns it.</summary>
     public LinkSql? StreamedLink(Projection projection) =>

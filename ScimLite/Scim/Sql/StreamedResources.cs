@@ -23,7 +23,7 @@ public static class StreamedResources
             var streamed = type.Sql.StreamedLink(projection);
             await using var tx = streamed is null ? null : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
             var row = await connection.QueryRowAsync(new CommandDefinition(
-                $"{type.Sql.Select(projection, streamed: true)} WHERE r.id = @id", new { id, base_url = baseUrl }, tx, cancellationToken: ct))
+                type.Sql.SelectWhere(projection, "r.id = @id", streamed: true), new { id, base_url = baseUrl }, tx, cancellationToken: ct))
                 ?? throw ScimHttp.NotFound(type.Name, id);
             if (ScimHttp.IfNoneMatch(context.Request, row.Version))
             {
