@@ -67,9 +67,11 @@ public sealed class StreamingTests(ScimApp app, ITestOutputHelper output) : IAsy
         output.WriteLine($"response {size:N0} bytes, allocated {allocated:N0} bytes in the process over the request");
 
         Assert.True(size > 5_000_000, $"the response is {size:N0} bytes");
-        // Built whole, the response is allocated at least twice (the aggregated text, then the UTF-8 body); streamed,
-        // the members pass through buffers of a fixed size.
-        Assert.True(allocated < size / 4, $"allocated {allocated:N0} bytes for a response of {size:N0}");
+        // Built whole, the response was allocated four times over (36 MB for 9 MB: the aggregated text, the read buffer,
+        // the growing response buffer); streamed, the members pass through buffers of a fixed size (~0.3 MB measured
+        // alone). The counter is the whole process's, and background work of the shared test host adds up to a few MB,
+        // so the bound is the response's own size: far from both.
+        Assert.True(allocated < size, $"allocated {allocated:N0} bytes for a response of {size:N0}");
     }
 
     [Fact]
