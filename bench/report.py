@@ -59,6 +59,21 @@ def rss_after(path):
     return int(open(path).read().split()[0]) / 1024 if os.path.exists(path) and open(path).read().strip() else None
 
 
+def cpu_delta(before_path, after_path):
+    """CPU seconds per kind (server, postgres) between two snapshots of bench/lib.sh's cpu_ticks, per process: one that
+    exited in between is left out (its ticks went with it), one that started counts from zero."""
+    if not (os.path.exists(before_path) and os.path.exists(after_path)):
+        return None
+    def read(path):
+        return {pid: (kind, int(ticks), int(hz)) for pid, kind, ticks, hz in
+                (line.split() for line in open(path, encoding="utf-8") if line.strip())}
+    before, after = read(before_path), read(after_path)
+    seconds = {"server": 0.0, "postgres": 0.0}
+    for pid, (kind, ticks, hz) in after.items():
+        seconds[kind] += (ticks - before.get(pid, (kind, 0, hz))[1]) / hz
+    return seconds
+
+
 def fmt(value, spec="{:,.0f}"):
     return "-" if value is None else spec.format(value)
 
@@ -102,14 +117,13 @@ def main():
         rps = w["requests"] / seconds if w and seconds else None
         alone = single.get(ceiling)
         ceiling_rps = p["tps"] * int(per_tx) if p and p["tps"] is not None else None
-        cpu_path = os.path.join(args.dir, f"{op}.cpu")
-        cpu = [int(x) for x in open(cpu_path, encoding="utf-8").read().split()] if os.path.exists(cpu_path) else None
-        def per_request(before, after):
-            return (after - before) / cpu[4] * 1e6 / w["requests"] if cpu and w and w["requests"] else None
+        cpu = cpu_delta(os.path.join(args.dir, f"{op}.cpu0"), os.path.join(args.dir, f"{op}.cpu1"))
+        def per_request(kind):
+            return cpu[kind] * 1e6 / w["requests"] if cpu and w and w["requests"] else None
         rows.append({
             "op": op, "operation": label,
-            "cpu_us_scimlite": per_request(cpu[0], cpu[2]) if cpu else None,
-            "cpu_us_postgres": per_request(cpu[1], cpu[3]) if cpu else None,
+            "cpu_us_scimlite": per_request("server"),
+            "cpu_us_postgres": per_request("postgres"),
             "requests": w["requests"] if w else None,
             "req_per_s": rps,
             "p50_ms": w["p50_us"] / 1000 if w else None,
