@@ -121,6 +121,26 @@ settle() {
     sleep 0.2
   done
 }
+# CPU time (utime + stime, clock ticks) of the ScimLite process, and of this cluster's postmaster and every process it
+# forked (the backends), one "pid server|postgres ticks clk_tck" line each. bench/report.py subtracts per process: a
+# backend that exits during the run (a pooled connection closed) takes its ticks with it and is left out, a new one
+# counts from zero. Over the measured interval, divided by the requests, this is CPU per request.
+cpu_ticks() {
+  local postmaster; postmaster=$(head -1 "$work/pg/data/postmaster.pid")
+  python3 - "$server_pid" "$postmaster" "$(getconf CLK_TCK)" <<'PY'
+import os, sys
+server, postmaster, hz = sys.argv[1:4]
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        text = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        continue
+    fields = text[text.rindex(")") + 2:].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime (counted after the comm field)
+    if pid == server: print(pid, "server", ticks, hz)
+    elif pid == postmaster or fields[1] == postmaster: print(pid, "postgres", ticks, hz)
+PY
+}
 measure() { # op ceiling [environment...]: warm-up, capture, wrk for --duration, then the ceiling for --duration
   local op=$1 ceiling=$2; shift 2
   [[ -z $only || $only == *",$op,"* ]] || return 0
@@ -128,7 +148,9 @@ measure() { # op ceiling [environment...]: warm-up, capture, wrk for --duration,
   run_wrk "$op" "$warm" "$@" BENCH_TAG="w$RANDOM$op" >/dev/null 2>&1 || true
   settle
   capture_op "$ceiling"
+  cpu_ticks >"$out/$op.cpu0"
   run_wrk "$op" "$duration" "$@" BENCH_TAG="m$RANDOM$op" >"$out/$op.wrk" 2>&1 || true
+  cpu_ticks >"$out/$op.cpu1"
   awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status" >"$out/$op.rss"
   settle
   [[ $ceiling == - || -f $out/$ceiling.pgbench ]] || run_pgbench "$ceiling"

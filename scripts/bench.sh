@@ -157,6 +157,7 @@ members_large_nojournal	PATCH /Groups add/remove 1, $large members, journal off	
 get_group_small	GET /Groups/{id} no members, $small members	get_group_small	1
 get_group_medium	GET /Groups/{id} no members, $medium members	get_group_medium	1
 get_group_large	GET /Groups/{id} no members, $large members	get_group_large	1
+get_group_large_members	GET /Groups/{id} with its $large members	-	1
 list_first	GET /Users?startIndex=1&count=100	list_first	1
 list_deep	GET /Users?startIndex=$deep&count=100	list_deep	1
 EOF
@@ -246,6 +247,12 @@ sql -c "VACUUM (ANALYZE) users, groups, link"
 for op in list_first list_deep list_cursor; do
   if [[ -n ${path_of[$op]:-} ]]; then measure "$op" "$op" BENCH_OP=path BENCH_PATH="${path_of[$op]}"; fi
 done
+# The whole group, members streamed (issue #11, defect 10): its peak RSS is in the .rss of this step.
+measure get_group_large_members - BENCH_OP=path BENCH_PATH="/scim/v2/Groups/$large_id"
+if [[ -z $only || $only == *,import,* ]]; then
+  phase "import: every user by pages of 100 (cursor, then startIndex; each at most 300 s)"
+  python3 bench/import.py --base "$base" --token "$token" --limit 300 --out "$out/import.json" || true
+fi
 rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
 
 if [[ -z $only || $only == *,post_user_nopw,* || $only == *,post_user_nopw_nojournal,* ]]; then

@@ -29,12 +29,13 @@ sealed class GroupSql(ResourceTypeDef type) : ResourceSql(type)
 
     protected override IEnumerable<ComputedPart> DefineParts() => [];
 
+    /// <summary>Members are streamed: a group may have hundreds of thousands.</summary>
     protected override IEnumerable<LinkSql> DefineLinks() =>
     [
         Link("members", MembersSource, FirstMemberOrder,
             $"json_build_object('value', {MemberValue.Sql}, " +
             $"'$ref', @base_url || CASE WHEN l.user_id IS NULL THEN '{Type.Endpoint}/' ELSE '{ResourceTypeDef.User.Endpoint}/' END || {MemberValue.Sql}, " +
-            $"'display', {MemberDisplay.Sql}, 'type', {MemberType.Sql}) ORDER BY l.created, {MemberValue.Sql}",
-            MemberValue, MemberDisplay, MemberType),
+            $"'display', {MemberDisplay.Sql}, 'type', {MemberType.Sql})", $"l.created, {MemberValue.Sql}",
+            MemberValue, MemberDisplay, MemberType) with { Streamed = true },
     ];
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ScimLite.Data;
 using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Listing;
@@ -26,16 +27,9 @@ public static class GroupsApi
 
     public static Projection ProjectionOf(GroupStore store, HttpRequest request) => Projection.From(store.Type, request);
 
-    static async Task<IResult> Get(string id, HttpRequest request, GroupStore store, CancellationToken ct)
-    {
-        var groupId = ScimHttp.ParseId(id, "Group");
-        var projection = ProjectionOf(store, request);
-        var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.GetAsync(groupId, projection, baseUrl, ct) ?? throw ScimHttp.NotFound("Group", groupId);
-        if (ScimHttp.IfNoneMatch(request, row.Version))
-            return ScimHttp.NotModified(request, row.Version);
-        return Resource(store, 200, row, projection, baseUrl);
-    }
+    /// <summary>Members are streamed from the database as the response is written (a group may have 100,000).</summary>
+    static IResult Get(string id, HttpRequest request, GroupStore store, Db db) =>
+        StreamedResources.Get(db, store.Type, ScimHttp.ParseId(id, "Group"), ProjectionOf(store, request), ScimHttp.BaseUrl(request));
 
     static async Task<IResult> Create(HttpRequest request, GroupStore store, IOptions<ScimOptions> options, CancellationToken ct)
     {

@@ -22,6 +22,18 @@ public static class ResourceWriter
 
     public static void Write(Utf8JsonWriter w, ResourceTypeDef type, ResourceRow row, Projection projection, string baseUrl)
     {
+        WriteOpen(w, type, row, projection, baseUrl, streamed: null);
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The resource without its closing brace and without the <paramref name="streamed"/> attribute, which the caller
+    /// writes last, item by item (<see cref="LinkItems"/>): JSON object members are unordered, and a long array at the
+    /// end lets a client see everything else first.
+    /// </summary>
+    public static void WriteOpen(Utf8JsonWriter w, ResourceTypeDef type, ResourceRow row, Projection projection, string baseUrl,
+        LinkSql? streamed)
+    {
         var id = row.Id;
         var extensionsPresent = type.Extensions.Where(e => HasValues(e, row)).ToList();
 
@@ -35,13 +47,13 @@ public static class ResourceWriter
         if (projection.IncludesCommon(type, CoreSchemas.ExternalId) && row.Column(CoreSchemas.ExternalId.Column!) is string externalId)
             w.WriteString("externalId", externalId);
 
-        WriteAttributes(w, type.Schema, row, projection);
+        WriteAttributes(w, type.Schema, row, projection, streamed);
         foreach (var extension in extensionsPresent)
         {
             if (!extension.Attributes.Any(a => projection.Includes(extension, a) && HasValue(a, row)))
                 continue;
             w.WriteStartObject(extension.Id);
-            WriteAttributes(w, extension, row, projection);
+            WriteAttributes(w, extension, row, projection, streamed);
             w.WriteEndObject();
         }
 
@@ -56,10 +68,9 @@ public static class ResourceWriter
             w.WriteString("version", ScimValues.ETag(row.Version));
             w.WriteEndObject();
         }
-        w.WriteEndObject();
     }
 
-    static void WriteAttributes(Utf8JsonWriter w, SchemaDef schema, ResourceRow row, Projection projection)
+    static void WriteAttributes(Utf8JsonWriter w, SchemaDef schema, ResourceRow row, Projection projection, LinkSql? streamed)
     {
         foreach (var attribute in schema.Attributes)
         {
@@ -76,6 +87,8 @@ public static class ResourceWriter
                     break;
                 case Storage.Parts:
                     WriteParts(w, schema, attribute, row, projection);
+                    break;
+                case Storage.Link when ReferenceEquals(streamed?.Path.Attribute, attribute):
                     break;
                 case Storage.Link:
                     // No items: unassigned, so left out like any empty multi-valued attribute (RFC 7643 §2.5).

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -144,11 +143,34 @@ public static class ScimJson
                 response.Headers.Location = location;
                 response.Headers.ContentLocation = location;
             }
-            var buffer = new ArrayBufferWriter<byte>(1024);
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-                write(writer);
-            response.ContentLength = buffer.WrittenCount;
-            await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+            using var stream = new JsonStream(response, context.RequestAborted);
+            write(stream.Writer);
+            await stream.CompleteAsync();
+        }
+    }
+
+    /// <summary>
+    /// A response written with bounded buffering by <paramref name="write"/>, which sets the status and headers and
+    /// calls <see cref="JsonStream.FlushIfFullAsync"/> between items.
+    /// </summary>
+    public static IResult Stream(Func<HttpContext, JsonStream, Task> write) => new StreamedResult(write);
+
+    /// <summary>Status, the SCIM media type and an ETag, before a body is streamed.</summary>
+    public static void Start(HttpResponse response, int status, string? etag = null)
+    {
+        response.StatusCode = status;
+        response.ContentType = MediaType;
+        if (etag is not null)
+            response.Headers.ETag = etag;
+    }
+
+    sealed class StreamedResult(Func<HttpContext, JsonStream, Task> write) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            using var stream = new JsonStream(context.Response, context.RequestAborted);
+            await write(context, stream);
+            await stream.CompleteAsync();
         }
     }
 }

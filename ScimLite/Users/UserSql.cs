@@ -43,7 +43,7 @@ sealed class UserSql(ResourceTypeDef type) : ResourceSql(type)
     [
         Link("groups", GroupsSource, GroupSql.FirstMemberOrder,
             $"json_build_object('value', {GroupValue.Sql}, '$ref', @base_url || '{ResourceTypeDef.Group.Endpoint}/' || {GroupValue.Sql}, " +
-            $"'display', {GroupDisplay.Sql}, 'type', {GroupType.Sql}) ORDER BY {GroupDisplay.Sql}, {GroupValue.Sql}",
+            $"'display', {GroupDisplay.Sql}, 'type', {GroupType.Sql})", $"{GroupDisplay.Sql}, {GroupValue.Sql}",
             GroupValue, GroupDisplay, GroupType),
     ];
 

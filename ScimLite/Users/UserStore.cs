@@ -22,7 +22,7 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
 
     public Task<ResourceRow?> GetAsync(Guid id, Projection projection, string baseUrl, CancellationToken ct) =>
         db.ReadAsync(connection => connection.QueryRowAsync(new CommandDefinition(
-            $"{Sql.Select(projection)} WHERE r.id = @id", new { id, base_url = baseUrl }, cancellationToken: ct)), ct);
+            Sql.SelectWhere(projection, "r.id = @id"), new { id, base_url = baseUrl }, cancellationToken: ct)), ct);
 
     public Task<ResourceRow> CreateAsync(ColumnSet columns, string? passwordHash, Projection projection, string baseUrl, CancellationToken ct)
     {

@@ -10,22 +10,21 @@ namespace ScimLite.Scim.Listing;
 /// </summary>
 public sealed record ResourceList(ResourceTypeDef Type)
 {
-    public Task<IResult> List(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct) =>
-        Query(ListQuery.FromQuery(request.Query), request, db, options.Value, ct);
+    public Task<IResult> List(HttpRequest request, Db db, IOptions<ScimOptions> options) =>
+        Query(ListQuery.FromQuery(request.Query), request, db, options.Value);
 
     public async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct)
     {
         using var body = await ScimJson.ReadObjectAsync(request, ct);
-        return await Query(ListQuery.FromSearchRequest(body.RootElement), request, db, options.Value, ct);
+        return await Query(ListQuery.FromSearchRequest(body.RootElement), request, db, options.Value);
     }
 
-    async Task<IResult> Query(ListQuery query, HttpRequest request, Db db, ScimOptions options, CancellationToken ct)
+    Task<IResult> Query(ListQuery query, HttpRequest request, Db db, ScimOptions options)
     {
         var projection = Projection.From(Type, query.Attributes, query.ExcludedAttributes);
         var baseUrl = ScimHttp.BaseUrl(request);
         var compiled = ResourceQuery.Compile(Type, query, options);
         compiled.Parameters.Add("base_url", baseUrl);
-        var page = await compiled.ReadAsync(db, projection, ct);
-        return page.ToResult((w, row) => ResourceWriter.Write(w, Type, row, projection, baseUrl));
+        return Task.FromResult(compiled.Stream(db, projection, baseUrl));
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ScimLite.Scim.Schema;
 
 namespace ScimLite.Scim.Sql;
@@ -12,6 +13,29 @@ public sealed record ComputedPart(ResolvedPath Path, string Sql, OperandKind? Ki
 /// </summary>
 public sealed record LinkSql(ResolvedPath Path, string Source, string FirstItemOrder, string Json, IReadOnlyList<Operand> Items)
 {
+    /// <summary>One item as JSON, and the order of the items.</summary>
+    public required string ItemJson { get; init; }
+
+    /// <summary>The items' ORDER BY (without the keywords).</summary>
+    public required string ItemOrder { get; init; }
+
+    /// <summary>
+    /// Read item by item and written as the rows arrive (<see cref="LinkItems"/>) rather than aggregated into one JSON
+    /// string, where responses can stream: for attributes whose size has no bound (a group's members).
+    /// </summary>
+    public bool Streamed { get; init; }
+
+    /// <summary>
+    /// The items of every resource in <c>@link_ids</c> (a uuid[]), one row each: the resource's position in the array
+    /// (from 1), then the item's JSON as UTF-8 bytes (copied into one reused buffer, where text would be a string per
+    /// item); in array order, then item order.
+    /// </summary>
+    public string ItemsQuery => $"""
+        SELECT r.n, x.item FROM unnest(@link_ids::uuid[]) WITH ORDINALITY AS r(id, n)
+         CROSS JOIN LATERAL (SELECT convert_to(({ItemJson})::text, 'UTF8') AS item, row_number() OVER (ORDER BY {ItemOrder}) AS k {Source}) x
+         ORDER BY r.n, x.k
+        """;
+
     /// <summary>The sub-attribute over one item, or null when it cannot be filtered (a $ref).</summary>
     public Operand? Item(string name, AttributeDef sub) =>
         Items.FirstOrDefault(i => string.Equals(i.Name, sub.Name, StringComparison.OrdinalIgnoreCase)) is { } item ? item with { Name = name } : null;
@@ -71,10 +95,32 @@ public abstract class ResourceSql
     }
 
     /// <summary><c>SELECT ... FROM table r</c>: computed attributes only when the projection returns them.</summary>
-    public string Select(Projection projection) => $"SELECT {SelectList(projection)} FROM {Table} r";
+    /// <param name="streamed">Leave out the <see cref="StreamedLink"/>: the caller reads it with <see cref="LinkItems"/>.</param>
+    public string Select(Projection projection, bool streamed = false) => SelectWhere(projection, null, streamed);
+
+    /// <summary>
+    /// <c>SELECT ... FROM table r WHERE <paramref name="where"/></c> (a constant condition, e.g. <c>r.id = @id</c>). For
+    /// the default projection, which nearly every request asks for, the statement is built once and the same string
+    /// returned each time: a GET by id then builds no SQL, and Dapper's and Npgsql's statement caches find it at once.
+    /// </summary>
+    public string SelectWhere(Projection projection, string? where, bool streamed = false) =>
+        ReferenceEquals(projection, Projection.Default)
+            ? defaultStatements.GetOrAdd((where ?? "", streamed), key => BuildSelect(Projection.Default, key.Where, key.Streamed))
+            : BuildSelect(projection, where, streamed);
+
+    readonly ConcurrentDictionary<(string Where, bool Streamed), string> defaultStatements = new();
+
+    string BuildSelect(Projection projection, string? where, bool streamed) =>
+        string.IsNullOrEmpty(where)
+            ? $"SELECT {SelectList(projection, streamed)} FROM {Table} r"
+            : $"SELECT {SelectList(projection, streamed)} FROM {Table} r WHERE {where}";
+
+    /// <summary>The computed attribute read item by item when a response streams, if the projection returns it.</summary>
+    public LinkSql? StreamedLink(Projection projection) =>
+        Links.FirstOrDefault(l => l.Streamed && projection.Includes(l.Path.Schema, l.Path.Attribute));
 
     /// <summary>The select list alone, for <c>RETURNING</c>.</summary>
-    public string SelectList(Projection projection)
+    public string SelectList(Projection projection, bool streamed = false)
     {
         var list = Columns.Select(c => "r." + c).ToList();
         foreach (var part in Parts)
@@ -85,7 +131,7 @@ public abstract class ResourceSql
         }
         foreach (var link in Links)
         {
-            if (projection.Includes(link.Path.Schema, link.Path.Attribute))
+            if (projection.Includes(link.Path.Schema, link.Path.Attribute) && !(streamed && link.Streamed))
                 list.Add($"{link.Json} AS {Alias(link.Path.Attribute, null)}");
         }
         return string.Join(", ", list);
@@ -114,9 +160,14 @@ public abstract class ResourceSql
     protected ComputedPart Part(string path, string sql, OperandKind? kind = null) =>
         new(Resolve(path), sql, kind);
 
-    /// <param name="jsonItem">One item as <c>json_build_object(...)</c>, with its <c>ORDER BY</c> in the aggregate.</param>
-    protected LinkSql Link(string attribute, string source, string firstItemOrder, string jsonItem, params Operand[] items) =>
-        new(Resolve(attribute), source, firstItemOrder, $"(SELECT json_agg({jsonItem}) {source})", items);
+    /// <param name="jsonItem">One item as <c>json_build_object(...)</c>.</param>
+    /// <param name="itemOrder">The order of the items in the returned array.</param>
+    protected LinkSql Link(string attribute, string source, string firstItemOrder, string jsonItem, string itemOrder, params Operand[] items) =>
+        new(Resolve(attribute), source, firstItemOrder, $"(SELECT json_agg({jsonItem} ORDER BY {itemOrder}) {source})", items)
+        {
+            ItemJson = jsonItem,
+            ItemOrder = itemOrder,
+        };
 
     ResolvedPath Resolve(string path) =>
         Type.Resolve(path) ?? throw new InvalidOperationException($"The {Type.Name} resource type has no attribute '{path}'.");
