@@ -130,8 +130,43 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
                 await Task.Delay(200);
             seen = await ReadFeedAsync(connection);
         }
+        var missing = entries.Select(e => e.Seq).Except(seen).Order().ToList();
+        Assert.True(missing.Count == 0, await FeedDiagnosticsAsync(connection, missing));
         Assert.Equal(entries.Select(e => e.Seq).Order(), seen.Order());
         Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    /// <summary>Why the feed holds rows back: their xids, the snapshot, and every transaction on the server with an xid.</summary>
+    static async Task<string> FeedDiagnosticsAsync(NpgsqlConnection connection, List<long> missing)
+    {
+        var text = new System.Text.StringBuilder($"The feed never returned {missing.Count} rows.\n");
+        text.AppendLine($"snapshot: {await connection.QuerySingleAsync<string>("SELECT pg_current_snapshot()::text")}");
+        foreach (var row in await connection.QueryAsync<(long Seq, string Xid, string Action)>(
+                     "SELECT seq, xid::text, action FROM journal ORDER BY seq"))
+            text.AppendLine($"journal seq {row.Seq} xid {row.Xid} {row.Action}{(missing.Contains(row.Seq) ? "  <- missing" : "")}");
+        foreach (var row in await connection.QueryAsync<(int Pid, string? Db, string? App, string? State, string? Xid, string? Xmin, DateTime? Since, string? Query)>("""
+                     SELECT pid, datname, application_name, state, backend_xid::text, backend_xmin::text, xact_start, left(query, 200)
+                       FROM pg_stat_activity WHERE backend_xid IS NOT NULL OR backend_xmin IS NOT NULL ORDER BY xact_start
+                     """))
+            text.AppendLine($"backend {row.Pid} db={row.Db} app={row.App} state={row.State} xid={row.Xid} xmin={row.Xmin} since={row.Since:O} query={row.Query}");
+        foreach (var xact in await connection.QueryAsync<string>("SELECT transaction::text || ' ' || gid FROM pg_prepared_xacts"))
+            text.AppendLine($"prepared {xact}");
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task TheFeedWalk_FollowsTransactionNumbers_AcrossADigitBoundary()
+    {
+        // Rows of long-finished transactions 95..114 (initdb alone uses more), seq descending: xid order is neither seq
+        // order nor the text order of the xids ('100' < '95'), so a walk sorting either way would skip rows.
+        await using var connection = await app.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO journal (xid, resource_type, resource_id, action, changes)
+            SELECT x::text::xid8, 'User', gen_random_uuid(), 'created', '{}' FROM generate_series(114, 95, -1) AS x
+            """);
+        var bySeq = (await connection.QueryAsync<long>("SELECT seq FROM journal ORDER BY xid")).ToList();
+
+        Assert.Equal(bySeq, await ReadFeedAsync(connection));
     }
 
     static async Task<List<long>> ReadFeedAsync(NpgsqlConnection connection)
@@ -140,10 +175,13 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         (string Xid, long Seq) cursor = ("0", 0);
         while (true)
         {
+            // The cursor travels as text, under a name of its own: an output column named xid (as `xid::text` is)
+            // would be what ORDER BY xid sorts, as text, while WHERE compares xid8 numbers, so the walk would stop
+            // at the last xid in text order ('1044') and never return the rows of xids 965..999.
             var page = (await connection.QueryAsync<(string Xid, long Seq)>("""
-                SELECT xid::text, seq FROM journal
+                SELECT xid::text AS cursor_xid, seq FROM journal
                  WHERE (xid, seq) > (@xid::xid8, @seq) AND xid < pg_snapshot_xmin(pg_current_snapshot())
-                 ORDER BY xid, seq LIMIT 7
+                 ORDER BY journal.xid, journal.seq LIMIT 7
                 """, new { xid = cursor.Xid, seq = cursor.Seq })).ToList();
             if (page.Count == 0)
                 break;
