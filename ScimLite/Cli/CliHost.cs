@@ -33,9 +33,11 @@ public sealed class CliHost : IAsyncDisposable
         });
         if (!string.IsNullOrWhiteSpace(connectionString))
             builder.Configuration["ConnectionStrings:Scim"] = connectionString;
-        // An operator command prints its own output; the host's start-up chatter stays out of it.
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // An operator command prints its own output on stdout (`journal --json` is piped): only warnings and errors are
+        // logged, whatever appsettings.json says for the server, and they go to stderr.
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScimData(builder.Configuration);
