@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -111,7 +110,7 @@ public sealed class StreamingTests(ScimApp app, ITestOutputHelper output) : IAsy
         Assert.Equal(new[] { a, empty, c }, list.GetProperty("Resources").EnumerateArray().Select(g => g.Id()));
         Assert.Equal(new[] { users[0], users[1] }.Order(), groups[a].MemberIds());
         Assert.Empty(groups[empty].MemberIds());
-        Assert.Equal(JsonValueKind.Array, groups[empty].GetProperty("members").ValueKind);
+        Assert.False(groups[empty].TryGetProperty("members", out _)); // unassigned, not [] (RFC 7643 §2.5)
         Assert.Equal(new[] { users[2], users[3], users[4], users[0] }.Order(), groups[c].MemberIds());
     }
 

@@ -34,15 +34,23 @@ public sealed class LinkItems : IAsyncDisposable
         return new LinkItems(command, reader, await reader.ReadAsync(ct), ct);
     }
 
-    /// <summary>Writes the items of the resource at <paramref name="position"/> (from 1) as the array <paramref name="name"/>.</summary>
+    /// <summary>
+    /// Writes the items of the resource at <paramref name="position"/> (from 1) as the array <paramref name="name"/>;
+    /// a resource without items gets no array at all (unassigned, RFC 7643 §2.5).
+    /// </summary>
     public async Task WriteAsync(JsonStream stream, string name, long position)
     {
         var w = stream.Writer;
-        w.WriteStartArray(name);
+        var started = false;
         while (hasRow && reader.GetInt64(0) <= position)
         {
             if (reader.GetInt64(0) == position)
             {
+                if (!started)
+                {
+                    w.WriteStartArray(name);
+                    started = true;
+                }
                 var length = (int)reader.GetBytes(1, 0, null, 0, 0);
                 if (item.Length < length)
                     item = new byte[Math.Max(length, item.Length * 2)];
@@ -52,7 +60,8 @@ public sealed class LinkItems : IAsyncDisposable
             }
             hasRow = await reader.ReadAsync(ct);
         }
-        w.WriteEndArray();
+        if (started)
+            w.WriteEndArray();
     }
 
     public async ValueTask DisposeAsync()
