@@ -12,25 +12,9 @@ namespace ScimLite.Doctor;
 /// </summary>
 public static class EntraLifecycle
 {
-    public static async Task RunAsync(DoctorHttp http, Expect expect, Checklist list)
-    {
-        var test = new TestResources(http, list);
-        list.Section($"Entra lifecycle (test user {test.UserName})");
-        try
-        {
-            await UserAsync(http, expect, list, test);
-            await GroupAsync(http, expect, list, test);
-            await test.DeleteGroupAsync(expect);
-            await test.DeleteUserAsync(expect);
-        }
-        catch (CheckStopped)
-        {
-        }
-        finally
-        {
-            await test.CleanUpAsync();
-        }
-    }
+    public static Task RunAsync(DoctorHttp http, Expect expect, Checklist list) =>
+        TestResources.RunLifecycleAsync(http, expect, list, "Entra",
+            test => UserAsync(http, expect, list, test), test => GroupAsync(http, expect, list, test));
 
     static async Task UserAsync(DoctorHttp http, Expect expect, Checklist list, TestResources test)
     {

@@ -11,25 +11,9 @@ namespace ScimLite.Doctor;
 /// </summary>
 public static class OktaLifecycle
 {
-    public static async Task RunAsync(DoctorHttp http, Expect expect, Checklist list)
-    {
-        var test = new TestResources(http, list);
-        list.Section($"Okta lifecycle (test user {test.UserName})");
-        try
-        {
-            await UserAsync(http, expect, list, test);
-            await GroupPushAsync(http, expect, list, test);
-            await test.DeleteGroupAsync(expect);
-            await test.DeleteUserAsync(expect);
-        }
-        catch (CheckStopped)
-        {
-        }
-        finally
-        {
-            await test.CleanUpAsync();
-        }
-    }
+    public static Task RunAsync(DoctorHttp http, Expect expect, Checklist list) =>
+        TestResources.RunLifecycleAsync(http, expect, list, "Okta",
+            test => UserAsync(http, expect, list, test), test => GroupPushAsync(http, expect, list, test));
 
     static async Task UserAsync(DoctorHttp http, Expect expect, Checklist list, TestResources test)
     {

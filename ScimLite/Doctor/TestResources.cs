@@ -13,6 +13,31 @@ public sealed class TestResources(DoctorHttp http, Checklist list)
     readonly string suffix = Random();
     bool userMayExist, groupMayExist;
 
+    /// <summary>
+    /// One identity provider's lifecycle on a fresh test user and group: its user steps, its group steps, both
+    /// deletes checked, and the clean-up whatever happened. A failed check stops the lifecycle, not the run.
+    /// </summary>
+    public static async Task RunLifecycleAsync(DoctorHttp http, Expect expect, Checklist list, string provider,
+        Func<TestResources, Task> userSteps, Func<TestResources, Task> groupSteps)
+    {
+        var test = new TestResources(http, list);
+        list.Section($"{provider} lifecycle (test user {test.UserName})");
+        try
+        {
+            await userSteps(test);
+            await groupSteps(test);
+            await test.DeleteGroupAsync(expect);
+            await test.DeleteUserAsync(expect);
+        }
+        catch (CheckStopped)
+        {
+        }
+        finally
+        {
+            await test.CleanUpAsync();
+        }
+    }
+
     public string UserName => $"scimlite-doctor-{suffix}@example.invalid";
     public string GroupName => $"scimlite-doctor-{suffix}";
     public string? UserId { get; private set; }
