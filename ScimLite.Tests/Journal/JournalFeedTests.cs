@@ -8,7 +8,10 @@ using Xunit.Abstractions;
 
 namespace ScimLite.Tests.Journal;
 
-/// <summary>The change feed: NOTIFY after commit only, and sequence numbers that stay distinct across servers.</summary>
+/// <summary>
+/// The change feed: the notifier announces the feed's head after commit only, once per head however many instances
+/// watch, and sequence numbers stay distinct across servers.
+/// </summary>
 [Collection("scim")]
 public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
 {
@@ -93,6 +96,36 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         Assert.NotNull(payload);
         var entry = Assert.Single(await app.JournalAsync(long.Parse(payload) - 1));
         Assert.Equal(("deactivated", Guid.Parse(id)), (entry.Action, entry.ResourceId));
+    }
+
+    [Fact]
+    public async Task EachHeadIsAnnouncedOnce_HoweverManyInstancesWatch_AndABurstOfWritesIsOneAnnouncementOrAFew()
+    {
+        // Three instances run the notifier against one database: the fixture's host and these two.
+        await using var first = app.UnthrottledHost();
+        await using var second = app.UnthrottledHost();
+        using var a = first.CreateClient(app.Token);
+        using var b = second.CreateClient(app.Token);
+        await using var listener = await Listener.StartAsync(app);
+        var id = await a.NewUserAsync("alice@example.com");
+        Assert.Equal((await app.JournalAsync()).Max(e => e.Seq).ToString(), await listener.NextAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(HttpStatusCode.OK, await b.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+        var seq = (await app.JournalAsync()).Max(e => e.Seq);
+        Assert.Equal(seq.ToString(), await listener.NextAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null(await listener.NextAsync(TimeSpan.FromSeconds(1)));
+
+        // 40 writes in a burst: fewer announcements than rows, each a distinct seq, the last one the journal's head.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).NewUserAsync($"user{i}@example.com")));
+        var last = (await app.JournalAsync()).Max(e => e.Seq).ToString();
+        var announced = new List<string>();
+        while (announced.LastOrDefault() != last && await listener.NextAsync(TimeSpan.FromSeconds(10)) is { } payload)
+            announced.Add(payload);
+        output.WriteLine($"40 writes announced as {announced.Count}: {string.Join(", ", announced)}");
+        Assert.Equal(last, announced.LastOrDefault());
+        Assert.Equal(announced.Count, announced.Distinct().Count());
+        Assert.True(announced.Count < 40, $"{announced.Count} announcements for 40 writes");
+        Assert.Null(await listener.NextAsync(TimeSpan.FromSeconds(1)));
     }
 
     [Fact]

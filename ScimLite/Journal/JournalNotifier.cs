@@ -1,0 +1,72 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ScimLite.Data;
+
+namespace ScimLite.Journal;
+
+/// <summary>
+/// The change feed's announcer: every <see cref="JournalOptions.NotifyIntervalMilliseconds"/> it looks at the feed's
+/// head — the last row, in (xid, seq) order, that no running transaction can still precede, which is exactly what
+/// the README's feed query can return — and when the head has moved since the last announcement it sends
+/// <c>NOTIFY scimlite_journal, '&lt;seq&gt;'</c> with the head row's seq. The announced position lives in the one row
+/// of <c>journal_feed</c> (<c>sql/0008_journal_cost.sql</c>), moved forward in the notifying transaction, so several
+/// instances announce each head once. Writes themselves never notify: PostgreSQL commits notifying transactions one
+/// at a time, and a NOTIFY per write made every write wait for the others' disk flushes.
+/// </summary>
+public sealed class JournalNotifier(NpgsqlDataSource dataSource, IOptions<JournalOptions> options, MigrationState migration,
+    ILogger<JournalNotifier> logger) : BackgroundService
+{
+    // The head is one backward step of journal_feed_idx. The upsert (not a plain UPDATE) recreates the row when
+    // someone emptied the table; ON CONFLICT's WHERE makes a concurrent instance's second announcement of the same
+    // head a no-op, because it re-reads the row the first one committed.
+    const string AnnounceSql = """
+        WITH head AS (
+            SELECT xid, seq FROM journal
+             WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY xid DESC, seq DESC
+             LIMIT 1),
+        moved AS (
+            INSERT INTO journal_feed AS f (xid, seq)
+            SELECT xid, seq FROM head
+            ON CONFLICT (only_row) DO UPDATE SET xid = excluded.xid, seq = excluded.seq
+             WHERE (excluded.xid, excluded.seq) > (f.xid, f.seq)
+            RETURNING f.seq)
+        SELECT seq FROM moved, pg_notify('scimlite_journal', moved.seq::text)
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var milliseconds = options.Value.NotifyIntervalMilliseconds;
+        if (milliseconds == 0)
+            return;
+        while (!migration.Done)
+            await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(milliseconds));
+        var failing = false;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await AnnounceAsync(stoppingToken);
+                if (failing)
+                    logger.LogInformation("Journal notifier reaches the database again.");
+                failing = false;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                // Once per outage; the feed catches up by itself when the database is back.
+                if (!failing)
+                    logger.LogWarning("Journal notifier cannot reach the database ({Error}); announcements resume when it is back.", ex.GetType().Name);
+                failing = true;
+            }
+        }
+    }
+
+    /// <summary>Announces the feed's head if it moved; returns the announced seq, or null when there was nothing new.</summary>
+    public async Task<long?> AnnounceAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(AnnounceSql, cancellationToken: ct));
+    }
+}
