@@ -4,6 +4,7 @@ using ScimLite.Scim;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
+using ScimLite.Telemetry;
 
 namespace ScimLite.Groups;
 
@@ -31,6 +32,7 @@ public static class GroupPatch
                     patcher.Apply(step);
             });
         }
+        ProvisioningMetrics.Requested(request.HttpContext, store.Type, groupId, body.RootElement);
 
         var prefer = ScimPrefer.WantsBody(request);
         var wantsBody = prefer ?? (request.Query.ContainsKey("attributes") || request.Query.ContainsKey("excludedAttributes"));

@@ -3,6 +3,7 @@ using ScimLite.Scim;
 using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
+using ScimLite.Telemetry;
 
 namespace ScimLite.Users;
 
@@ -22,6 +23,7 @@ public static class UserPatch
         var patcher = new ColumnPatcher(type, options.Value.MaxPatchArraySteps);
         foreach (var step in PatchStep.Plan(type, operations, userId))
             step.Run(() => Apply(step, patcher, hasher));
+        ProvisioningMetrics.Requested(request.HttpContext, type, userId, body.RootElement);
         if (patcher.Current(UserSql.ManagerValueColumn) is var manager && manager != UserSql.ManagerValueColumn)
             patcher.Set(UserSql.ManagerIdColumn, UserSql.ManagerId(manager));
         var projection = Projection.From(type, request);

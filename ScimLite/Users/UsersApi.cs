@@ -3,6 +3,7 @@ using ScimLite.Scim;
 using ScimLite.Scim.Listing;
 using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
+using ScimLite.Telemetry;
 
 namespace ScimLite.Users;
 
@@ -52,6 +53,7 @@ public static class UsersApi
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var columns = ResourceReader.Read(store.Type, body.RootElement);
         var password = ResourceReader.Password(body.RootElement);
+        ProvisioningMetrics.Requested(request.HttpContext, store.Type, userId, body.RootElement);
         var projection = Projection.From(store.Type, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.ReplaceAsync(userId, columns, password, ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
