@@ -15,6 +15,38 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     static async Task<string[]> FirstPageAsync(HttpClient client, int count) =>
         (await client.ListAsync($"/scim/v2/Users?startIndex=1&count={count}")).Ids();
 
+    [Fact]
+    public async Task AStartIndexWalk_ContinuesWhereItsLastPageEnded_WhenAUserBeforeItIsDeleted()
+    {
+        await app.SeedUsersAsync(10);
+        using var client = app.CreateClient();
+        var all = await FirstPageAsync(client, 10);
+        Assert.Equal(all[..4], (await client.ListAsync("/scim/v2/Users?startIndex=1&count=4")).Ids());
+
+        // The first user is deprovisioned between two pages of an import: OFFSET 4 would now skip all[4].
+        (await client.DeleteAsync($"/scim/v2/Users/{all[0]}")).Dispose();
+        var second = await client.ListAsync("/scim/v2/Users?startIndex=5&count=4");
+
+        Assert.Equal(all[4..8], second.Ids());
+        Assert.Equal((5, 9L), (second.GetProperty("startIndex").GetInt32(), second.TotalResults()));
+        // A startIndex no page ended before is the OFFSET page of the users there are now.
+        Assert.Equal(all[3..5], (await client.ListAsync("/scim/v2/Users?startIndex=3&count=2")).Ids());
+    }
+
+    [Fact]
+    public async Task AStartIndexWalk_WhoseLastRowIsDeleted_GetsTheOffsetPage()
+    {
+        await app.SeedUsersAsync(10);
+        using var client = app.CreateClient();
+        var all = await FirstPageAsync(client, 10);
+        Assert.Equal(all[..4], (await client.ListAsync("/scim/v2/Users?startIndex=1&count=4")).Ids());
+
+        (await client.DeleteAsync($"/scim/v2/Users/{all[3]}")).Dispose();
+
+        // Nothing to continue from: the fifth to eighth of the nine users left.
+        Assert.Equal(all[5..9], (await client.ListAsync("/scim/v2/Users?startIndex=5&count=4")).Ids());
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]

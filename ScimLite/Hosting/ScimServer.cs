@@ -7,6 +7,7 @@ using ScimLite.Health;
 using ScimLite.Journal;
 using ScimLite.Safety;
 using ScimLite.Scim;
+using ScimLite.Scim.Listing;
 using ScimLite.Search;
 using ScimLite.Telemetry;
 using ScimLite.Users;
@@ -40,6 +41,7 @@ public static class ScimServer
         builder.Services.AddScimRequestDeadline();
         builder.Services.AddScimPublicUrls();
         builder.Services.AddSingleton<ReadinessProbe>();
+        builder.Services.AddSingleton<PageContinuations>();
 
         var app = builder.Build();
 

@@ -10,20 +10,21 @@ namespace ScimLite.Scim.Listing;
 /// </summary>
 public sealed record ResourceList(ResourceTypeDef Type)
 {
-    public Task<IResult> List(HttpRequest request, Db db, IOptions<ScimOptions> options) =>
-        Query(ListQuery.FromQuery(request.Query), request, db, options.Value);
+    public Task<IResult> List(HttpRequest request, Db db, PageContinuations continuations, IOptions<ScimOptions> options) =>
+        Query(ListQuery.FromQuery(request.Query), request, db, continuations, options.Value);
 
-    public async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, CancellationToken ct)
+    public async Task<IResult> Search(HttpRequest request, Db db, PageContinuations continuations, IOptions<ScimOptions> options,
+        CancellationToken ct)
     {
         using var body = await ScimJson.ReadObjectAsync(request, ct);
-        return await Query(ListQuery.FromSearchRequest(body.RootElement), request, db, options.Value);
+        return await Query(ListQuery.FromSearchRequest(body.RootElement), request, db, continuations, options.Value);
     }
 
-    Task<IResult> Query(ListQuery query, HttpRequest request, Db db, ScimOptions options)
+    Task<IResult> Query(ListQuery query, HttpRequest request, Db db, PageContinuations continuations, ScimOptions options)
     {
         var projection = Projection.From(Type, query.Attributes, query.ExcludedAttributes);
         var baseUrl = ScimHttp.BaseUrl(request);
-        var compiled = ResourceQuery.Compile(Type, query, options);
+        var compiled = ResourceQuery.Compile(Type, query, options) with { Continuations = continuations };
         compiled.Parameters.Add("base_url", baseUrl);
         return Task.FromResult(compiled.Stream(db, projection, baseUrl));
     }

@@ -46,6 +46,9 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
     /// <summary>An extra condition for the page (not the count): the keyset of cursor paging.</summary>
     public string? PageWhere { get; init; }
 
+    /// <summary>Where index pages of this list continue from earlier ones (see <see cref="PageContinuations"/>); null: never.</summary>
+    public PageContinuations? Continuations { get; init; }
+
     /// <summary>
     /// The total count and one page of rows. A page that starts at the first match and comes back short holds every
     /// match, so its size is the total and no count is run: the lookups identity providers send before each write
@@ -74,11 +77,32 @@ public sealed record ResourceQuery(ResourceTypeDef Type, string Where, string Or
 
     async Task<ResourcePage> ReadAsync(NpgsqlConnection connection, Projection projection, bool streamed, CancellationToken ct)
     {
-        var pageWhere = PageWhere is null ? Where : $"({Where}) AND {PageWhere}";
+        var continues = Continuations is not null && PageContinuations.Applies(this);
+        var after = continues ? Continuations!.After(Type, Offset) : null;
+        var page = await ReadPageAsync(connection, projection, streamed, after, ct);
+        // The row the walk stopped at is gone (deleted, or the table emptied and filled again): the OFFSET page.
+        if (after is not null && page.Rows.Count == 0 && page.Total > Offset)
+            page = await ReadPageAsync(connection, projection, streamed, null, ct);
+        if (continues && page.Rows.Count > 0)
+            Continuations!.Remember(Type, Offset + page.Rows.Count, page.Rows[^1].Id);
+        return page;
+    }
+
+    /// <param name="after">Continue after this id (see <see cref="PageContinuations"/>) instead of skipping Offset rows.</param>
+    async Task<ResourcePage> ReadPageAsync(NpgsqlConnection connection, Projection projection, bool streamed, Guid? after, CancellationToken ct)
+    {
+        var offset = Offset;
+        var keyset = PageWhere;
+        if (after is not null)
+        {
+            Parameters.Add("continue_after", after);
+            (offset, keyset) = (0, $"r.id > @continue_after AND EXISTS (SELECT FROM {Type.Table} k WHERE k.id = @continue_after)");
+        }
+        var pageWhere = keyset is null ? Where : $"({Where}) AND {keyset}";
         // Cursor pages read one row more than they return, to know whether a next page exists.
         var fetch = CursorMode ? Limit + 1 : Limit;
         Parameters.Add("page_limit", fetch);
-        Parameters.Add("page_offset", Offset);
+        Parameters.Add("page_offset", offset);
         // The page's ids are found first and only those rows are built: OFFSET makes PostgreSQL compute every skipped
         // row, and building one (manager name, groups) costs far more than stepping over an index entry.
         var page = $"""
