@@ -112,7 +112,11 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         {
         }
         var id = await a.NewUserAsync("alice@example.com");
-        Assert.Equal((await app.JournalAsync()).Max(e => e.Seq).ToString(), await listener.NextAsync(TimeSpan.FromSeconds(10)));
+        var created = (await app.JournalAsync()).Max(e => e.Seq);
+        // Wait for alice's row to be announced; an earlier row's announcement may come first, never a later one.
+        for (var payload = await listener.NextAsync(TimeSpan.FromSeconds(10)); payload != created.ToString();
+             payload = await listener.NextAsync(TimeSpan.FromSeconds(10)))
+            Assert.True(payload is not null && long.Parse(payload) < created, $"announced {payload ?? "nothing"}, waiting for {created}");
 
         Assert.Equal(HttpStatusCode.OK, await b.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
         var seq = (await app.JournalAsync()).Max(e => e.Seq);

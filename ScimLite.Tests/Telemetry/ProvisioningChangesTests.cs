@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScimLite.Scim.Patch;
 using ScimLite.Scim.Schema;
 using ScimLite.Telemetry;
 
@@ -30,7 +31,10 @@ public class ProvisioningChangesTests
         using var document = JsonDocument.Parse(body);
         var resourceType = type == "User" ? ResourceTypeDef.User : ResourceTypeDef.Group;
 
-        var changes = ProvisioningMetrics.Changes(resourceType, method, document.RootElement).Select(c => $"{c.Change}:{c.Count}");
+        var changes = (method == "PUT"
+                ? ProvisioningMetrics.PutChanges(resourceType, document.RootElement)
+                : ProvisioningMetrics.PatchChanges(resourceType, PatchStep.Plan(resourceType, PatchRequest.Parse(document.RootElement, 100), Guid.NewGuid())))
+            .Select(c => $"{c.Change}:{c.Count}");
 
         Assert.Equal(expected, string.Join(",", changes));
     }

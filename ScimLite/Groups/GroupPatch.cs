@@ -22,7 +22,8 @@ public static class GroupPatch
         var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
         var patcher = new ColumnPatcher(store.Type, options.Value.MaxPatchArraySteps);
         var memberChanges = new List<MemberChange>();
-        foreach (var step in PatchStep.Plan(store.Type, operations, groupId))
+        var steps = PatchStep.Plan(store.Type, operations, groupId).ToList();
+        foreach (var step in steps)
         {
             step.Run(() =>
             {
@@ -32,7 +33,7 @@ public static class GroupPatch
                     patcher.Apply(step);
             });
         }
-        ProvisioningMetrics.Requested(request.HttpContext, store.Type, groupId, body.RootElement);
+        ProvisioningMetrics.Requested(request.HttpContext, store.Type, steps);
 
         var prefer = ScimPrefer.WantsBody(request);
         var wantsBody = prefer ?? (request.Query.ContainsKey("attributes") || request.Query.ContainsKey("excludedAttributes"));

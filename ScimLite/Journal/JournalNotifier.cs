@@ -50,14 +50,14 @@ public sealed class JournalNotifier(NpgsqlDataSource dataSource, IOptions<Journa
             {
                 await AnnounceAsync(stoppingToken);
                 if (failing)
-                    logger.LogInformation("Journal notifier reaches the database again.");
+                    logger.LogInformation("Journal notifier works again.");
                 failing = false;
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
-                // Once per outage; the feed catches up by itself when the database is back.
+                // Logged once per failing spell; the next announcement covers everything the missed ones would have.
                 if (!failing)
-                    logger.LogWarning("Journal notifier cannot reach the database ({Error}); announcements resume when it is back.", ex.GetType().Name);
+                    logger.LogWarning("Journal notifier failed ({Error}: {Message}); it tries again every interval.", ex.GetType().Name, ex.Message);
                 failing = true;
             }
         }

@@ -10,7 +10,7 @@ namespace ScimLite.Telemetry;
 /// One endpoint filter on the SCIM routes that turns successful requests into <see cref="ScimMetrics"/> changes.
 /// Created and deleted come from the route and method of a request that succeeded; deactivations, reactivations and
 /// member changes from the operations of the request itself, which the PATCH and user-PUT handlers hand over with
-/// <see cref="Requested"/> from the body they already parsed (a redundant add or a repeated deactivation still
+/// <c>Requested</c> from the body they already parsed (a redundant add or a repeated deactivation still
 /// counts). A failed request throws through this filter and counts nothing.
 /// </summary>
 public static class ProvisioningMetrics
@@ -43,18 +43,25 @@ public static class ProvisioningMetrics
     }
 
     /// <summary>
-    /// Called by a PATCH or PUT handler with the body it parsed and accepted: the changes it asks for are recorded
-    /// by <see cref="Filter"/> once the request has succeeded.
+    /// Called by the PATCH handlers with the steps they planned and accepted: the changes those ask for are recorded by
+    /// <see cref="Filter"/> once the request has succeeded.
     /// </summary>
-    public static void Requested(HttpContext http, ResourceTypeDef type, Guid id, JsonElement body)
+    public static void Requested(HttpContext http, ResourceTypeDef type, IEnumerable<PatchStep> steps) =>
+        Keep(http, () => PatchChanges(type, steps));
+
+    /// <summary>Called by the user PUT handler with the body it parsed and accepted.</summary>
+    public static void Requested(HttpContext http, ResourceTypeDef type, JsonElement body) =>
+        Keep(http, () => PutChanges(type, body));
+
+    static void Keep(HttpContext http, Func<IEnumerable<(ScimMetrics.Change, long)>> changes)
     {
         try
         {
-            http.Features.Set(new RequestedChanges(Changes(type, http.Request.Method, body, id).ToArray()));
+            http.Features.Set(new RequestedChanges([.. changes()]));
         }
         catch (ScimException)
         {
-            // The handler accepted this body; a metric is never a reason to fail a request.
+            // The handler accepted this request; a metric is never a reason to fail it.
         }
     }
 
@@ -64,19 +71,18 @@ public static class ProvisioningMetrics
         return ResourceTypeDef.All.FirstOrDefault(type => path.StartsWithSegments(ScimHttp.BasePath + type.Endpoint, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>The changes a successful PATCH or PUT body asks for (a pure function, table-tested).</summary>
-    public static IEnumerable<(ScimMetrics.Change Change, long Count)> Changes(ResourceTypeDef type, string method, JsonElement body,
-        Guid id = default)
+    /// <summary>The changes a whole-resource PUT asks for (a pure function, table-tested).</summary>
+    public static IEnumerable<(ScimMetrics.Change Change, long Count)> PutChanges(ResourceTypeDef type, JsonElement body)
     {
-        if (HttpMethods.IsPut(method))
-        {
-            // Okta's AIW PUTs the whole user on every update, active included: only false is a deactivation.
-            if (type.Name == ResourceTypeDef.User.Name && body.TryGet("active", out var active) && !ScimValues.ToBoolean(active, "active"))
-                yield return (ScimMetrics.Change.UserDeactivated, 1);
-            yield break;
-        }
-        var operations = PatchRequest.Parse(body, int.MaxValue);
-        foreach (var step in PatchStep.Plan(type, operations, id))
+        // Okta's AIW PUTs the whole user on every update, active included: only false is a deactivation.
+        if (type.Name == ResourceTypeDef.User.Name && body.TryGet("active", out var active) && !ScimValues.ToBoolean(active, "active"))
+            yield return (ScimMetrics.Change.UserDeactivated, 1);
+    }
+
+    /// <summary>The changes the planned steps of a PATCH ask for (a pure function, table-tested).</summary>
+    public static IEnumerable<(ScimMetrics.Change Change, long Count)> PatchChanges(ResourceTypeDef type, IEnumerable<PatchStep> steps)
+    {
+        foreach (var step in steps)
         {
             if (type.Name == ResourceTypeDef.User.Name && step.Attribute.Name == "active" && step.Op != PatchOpKind.Remove && step.HasValue)
                 yield return (ScimValues.ToBoolean(step.Value, "active") ? ScimMetrics.Change.UserReactivated : ScimMetrics.Change.UserDeactivated, 1);

@@ -21,9 +21,10 @@ public static class UserPatch
         var operations = PatchRequest.Parse(body.RootElement, options.Value.MaxOperations);
         var type = store.Type;
         var patcher = new ColumnPatcher(type, options.Value.MaxPatchArraySteps);
-        foreach (var step in PatchStep.Plan(type, operations, userId))
+        var steps = PatchStep.Plan(type, operations, userId).ToList();
+        foreach (var step in steps)
             step.Run(() => Apply(step, patcher, hasher));
-        ProvisioningMetrics.Requested(request.HttpContext, type, userId, body.RootElement);
+        ProvisioningMetrics.Requested(request.HttpContext, type, steps);
         if (patcher.Current(UserSql.ManagerValueColumn) is var manager && manager != UserSql.ManagerValueColumn)
             patcher.Set(UserSql.ManagerIdColumn, UserSql.ManagerId(manager));
         var projection = Projection.From(type, request);

@@ -53,7 +53,7 @@ public static class UsersApi
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var columns = ResourceReader.Read(store.Type, body.RootElement);
         var password = ResourceReader.Password(body.RootElement);
-        ProvisioningMetrics.Requested(request.HttpContext, store.Type, userId, body.RootElement);
+        ProvisioningMetrics.Requested(request.HttpContext, store.Type, body.RootElement);
         var projection = Projection.From(store.Type, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.ReplaceAsync(userId, columns, password, ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
