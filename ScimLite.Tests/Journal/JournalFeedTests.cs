@@ -54,6 +54,16 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
             return payloads.TryTake(out var payload) ? payload : null;
         }
 
+        /// <summary>
+        /// Reads announcements until <paramref name="seq"/>'s: a row before it may be announced first (the notifier
+        /// may have seen the feed's head before it moved), never one after it.
+        /// </summary>
+        public async Task WaitForAsync(long seq)
+        {
+            for (var payload = await NextAsync(TimeSpan.FromSeconds(10)); payload != seq.ToString(); payload = await NextAsync(TimeSpan.FromSeconds(10)))
+                Assert.True(payload is not null && long.Parse(payload) < seq, $"announced {payload ?? "nothing"}, waiting for {seq}");
+        }
+
         public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 
@@ -85,8 +95,9 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     public async Task Deactivation_ThroughTheApi_ReachesAListenerWithItsSeq()
     {
         using var client = app.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com");
         await using var listener = await Listener.StartAsync(app);
+        var id = await client.NewUserAsync("alice@example.com");
+        await listener.WaitForAsync((await app.JournalAsync()).Max(e => e.Seq));
 
         var clock = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
@@ -107,25 +118,20 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         using var a = first.CreateClient(app.Token);
         using var b = second.CreateClient(app.Token);
         await using var listener = await Listener.StartAsync(app);
-        // An announcement of the previous test's rows may still be on its way (the reset raced a notifier): drain it.
-        while (await listener.NextAsync(TimeSpan.FromMilliseconds(300)) is not null)
-        {
-        }
         var id = await a.NewUserAsync("alice@example.com");
-        var created = (await app.JournalAsync()).Max(e => e.Seq);
-        // Wait for alice's row to be announced; an earlier row's announcement may come first, never a later one.
-        for (var payload = await listener.NextAsync(TimeSpan.FromSeconds(10)); payload != created.ToString();
-             payload = await listener.NextAsync(TimeSpan.FromSeconds(10)))
-            Assert.True(payload is not null && long.Parse(payload) < created, $"announced {payload ?? "nothing"}, waiting for {created}");
+        await listener.WaitForAsync((await app.JournalAsync()).Max(e => e.Seq));
 
         Assert.Equal(HttpStatusCode.OK, await b.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
         var seq = (await app.JournalAsync()).Max(e => e.Seq);
         Assert.Equal(seq.ToString(), await listener.NextAsync(TimeSpan.FromSeconds(10)));
         Assert.Null(await listener.NextAsync(TimeSpan.FromSeconds(1)));
 
-        // 40 writes in a burst: fewer announcements than rows, each a distinct seq, the last one the journal's head.
+        // 40 writes in a burst: fewer announcements than rows, each a distinct seq, the last one the feed's head — the
+        // last row in (xid, seq) order, which among concurrent writes need not be the highest seq.
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).NewUserAsync($"user{i}@example.com")));
-        var last = (await app.JournalAsync()).Max(e => e.Seq).ToString();
+        string last;
+        await using (var connection = await app.OpenConnectionAsync())
+            last = (await connection.QuerySingleAsync<long>("SELECT seq FROM journal ORDER BY xid DESC, seq DESC LIMIT 1")).ToString();
         var announced = new List<string>();
         while (announced.LastOrDefault() != last && await listener.NextAsync(TimeSpan.FromSeconds(10)) is { } payload)
             announced.Add(payload);
