@@ -221,7 +221,7 @@ capture_args=(
 # So the server first serves a few seconds of each kind of request, untimed.
 warm_up() { # seconds, then operations as op=ENV=...; always all of them, whatever --only says
   local seconds=$1 spec op vars; shift
-  phase "warm-up: $seconds s of each of $*"
+  phase "warm-up: $seconds s each of ${*%%=*}"
   for spec in "$@"; do
     op=${spec%%=*}
     IFS=" " read -r -a vars <<<"${spec#*=}"
