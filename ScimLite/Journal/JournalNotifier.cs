@@ -17,9 +17,10 @@ namespace ScimLite.Journal;
 public sealed class JournalNotifier(NpgsqlDataSource dataSource, IOptions<JournalOptions> options, MigrationState migration,
     ILogger<JournalNotifier> logger) : BackgroundService
 {
-    // The head is one backward step of journal_feed_idx. The upsert (not a plain UPDATE) recreates the row when
-    // someone emptied the table; ON CONFLICT's WHERE makes a concurrent instance's second announcement of the same
-    // head a no-op, because it re-reads the row the first one committed.
+    // The head is one backward step of journal_feed_idx. A head already announced stops here, so an idle tick only
+    // reads (ON CONFLICT DO UPDATE locks the row even when its WHERE is false). The upsert (not a plain UPDATE)
+    // recreates the row when someone emptied the table; ON CONFLICT's WHERE makes a concurrent instance's second
+    // announcement of the same head a no-op, because it re-reads the row the first one committed.
     const string AnnounceSql = """
         WITH head AS (
             SELECT xid, seq FROM journal
@@ -28,7 +29,8 @@ public sealed class JournalNotifier(NpgsqlDataSource dataSource, IOptions<Journa
              LIMIT 1),
         moved AS (
             INSERT INTO journal_feed AS f (xid, seq)
-            SELECT xid, seq FROM head
+            SELECT h.xid, h.seq FROM head h
+             WHERE NOT EXISTS (SELECT FROM journal_feed a WHERE (a.xid, a.seq) >= (h.xid, h.seq))
             ON CONFLICT (only_row) DO UPDATE SET xid = excluded.xid, seq = excluded.seq
              WHERE (excluded.xid, excluded.seq) > (f.xid, f.seq)
             RETURNING f.seq)

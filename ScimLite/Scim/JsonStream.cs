@@ -15,7 +15,8 @@ public sealed class JsonStream : IDisposable
     public const int FlushBytes = 16 * 1024;
 
     readonly HttpResponse response;
-    readonly ArrayBufferWriter<byte> buffer = new(FlushBytes + 1024);
+    // Sized for one resource; it grows (to about twice FlushBytes at most) only for responses that need it.
+    readonly ArrayBufferWriter<byte> buffer = new(4096);
     readonly CancellationToken ct;
     bool started;
 
