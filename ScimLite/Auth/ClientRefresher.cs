@@ -14,8 +14,7 @@ public sealed class ClientRefresher(ClientDirectory directory, ClientStore store
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(Math.Clamp(options.Value.TokenRefreshSeconds, 0.05, 300));
-        while (!migration.Done)
-            await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+        await migration.WaitAsync(stoppingToken);
         var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -3,10 +3,17 @@ using Npgsql;
 
 namespace ScimLite.Data;
 
-/// <summary>Whether the start-up migration has completed; /readyz reads it.</summary>
+/// <summary>Whether the start-up migration has completed: /readyz reads it, background services wait for it.</summary>
 public sealed class MigrationState
 {
-    public volatile bool Done;
+    readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool Done => done.Task.IsCompleted;
+
+    public void MarkDone() => done.TrySetResult();
+
+    /// <summary>Completes when the schema is in place (or throws when <paramref name="ct"/> is cancelled first).</summary>
+    public Task WaitAsync(CancellationToken ct) => done.Task.WaitAsync(ct);
 }
 
 /// <summary>
@@ -37,7 +44,7 @@ public sealed class DatabaseMigrator(
         if (!result.Successful)
             throw new InvalidOperationException(
                 $"Database migration failed in {result.ErrorScript?.Name ?? "an unknown script"}: {result.Error?.Message}", result.Error);
-        state.Done = true;
+        state.MarkDone();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

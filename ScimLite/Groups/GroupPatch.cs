@@ -49,7 +49,7 @@ public static class GroupPatch
             request.HttpContext.Response.Headers.ETag = ScimValues.ETag(version);
             return Results.NoContent();
         }
-        return GroupsApi.Resource(store, 200, row, projection, baseUrl);
+        return ResourceWriter.Result(store.Type, 200, row, projection, baseUrl);
     }
 
     /// <summary>

@@ -19,9 +19,6 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceTypes types)
 
     DateTime Now => clock.UtcNowToTheMillisecond();
 
-    public Task<ResourceRow?> GetAsync(Guid id, Projection projection, string baseUrl, CancellationToken ct) =>
-        db.ReadAsync(connection => GetAsync(connection, null, id, projection, baseUrl, ct), ct);
-
     Task<ResourceRow?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, Projection projection,
         string baseUrl, CancellationToken ct) =>
         connection.QueryRowAsync(new CommandDefinition(

@@ -5,6 +5,7 @@ using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Listing;
 using ScimLite.Scim.Sql;
+using ScimLite.Telemetry;
 
 namespace ScimLite.Groups;
 
@@ -16,12 +17,12 @@ public static class GroupsApi
         var groups = app.MapGroup($"{ScimHttp.BasePath}/Groups");
         var list = new ResourceList(app.ServiceProvider.GetRequiredService<ResourceTypes>().Group);
         groups.MapGet("/", list.List);
-        groups.MapPost("/", Create);
+        groups.MapPost("/", Create).AddEndpointFilter(ProvisioningMetrics.Counting(ScimMetrics.Change.GroupCreated));
         groups.MapPost("/.search", list.Search);
         groups.MapGet("/{id}", Get);
         groups.MapPut("/{id}", Replace);
-        groups.MapPatch("/{id}", GroupPatch.Handle);
-        groups.MapDelete("/{id}", Delete);
+        groups.MapPatch("/{id}", GroupPatch.Handle).AddEndpointFilter(ProvisioningMetrics.Counting());
+        groups.MapDelete("/{id}", Delete).AddEndpointFilter(ProvisioningMetrics.Counting(ScimMetrics.Change.GroupDeleted));
         return app;
     }
 
@@ -39,7 +40,7 @@ public static class GroupsApi
         var projection = ProjectionOf(store, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.CreateAsync(columns, members, projection, baseUrl, ct);
-        return Written(request, store, 201, row, projection, baseUrl);
+        return ResourceWriter.Written(request, store.Type, 201, row, projection, baseUrl);
     }
 
     static async Task<IResult> Replace(string id, HttpRequest request, GroupStore store, IOptions<ScimOptions> options, CancellationToken ct)
@@ -51,7 +52,7 @@ public static class GroupsApi
         var projection = ProjectionOf(store, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.ReplaceAsync(groupId, columns, members, ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
-        return Written(request, store, 200, row, projection, baseUrl);
+        return ResourceWriter.Written(request, store.Type, 200, row, projection, baseUrl);
     }
 
     static Guid[] ReadMembers(JsonElement body, ScimOptions options)
@@ -65,12 +66,4 @@ public static class GroupsApi
         await store.DeleteAsync(ScimHttp.ParseId(id, "Group"), ScimHttp.IfMatchVersion(request), ct);
         return Results.NoContent();
     }
-
-    public static IResult Resource(GroupStore store, int status, ResourceRow row, Projection projection, string baseUrl, bool withLocation = false) =>
-        ResourceWriter.Result(store.Type, status, row, projection, baseUrl, withLocation);
-
-    /// <summary>A written group: 201/200 with the group, or no body when the request prefers return=minimal.</summary>
-    static IResult Written(HttpRequest request, GroupStore store, int status, ResourceRow row, Projection projection, string baseUrl) =>
-        ScimPrefer.Answer(request, status, ScimValues.ETag(row.Version), status == 201 ? $"{baseUrl}{store.Type.Endpoint}/{row.Id}" : null,
-            () => Resource(store, status, row, projection, baseUrl, withLocation: status == 201));
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using ScimLite.Data;
 
 namespace ScimLite.Health;
 
@@ -41,7 +40,7 @@ public sealed class ReadinessProbe(NpgsqlDataSource dataSource)
             await command.ExecuteScalarAsync(timeout.Token);
             return true;
         }
-        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException or DatabaseTimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
         {
             return false;
         }

@@ -59,7 +59,7 @@ public static class ScimServer
         app.MapHealth();
         app.MapDiscovery();
         // Everything else under /scim/v2 needs a client's token.
-        var scim = app.MapGroup("").RequireAuthorization().AddEndpointFilter(ProvisioningMetrics.Filter);
+        var scim = app.MapGroup("").RequireAuthorization();
         scim.MapUsers();
         scim.MapGroups();
         scim.MapRootSearch();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ScimLite.Auth;
 using ScimLite.Cli;
 
 namespace ScimLite.Journal;
@@ -67,21 +68,8 @@ public static class JournalCommand
     /// <summary>An absolute time, or a duration back from <paramref name="now"/>: <c>90s</c>, <c>15m</c>, <c>2h</c>, <c>7d</c>.</summary>
     public static DateTimeOffset? ParseSince(string text, DateTimeOffset now)
     {
-        text = text.Trim();
-        // At most about 30 years back, which every unit below can express.
-        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount <= 1_000_000_000)
-        {
-            TimeSpan? span = char.ToLowerInvariant(text[^1]) switch
-            {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                _ => null,
-            };
-            if (span is { } back)
-                return now - back;
-        }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        if (Durations.TryParse(text, out var back))
+            return back < now - DateTimeOffset.MinValue ? now - back : null;
+        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
     }
 }

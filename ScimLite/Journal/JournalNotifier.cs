@@ -42,8 +42,7 @@ public sealed class JournalNotifier(NpgsqlDataSource dataSource, IOptions<Journa
         var milliseconds = options.Value.NotifyIntervalMilliseconds;
         if (milliseconds == 0)
             return;
-        while (!migration.Done)
-            await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+        await migration.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(milliseconds));
         var failing = false;
         while (await timer.WaitForNextTickAsync(stoppingToken))

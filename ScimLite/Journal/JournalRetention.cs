@@ -26,8 +26,7 @@ public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<Journ
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!migration.Done)
-            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+        await migration.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

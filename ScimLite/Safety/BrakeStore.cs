@@ -33,7 +33,7 @@ public sealed class BrakeStore(NpgsqlDataSource dataSource, ILogger<BrakeStore> 
             RETURNING true
             """, new { reason }, cancellationToken: ct));
         if (engaged)
-            await JournalAsync(connection, "engage", by, reason, ct);
+            Record("engaged", by, reason);
         return engaged;
     }
 
@@ -48,7 +48,7 @@ public sealed class BrakeStore(NpgsqlDataSource dataSource, ILogger<BrakeStore> 
                      ON CONFLICT (id) DO UPDATE SET engaged = false, released_at = now(), window_start = now())
             SELECT engaged FROM before
             """, cancellationToken: ct)) ?? false;
-        await JournalAsync(connection, "release", by, wasEngaged ? "released" : "was not engaged; fresh window", ct);
+        Record("released", by, wasEngaged ? "released" : "was not engaged; fresh window");
         return wasEngaged;
     }
 
@@ -85,25 +85,11 @@ public sealed class BrakeStore(NpgsqlDataSource dataSource, ILogger<BrakeStore> 
     }
 
     /// <summary>
-    /// A journal row when the journal table exists (another migration's; the brake works without it). A journal that
-    /// refuses the row costs a warning, never the engage or release, which are committed already.
+    /// Who engaged or released the brake, and why, as one warning: the journal records only users, groups and
+    /// memberships, so the brake's own history is the log's and deprovisioning_events'.
     /// </summary>
-    async Task JournalAsync(NpgsqlConnection connection, string action, string by, string reason, CancellationToken ct)
-    {
-        try
-        {
-            if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT to_regclass('journal') IS NOT NULL", cancellationToken: ct)))
-                return;
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO journal (at, client, resource_type, name, action, changes)
-                VALUES (now(), @by, 'Brake', 'deprovisioning brake', @action, jsonb_build_object('reason', @reason::text))
-                """, new { by, action, reason }, cancellationToken: ct));
-        }
-        catch (PostgresException ex)
-        {
-            logger.LogWarning("The brake's {Action} was not journalled: {Error}", action, ex.MessageText);
-        }
-    }
+    void Record(string action, string by, string reason) =>
+        logger.LogWarning("Deprovisioning brake {Action} by {By}: {Reason}", action, by, reason);
 }
 
 /// <summary>The brake row and what the window holds, as <c>ScimLite brake status</c> shows it.</summary>

@@ -20,6 +20,14 @@ public static class ResourceWriter
         return ScimJson.Result(status, w => Write(w, type, row, projection, baseUrl), ScimValues.ETag(row.Version), location);
     }
 
+    /// <summary>
+    /// A resource a POST (201), PUT or PATCH (200) wrote: the resource, or no body when the request prefers
+    /// return=minimal (<see cref="ScimPrefer"/>).
+    /// </summary>
+    public static IResult Written(HttpRequest request, ResourceTypeDef type, int status, ResourceRow row, Projection projection, string baseUrl) =>
+        ScimPrefer.Answer(request, status, ScimValues.ETag(row.Version), status == 201 ? $"{baseUrl}{type.Endpoint}/{row.Id}" : null,
+            () => Result(type, status, row, projection, baseUrl, withLocation: status == 201));
+
     public static void Write(Utf8JsonWriter w, ResourceTypeDef type, ResourceRow row, Projection projection, string baseUrl)
     {
         WriteOpen(w, type, row, projection, baseUrl, streamed: null);

@@ -7,11 +7,11 @@ using ScimLite.Scim.Schema;
 namespace ScimLite.Telemetry;
 
 /// <summary>
-/// One endpoint filter on the SCIM routes that turns successful requests into <see cref="ScimMetrics"/> changes.
-/// Created and deleted come from the route and method of a request that succeeded; deactivations, reactivations and
-/// member changes from the operations of the request itself, which the PATCH and user-PUT handlers hand over with
-/// <c>Requested</c> from the body they already parsed (a redundant add or a repeated deactivation still
-/// counts). A failed request throws through this filter and counts nothing.
+/// Turns successful writes into <see cref="ScimMetrics"/> changes, through an endpoint filter on each write route
+/// (<see cref="Counting"/>), so no handler or store records a metric itself. A create or delete is known from its
+/// route; deactivations, reactivations and member changes come from the operations of the request, which the PATCH and
+/// user-PUT handlers note with <c>Requested</c> from what they already parsed (a redundant add or a repeated
+/// deactivation still counts). A failed request throws through the filter and counts nothing.
 /// </summary>
 public static class ProvisioningMetrics
 {
@@ -21,54 +21,45 @@ public static class ProvisioningMetrics
         public (ScimMetrics.Change Change, long Count)[] Changes { get; } = changes;
     }
 
-    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var result = await next(context);
-        var http = context.HttpContext;
-        var client = http.User.Identity?.Name;
-        if (http.Features.Get<RequestedChanges>() is { } requested)
+    /// <summary>
+    /// The endpoint filter of a write route: once the request has succeeded, records <paramref name="change"/> (the
+    /// route's create or delete) and whatever the handler noted with <c>Requested</c>.
+    /// </summary>
+    public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> Counting(ScimMetrics.Change? change = null) =>
+        async (context, next) =>
         {
-            foreach (var (change, count) in requested.Changes)
-                ScimMetrics.Record(change, client, count);
+            var result = await next(context);
+            var http = context.HttpContext;
+            var client = http.User.Identity?.Name;
+            if (change is { } routeChange)
+                ScimMetrics.Record(routeChange, client);
+            foreach (var (noted, count) in http.Features.Get<RequestedChanges>()?.Changes ?? [])
+                ScimMetrics.Record(noted, client, count);
             return result;
-        }
-        var method = http.Request.Method;
-        var hasId = http.Request.RouteValues.ContainsKey("id");
-        if (HttpMethods.IsPost(method) && !hasId && !http.Request.Path.Value!.EndsWith("/.search", StringComparison.Ordinal)
-            && TypeOf(http) is { } created)
-            ScimMetrics.Record(created == ResourceTypeDef.User ? ScimMetrics.Change.UserCreated : ScimMetrics.Change.GroupCreated, client);
-        else if (HttpMethods.IsDelete(method) && hasId && TypeOf(http) is { } deleted)
-            ScimMetrics.Record(deleted == ResourceTypeDef.User ? ScimMetrics.Change.UserDeleted : ScimMetrics.Change.GroupDeleted, client);
-        return result;
-    }
+        };
 
     /// <summary>
     /// Called by the PATCH handlers with the steps they planned and accepted: the changes those ask for are recorded by
-    /// <see cref="Filter"/> once the request has succeeded.
+    /// <see cref="Counting"/> once the request has succeeded.
     /// </summary>
     public static void Requested(HttpContext http, ResourceTypeDef type, IEnumerable<PatchStep> steps) =>
-        Keep(http, () => PatchChanges(type, steps));
+        Keep(http, PatchChanges(type, steps));
 
     /// <summary>Called by the user PUT handler with the body it parsed and accepted.</summary>
     public static void Requested(HttpContext http, ResourceTypeDef type, JsonElement body) =>
-        Keep(http, () => PutChanges(type, body));
+        Keep(http, PutChanges(type, body));
 
-    static void Keep(HttpContext http, Func<IEnumerable<(ScimMetrics.Change, long)>> changes)
+    /// <param name="changes">Lazy: evaluated here, where a failure is caught.</param>
+    static void Keep(HttpContext http, IEnumerable<(ScimMetrics.Change, long)> changes)
     {
         try
         {
-            http.Features.Set(new RequestedChanges([.. changes()]));
+            http.Features.Set(new RequestedChanges([.. changes]));
         }
         catch (ScimException)
         {
             // The handler accepted this request; a metric is never a reason to fail it.
         }
-    }
-
-    static ResourceTypeDef? TypeOf(HttpContext http)
-    {
-        var path = http.Request.Path;
-        return ResourceTypeDef.All.FirstOrDefault(type => path.StartsWithSegments(ScimHttp.BasePath + type.Endpoint, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The changes a whole-resource PUT asks for (a pure function, table-tested).</summary>

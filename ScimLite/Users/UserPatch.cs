@@ -25,12 +25,10 @@ public static class UserPatch
         foreach (var step in steps)
             step.Run(() => Apply(step, patcher, hasher));
         ProvisioningMetrics.Requested(request.HttpContext, type, steps);
-        if (patcher.Current(UserSql.ManagerValueColumn) is var manager && manager != UserSql.ManagerValueColumn)
-            patcher.Set(UserSql.ManagerIdColumn, UserSql.ManagerId(manager));
         var projection = Projection.From(type, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.PatchAsync(userId, patcher.ToUpdate(), ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
-        return UsersApi.Written(request, type, 200, row, projection, baseUrl);
+        return ResourceWriter.Written(request, type, 200, row, projection, baseUrl);
     }
 
     static void Apply(PatchStep step, ColumnPatcher patcher, PasswordHasher hasher)

@@ -54,6 +54,13 @@ sealed class UserSql(ResourceTypeDef type) : ResourceSql(type)
             columns.SetSql(ManagerIdColumn, ManagerId($"{manager.SqlValue}::text"));
     }
 
+    /// <inheritdoc cref="Complete(ColumnSet)"/>
+    public override void Complete(ColumnPatcher patcher)
+    {
+        if (patcher.Current(ManagerValueColumn) is var manager && manager != ManagerValueColumn)
+            patcher.Set(ManagerIdColumn, ManagerId(manager));
+    }
+
     /// <summary><c>emails.value eq</c> lookups use the GIN index users_email_values_idx (sql/0001_users_groups_link.sql).</summary>
     public override Func<string, string>? ValueIndex(AttributeDef attribute) =>
         ReferenceEquals(attribute, Emails) ? parameter => $"scim_email_values(r.{Emails.Column}) @> ARRAY[lower({parameter})]" : null;

@@ -20,10 +20,6 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
 
     DateTime Now => clock.UtcNowToTheMillisecond();
 
-    public Task<ResourceRow?> GetAsync(Guid id, Projection projection, string baseUrl, CancellationToken ct) =>
-        db.ReadAsync(connection => connection.QueryRowAsync(new CommandDefinition(
-            Sql.SelectWhere(projection, "r.id = @id"), new { id, base_url = baseUrl }, cancellationToken: ct)), ct);
-
     public Task<ResourceRow> CreateAsync(ColumnSet columns, string? passwordHash, Projection projection, string baseUrl, CancellationToken ct)
     {
         var now = clock.UtcNowToTheMillisecond();

@@ -1,7 +1,7 @@
+using ScimLite.Data;
 using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Listing;
-using ScimLite.Scim.Schema;
 using ScimLite.Scim.Sql;
 using ScimLite.Telemetry;
 
@@ -15,26 +15,18 @@ public static class UsersApi
         var users = app.MapGroup($"{ScimHttp.BasePath}/Users");
         var list = new ResourceList(app.ServiceProvider.GetRequiredService<ResourceTypes>().User);
         users.MapGet("/", list.List);
-        users.MapPost("/", Create);
+        users.MapPost("/", Create).AddEndpointFilter(ProvisioningMetrics.Counting(ScimMetrics.Change.UserCreated));
         users.MapPost("/.search", list.Search);
         users.MapGet("/{id}", Get);
-        users.MapPut("/{id}", Replace);
-        users.MapPatch("/{id}", UserPatch.Handle);
-        users.MapDelete("/{id}", Delete);
+        users.MapPut("/{id}", Replace).AddEndpointFilter(ProvisioningMetrics.Counting());
+        users.MapPatch("/{id}", UserPatch.Handle).AddEndpointFilter(ProvisioningMetrics.Counting());
+        users.MapDelete("/{id}", Delete).AddEndpointFilter(ProvisioningMetrics.Counting(ScimMetrics.Change.UserDeleted));
         return app;
     }
 
 
-    static async Task<IResult> Get(string id, HttpRequest request, UserStore store, CancellationToken ct)
-    {
-        var userId = ScimHttp.ParseId(id, "User");
-        var projection = Projection.From(store.Type, request);
-        var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.GetAsync(userId, projection, baseUrl, ct) ?? throw ScimHttp.NotFound("User", userId);
-        if (ScimHttp.IfNoneMatch(request, row.Version))
-            return ScimHttp.NotModified(request, row.Version);
-        return ResourceWriter.Result(store.Type, 200, row, projection, baseUrl);
-    }
+    static IResult Get(string id, HttpRequest request, UserStore store, Db db) =>
+        StreamedResources.Get(db, store.Type, ScimHttp.ParseId(id, "User"), Projection.From(store.Type, request), ScimHttp.BaseUrl(request));
 
     static async Task<IResult> Create(HttpRequest request, UserStore store, PasswordHasher hasher, CancellationToken ct)
     {
@@ -44,7 +36,7 @@ public static class UsersApi
         var projection = Projection.From(store.Type, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.CreateAsync(columns, passwordHash, projection, baseUrl, ct);
-        return Written(request, store.Type, 201, row, projection, baseUrl);
+        return ResourceWriter.Written(request, store.Type, 201, row, projection, baseUrl);
     }
 
     static async Task<IResult> Replace(string id, HttpRequest request, UserStore store, CancellationToken ct)
@@ -57,7 +49,7 @@ public static class UsersApi
         var projection = Projection.From(store.Type, request);
         var baseUrl = ScimHttp.BaseUrl(request);
         var row = await store.ReplaceAsync(userId, columns, password, ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
-        return Written(request, store.Type, 200, row, projection, baseUrl);
+        return ResourceWriter.Written(request, store.Type, 200, row, projection, baseUrl);
     }
 
     static async Task<IResult> Delete(string id, HttpRequest request, UserStore store, CancellationToken ct)
@@ -65,9 +57,4 @@ public static class UsersApi
         await store.DeleteAsync(ScimHttp.ParseId(id, "User"), ScimHttp.IfMatchVersion(request), ct);
         return Results.NoContent();
     }
-
-    /// <summary>A written user: 201/200 with the user, or no body when the request prefers return=minimal.</summary>
-    internal static IResult Written(HttpRequest request, ResourceTypeDef type, int status, ResourceRow row, Projection projection, string baseUrl) =>
-        ScimPrefer.Answer(request, status, ScimValues.ETag(row.Version), status == 201 ? $"{baseUrl}{type.Endpoint}/{row.Id}" : null,
-            () => ResourceWriter.Result(type, status, row, projection, baseUrl, withLocation: status == 201));
 }

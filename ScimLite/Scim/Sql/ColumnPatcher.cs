@@ -31,8 +31,12 @@ public sealed class ColumnPatcher(ResourceTypeDef type, int maxArraySteps = Scim
     int count;
     int totalArraySteps;
 
-    /// <summary>The steps applied so far as one UPDATE of the touched columns.</summary>
-    public ColumnUpdate ToUpdate() => new([.. order.Select(c => (c, expressions[c]))], parameters, derived, stages);
+    /// <summary>The steps applied so far, with the columns derived from them, as one UPDATE of the touched columns.</summary>
+    public ColumnUpdate ToUpdate()
+    {
+        type.Sql.Complete(this);
+        return new([.. order.Select(c => (c, expressions[c]))], parameters, derived, stages);
+    }
 
     public void Apply(PatchStep step)
     {

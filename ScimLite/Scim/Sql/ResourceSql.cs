@@ -94,6 +94,11 @@ public abstract class ResourceSql
     {
     }
 
+    /// <summary>Completes the columns a PATCH touched with the columns derived from them.</summary>
+    public virtual void Complete(ColumnPatcher patcher)
+    {
+    }
+
     /// <summary><c>SELECT ... FROM table r</c>: computed attributes only when the projection returns them.</summary>
     /// <param name="streamed">Leave out the <see cref="StreamedLink"/>: the caller reads it with <see cref="LinkItems"/>.</param>
     public string Select(Projection projection, bool streamed = false) => SelectWhere(projection, null, streamed);
