@@ -1,5 +1,6 @@
 using System.Net;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Journal;
 
@@ -14,7 +15,7 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     public async Task PostUser_WritesCreatedWithNewValues_PasswordOnlyAsSet()
     {
         using var client = app.CreateClient();
-        var id = await client.PostUserAsync(new { schemas = new[] { JournalKit.UserUrn }, userName = "alice@example.com", title = "Pilot", password = "S3cret!x" });
+        var id = (await client.PostUserAsync(new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot", password = "S3cret!x" })).Id();
 
         var entry = Assert.Single(await app.JournalAsync());
         Assert.Equal(("User", Guid.Parse(id), "alice@example.com", "created"), (entry.ResourceType, entry.ResourceId, entry.Name, entry.Action));
@@ -52,7 +53,7 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
         var before = await app.LastSeqAsync();
 
         Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "title", value = "Captain" }));
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { JournalKit.UserUrn }, userName = "alice@example.com", nickName = "Al" }))
+        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { UserUrn }, userName = "alice@example.com", nickName = "Al" }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
         var entries = await app.JournalAsync(before);
@@ -90,7 +91,7 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "title", value = "Pilot" }));
         Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = true } }));
         await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "add", path = "members", value = new[] { new { value = id } } });
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { JournalKit.UserUrn }, userName = "alice@example.com", title = "Pilot" }))
+        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot" }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
         Assert.Empty(await app.JournalAsync(before));
@@ -150,13 +151,8 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     public async Task AddingAThousandMembers_WritesOneRowListingThemAll()
     {
         using var client = app.CreateClient();
-        await using (var connection = await app.OpenConnectionAsync())
-            await Dapper.SqlMapper.ExecuteAsync(connection, """
-                INSERT INTO users (id, user_name, created, last_modified)
-                SELECT gen_random_uuid(), 'member' || n || '@example.com', now(), now() FROM generate_series(1, 1000) n
-                """);
+        var ids = (await app.SeedUsersAsync(1000, "member")).Select(g => g.ToString()).ToArray();
         var group = await client.NewGroupAsync("Everyone");
-        var ids = (await Dapper.SqlMapper.QueryAsync<Guid>(await app.OpenConnectionAsync(), "SELECT id FROM users")).Select(g => g.ToString()).ToArray();
         var before = await app.LastSeqAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}",
@@ -177,7 +173,7 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
         var before = await app.LastSeqAsync();
 
         // The unique index on lower(user_name) rejects the UPDATE: 409, and the title change in the same statement is gone.
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{bob}", new { schemas = new[] { JournalKit.UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
+        using (var put = await client.PutScimAsync($"/scim/v2/Users/{bob}", new { schemas = new[] { UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
             await put.AssertStatusAsync(HttpStatusCode.Conflict);
         // The first operation adds alice (a journal row in the transaction); the second names no one and fails.
         var status = await client.PatchAsync($"/scim/v2/Groups/{group}",

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Journal;
 
@@ -26,9 +27,6 @@ public sealed record Entry(long Seq, string? Client, string? RequestId, string R
 /// <summary>Arranging resources through the API and reading the journal back, for the journal tests.</summary>
 static class JournalKit
 {
-    public const string UserUrn = "urn:ietf:params:scim:schemas:core:2.0:User";
-    public const string GroupUrn = "urn:ietf:params:scim:schemas:core:2.0:Group";
-
     public static async Task<IReadOnlyList<Entry>> JournalAsync(this ScimApp app, long afterSeq = 0)
     {
         await using var connection = await app.OpenConnectionAsync();
@@ -45,23 +43,11 @@ static class JournalKit
         return await connection.QuerySingleAsync<long>("SELECT coalesce(max(seq), 0) FROM journal");
     }
 
-    public static async Task<string> PostUserAsync(this HttpClient client, object body)
-    {
-        using var response = await client.PostScimAsync("/scim/v2/Users", body);
-        await response.AssertStatusAsync(HttpStatusCode.Created);
-        return (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
-    }
+    public static async Task<string> NewUserAsync(this HttpClient client, string userName, string? title = null) =>
+        (await client.PostUserAsync(new { schemas = new[] { UserUrn }, userName, title })).Id();
 
-    public static Task<string> NewUserAsync(this HttpClient client, string userName, string? title = null) =>
-        client.PostUserAsync(new { schemas = new[] { UserUrn }, userName, title });
-
-    public static async Task<string> NewGroupAsync(this HttpClient client, string displayName, params string[] memberIds)
-    {
-        using var response = await client.PostScimAsync("/scim/v2/Groups",
-            new { schemas = new[] { GroupUrn }, displayName, members = memberIds.Select(id => new { value = id }).ToArray() });
-        await response.AssertStatusAsync(HttpStatusCode.Created);
-        return (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
-    }
+    public static async Task<string> NewGroupAsync(this HttpClient client, string displayName, params string[] memberIds) =>
+        (await client.CreateGroupAsync(displayName, memberIds)).Id();
 
     public static async Task<HttpStatusCode> PatchAsync(this HttpClient client, string url, params object[] operations)
     {

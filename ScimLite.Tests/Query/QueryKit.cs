@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
@@ -9,20 +8,6 @@ namespace ScimLite.Tests.Query;
 /// <summary>Arranging rows by SQL and reading ListResponses, for the query suites.</summary>
 public static class QueryKit
 {
-    /// <summary>
-    /// Inserts <paramref name="count"/> users named <c>{prefix}000001</c>, <c>{prefix}000002</c>, ... in one statement:
-    /// many rows in well under a second, where the API would take one request each.
-    /// </summary>
-    public static async Task SeedUsersAsync(this ScimApp app, int count, string prefix = "user")
-    {
-        await using var connection = await app.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            INSERT INTO users (id, user_name, created, last_modified)
-            SELECT gen_random_uuid(), @prefix || lpad(i::text, 6, '0'), now(), now()
-              FROM generate_series(1, @count) AS i
-            """, new { prefix, count });
-    }
-
     /// <summary>GETs a list URL (the filter and other values already escaped), asserts 200 and returns the ListResponse.</summary>
     public static async Task<JsonElement> ListAsync(this HttpClient client, string url)
     {

@@ -20,13 +20,8 @@ public sealed class TimestampFilterTests(ScimApp app) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    async Task<string[]> FindAsync(string url, string filter)
-    {
-        var list = await client.GetJsonAsync($"{url}?filter={Uri.EscapeDataString(filter)}");
-        return list.TryGetProperty("Resources", out var resources)
-            ? [.. resources.EnumerateArray().Select(r => r.Id()).Order()]
-            : [];
-    }
+    async Task<string[]> FindAsync(string url, string filter) =>
+        [.. (await client.GetJsonAsync($"{url}?filter={Uri.EscapeDataString(filter)}")).Ids().Order()];
 
     [Theory]
     [InlineData("lastModified")]

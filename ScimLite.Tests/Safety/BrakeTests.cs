@@ -18,7 +18,7 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Storm_OfDeactivationsFromSeveralClients_EngagesAtThreshold_RefusedChangeNothing_ReleaseLetsRetriesThrough()
     {
-        var ids = await app.SeedUsersAsync(200);
+        var ids = await app.SeedUsersAsync(200, "person");
         await using var second = app.UnthrottledHost();
         var clients = new[] { app.CreateClient(), app.CreateClient(), second.CreateClient(app.Token), second.CreateClient(app.Token) };
         var storm = ids.Take(80).ToArray();
@@ -66,7 +66,7 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Engaged_CreatesUpdatesReactivationsAndSmallRemovalsPass_DeletesAndBulkRemovalsAre503()
     {
-        var ids = await app.SeedUsersAsync(20);
+        var ids = await app.SeedUsersAsync(20, "person");
         using var client = app.CreateClient();
         var group = await client.CreateGroupAsync("Everyone", ids.Select(id => id.ToString()).ToArray());
         var groupId = group.GetProperty("id").GetString();
@@ -103,7 +103,7 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task TwoHosts_ShareTheBrake_EngagedAndReleasedInTheDatabase()
     {
-        var ids = await app.SeedUsersAsync(4);
+        var ids = await app.SeedUsersAsync(4, "person");
         await using var other = app.UnthrottledHost();
         using var first = app.CreateClient();
         using var second = other.CreateClient(app.Token);
@@ -124,7 +124,7 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Disabled_NothingIsCountedOrRefused()
     {
-        var ids = await app.SeedUsersAsync(60);
+        var ids = await app.SeedUsersAsync(60, "person");
         await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Brake:Enabled"] = "false" });
         using var client = host.CreateClient(app.Token);
         foreach (var id in ids)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -19,13 +18,6 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyn
     public Task InitializeAsync() => app.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>The sum of every sample of a metric (all label sets), 0 when it has none yet.</summary>
     static double Sum(string scrape, string metric, string? label = null) =>
         Regex.Matches(scrape, $@"^{Regex.Escape(metric)}(\{{.*\}})? (\S+)$", RegexOptions.Multiline)
@@ -35,7 +27,7 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task PrometheusScrape_ShowsProvisioningCountersMoving_OnTheMetricsPortOnly()
     {
-        var (apiPort, metricsPort) = (FreePort(), FreePort());
+        var (apiPort, metricsPort) = (LocalCluster.FreePort(), LocalCluster.FreePort());
         await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Metrics:Url"] = $"http://127.0.0.1:{metricsPort}" });
         host.UseKestrel(kestrel =>
         {
