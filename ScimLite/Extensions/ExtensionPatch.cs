@@ -29,7 +29,7 @@ static class ExtensionPatch
 
         var urn = patcher.Parameter(attribute.ExtensionUrn);
         var name = patcher.Parameter(attribute.Name);
-        string Set(string newValue) => $"scim_extension_set(s.doc, {urn}, {name}, {newValue})";
+        string Set(string newValue) => $"scim_extension_set(s.items, {urn}, {name}, {newValue})";
 
         string expression;
         if (step.Filter is not null)
@@ -42,7 +42,7 @@ static class ExtensionPatch
         else if (step.Op == PatchOpKind.Add && attribute.MultiValued && value is not null)
         {
             var added = patcher.Parameter(value.ToJsonString(), jsonb: true);
-            var items = ExtensionSql.Items(attribute, "s.doc");
+            var items = ExtensionSql.Items(attribute, "s.items");
             expression = Set($"""
                 (SELECT jsonb_agg(x.j ORDER BY x.k, x.o) FROM (
                     SELECT e.j, 0 AS k, e.o FROM {items}
@@ -54,12 +54,11 @@ static class ExtensionPatch
         else
             expression = Set(value is null ? "NULL" : patcher.Parameter(value.ToJsonString(), jsonb: true));
 
-        // The column's expression so far is bound once (OFFSET 0 keeps it from being pasted into every use).
-        patcher.Set(ExtensionSql.Column,
-            $"(SELECT {expression} FROM (SELECT {patcher.Current(ExtensionSql.Column)} AS doc OFFSET 0) AS s)");
+        // One stage of the UPDATE per step, over the document the steps before left (s.items; NULL when none).
+        patcher.Stage(ExtensionSql.Column, expression, empty: null);
     }
 
     /// <summary>The items for which <paramref name="condition"/> holds (over <c>e.j</c>), in order, as the new value.</summary>
     static string Keep(AttributeDef attribute, string condition, Func<string, string> set) =>
-        set($"(SELECT jsonb_agg(e.j ORDER BY e.o) FROM {ExtensionSql.Items(attribute, "s.doc")} WHERE {condition})");
+        set($"(SELECT jsonb_agg(e.j ORDER BY e.o) FROM {ExtensionSql.Items(attribute, "s.items")} WHERE {condition})");
 }

@@ -135,15 +135,18 @@ public sealed class ColumnPatcher(ResourceTypeDef type, int maxArraySteps = Scim
     }
 
     /// <summary>
-    /// Sets a jsonb array column to <paramref name="expression"/> over <c>s.items</c>, the items the steps before left,
-    /// as one more stage of the UPDATE: a materialised CTE that reads the previous stage by name. So each step is
-    /// planned and computed once, and the statement grows (and PostgreSQL plans it) linearly with the steps; nesting
-    /// each step's expression inside the next made planning time grow with the square of the steps on an attribute.
+    /// Sets a jsonb column (an array, or the extensions document) to <paramref name="expression"/> over <c>s.items</c>,
+    /// the value the steps before left, as one more stage of the UPDATE: a materialised CTE that reads the previous
+    /// stage by name. So each step is planned and computed once, and the statement grows (and PostgreSQL plans it)
+    /// linearly with the steps; nesting each step's expression inside the next made planning time grow with the square
+    /// of the steps on an attribute.
     /// </summary>
-    internal void Stage(string column, string expression)
+    /// <param name="empty">What a NULL column stands for in <c>s.items</c> (an array: <c>[]</c>); null: NULL itself.</param>
+    internal void Stage(string column, string expression, string? empty = "'[]'::jsonb")
     {
         var name = $"s{stages.Count}";
-        stages.Add($"{name} AS MATERIALIZED (SELECT {expression} AS items FROM (SELECT coalesce({Current(column)}, '[]'::jsonb) AS items FROM b OFFSET 0) AS s)");
+        var current = empty is null ? Current(column) : $"coalesce({Current(column)}, {empty})";
+        stages.Add($"{name} AS MATERIALIZED (SELECT {expression} AS items FROM (SELECT {current} AS items FROM b OFFSET 0) AS s)");
         Set(column, $"(SELECT items FROM {name})", fromRow: true);
     }
 
