@@ -16,8 +16,6 @@ public sealed partial class ExtensionSchemas : IValidateOptions<ExtensionOptions
         ["decimal"] = AttrType.Decimal, ["dateTime"] = AttrType.DateTime, ["reference"] = AttrType.Reference,
     };
 
-    static readonly string[] CoreUrns = [ScimUrns.User, ScimUrns.Group, ScimUrns.EnterpriseUser];
-
     public ValidateOptionsResult Validate(string? name, ExtensionOptions options)
     {
         var errors = Errors(options).ToList();
@@ -33,7 +31,7 @@ public sealed partial class ExtensionSchemas : IValidateOptions<ExtensionOptions
             var key = $"Scim:Extensions:{i}";
             if (string.IsNullOrWhiteSpace(extension.Schema) || !Urn().IsMatch(extension.Schema))
                 yield return $"{key}:Schema '{extension.Schema}' is not a schema URN (e.g. urn:ietf:params:scim:schemas:extension:acme:2.0:User).";
-            else if (CoreUrns.Contains(extension.Schema, StringComparer.OrdinalIgnoreCase))
+            else if (ScimUrns.IsBuiltIn(extension.Schema))
                 yield return $"{key}:Schema '{extension.Schema}' is a core schema of ScimLite; declare custom attributes under a URN of your own.";
             else if (!seen.Add(extension.Schema))
                 yield return $"{key}:Schema '{extension.Schema}' is declared twice.";
@@ -87,7 +85,7 @@ public sealed partial class ExtensionSchemas : IValidateOptions<ExtensionOptions
     static string NameOf(string urn)
     {
         var parts = urn.Split(':');
-        return parts.Length >= 3 && VersionPart().IsMatch(parts[^2]) ? parts[^3] : parts[^1];
+        return parts.Length >= 3 && IgnoredExtensions.IsVersion(parts[^2]) ? parts[^3] : parts[^1];
     }
 
     // RFC 8141 NSS characters, without the quote, so a URN can never end a SQL string literal.
@@ -97,7 +95,4 @@ public sealed partial class ExtensionSchemas : IValidateOptions<ExtensionOptions
     // RFC 7643 §2.1 ATTRNAME.
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]*\z")]
     private static partial Regex AttributeName();
-
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)*\z")]
-    private static partial Regex VersionPart();
 }

@@ -53,12 +53,13 @@ public sealed partial class IgnoredExtensions(ILogger<IgnoredExtensions> logger)
         if (bracket >= 0)
             path = path[..bracket];
         var parts = path.Split(':');
-        var urn = parts.Length > 2 && !Version().IsMatch(parts[^2]) ? string.Join(':', parts[..^1]) : path;
+        var urn = parts.Length > 2 && !IsVersion(parts[^2]) ? string.Join(':', parts[..^1]) : path;
         // A schema of ScimLite's own on the wrong resource type (the Enterprise User on a Group) is a mistake, not an extension.
-        return CoreUrns.Contains(urn, StringComparer.OrdinalIgnoreCase) ? null : urn;
+        return ScimUrns.IsBuiltIn(urn) ? null : urn;
     }
 
-    static readonly string[] CoreUrns = [ScimUrns.User, ScimUrns.Group, ScimUrns.EnterpriseUser];
+    /// <summary>A URN part that is a version (<c>2.0</c>): the part before it names the extension.</summary>
+    internal static bool IsVersion(string part) => Version().IsMatch(part);
 
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)*\z")]
     private static partial Regex Version();

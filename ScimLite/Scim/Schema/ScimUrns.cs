@@ -11,4 +11,9 @@ public static class ScimUrns
     public const string ServiceProviderConfig = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
     public const string ResourceType = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
     public const string Schema = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+
+    /// <summary>Whether <paramref name="urn"/> is one of the resource schemas ScimLite itself defines (any case).</summary>
+    public static bool IsBuiltIn(string urn) =>
+        string.Equals(urn, User, StringComparison.OrdinalIgnoreCase) || string.Equals(urn, Group, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(urn, EnterpriseUser, StringComparison.OrdinalIgnoreCase);
 }
