@@ -1,4 +1,4 @@
-# Shared by scripts/test.sh, scripts/run.sh and .ci/run; sourced, not run.
+# Shared by scripts/test.sh, scripts/run.sh, scripts/scimlite and .ci/run; sourced, not run.
 
 # Directory holding initdb and pg_ctl: PATH first, then Debian's /usr/lib/postgresql/<major>/bin (newest major).
 pg_bindir() {
@@ -60,3 +60,56 @@ trx_totals() {
 }
 
 attr() { [[ $2 =~ $1=\"([0-9]+)\" ]] && echo "${BASH_REMATCH[1]}" || echo 0; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The development database of scripts/run.sh and scripts/scimlite: a cluster in .data/pg (created, or started when
+# stopped) with a database "scim". Exports ConnectionStrings__Scim and DEV_PG_STOP (how to stop it). Run from the
+# repository root. Messages go to stderr, so a command's own output stays pipeable.
+start_dev_cluster() {
+  ensure_postgres
+  local bin pgdir=$PWD/.data/pg
+  bin=$(pg_bindir)
+  mkdir -p "$pgdir"
+  if [[ $EUID -eq 0 ]]; then
+    chown postgres:postgres "$pgdir"
+    if ! runuser -u postgres -- test -w "$pgdir"; then
+      echo "The postgres user cannot reach $pgdir (a parent directory is closed to it); clone the repo elsewhere or set ConnectionStrings__Scim." >&2
+      exit 1
+    fi
+  fi
+  if [[ ! -f $pgdir/data/PG_VERSION ]]; then
+    echo "Creating the development PostgreSQL cluster in .data/pg." >&2
+    # trust is safe only because the cluster listens on loopback alone (listen_addresses below).
+    as_pg "$bin/initdb" -D "$pgdir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-instructions >/dev/null
+    printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$pgdir" >>"$pgdir/data/postgresql.conf"
+  fi
+  local port
+  if as_pg "$bin/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then
+    port=$(sed -n 4p "$pgdir/data/postmaster.pid") # line 4 of postmaster.pid is the port
+  else
+    # The port is chosen at each start, not stored: 5432 may be taken today by another cluster.
+    port=5432
+    while port_in_use "$port"; do port=$((port + 1)); done
+    echo "Starting the development PostgreSQL (.data/pg) on 127.0.0.1:$port." >&2
+    as_pg "$bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -o "-p $port" -w start >/dev/null
+  fi
+  if [[ $("$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'scim'") != 1 ]]; then
+    "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres scim
+  fi
+  DEV_PG_STOP="$bin/pg_ctl -D $pgdir/data stop"
+  [[ $EUID -ne 0 ]] || DEV_PG_STOP="runuser -u postgres -- $DEV_PG_STOP"
+  export ConnectionStrings__Scim="Host=127.0.0.1;Port=$port;Username=postgres;Database=scim"
+}
+
+# The development token (.data/dev-token, created once) as Scim__Tokens__0, the configuration client config-0.
+dev_token() {
+  mkdir -p .data
+  if [[ ! -s .data/dev-token ]]; then
+    (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >.data/dev-token)
+  fi
+  export Scim__Tokens__0=$(<.data/dev-token)
+}
+
+# A connection string without its password, for printing.
+without_password() { sed -E 's/(^|;)[[:space:]]*[Pp]ass(word)?[[:space:]]*=[^;]*/\1Password=***/g' <<<"$1"; }

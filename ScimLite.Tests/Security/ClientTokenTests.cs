@@ -191,7 +191,8 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
     {
         var (code, _, error) = await TokensAsync("add", "okta-prod", "--expires", "90 days");
 
-        Assert.Equal(1, code);
+        // A usage error (exit 2, see ExitCodes), found before the database is opened.
+        Assert.Equal(2, code);
         Assert.Contains("--expires", error);
         Assert.DoesNotContain("okta-prod", (await TokensAsync("list")).Output);
     }
@@ -230,7 +231,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public void TokensVerb_IsOnTheCommandLine()
     {
-        var root = ScimLiteCli.Build([]);
+        var root = ScimLiteCli.Build();
         var tokens = Assert.Single(root.Subcommands, c => c.Name == "tokens");
         Assert.Equal(["add", "list", "revoke", "rotate"], tokens.Subcommands.Select(c => c.Name).Order());
     }

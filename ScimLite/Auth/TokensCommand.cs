@@ -37,12 +37,13 @@ public static partial class TokensCommand
         {
             var client = parse.GetValue(name)!;
             if (!ValidName(client, error))
-                return 1;
+                return ExitCodes.Usage;
             if (parse.GetValue(permits) is <= 0 || parse.GetValue(burst) is <= 0)
-                return Fail(error, "--permits-per-second and --burst must be positive.");
+                return Fail(error, "--permits-per-second and --burst must be positive.", ExitCodes.Usage);
+            var validity = parse.GetValue(expires) is { } text ? Durations.Parse(text, "--expires") : (TimeSpan?)null;
             await using var host = await CliHost.OpenAsync(parse.GetValue(connection), ct);
             var now = Now(host);
-            var expiry = parse.GetValue(expires) is { } text ? now + Durations.Parse(text, "--expires") : (DateTime?)null;
+            var expiry = now + validity;
             var secret = NewSecret();
             if (!await Store(host).AddAsync(client, ScimClient.Digest(secret), now, expiry, parse.GetValue(permits), parse.GetValue(burst), ct))
                 return Fail(error, $"A client named {client} exists; rotate its token (tokens rotate {client}) or revoke it first.");
@@ -77,6 +78,11 @@ public static partial class TokensCommand
             var directory = new ClientDirectory(host.Configuration, Options.Create(Bind(host)), TimeProvider.System);
             foreach (var client in directory.ConfiguredClients)
                 lines.Add([client.Name, "config", "-", "-", "never", "active"]);
+            if (lines.Count == 1)
+            {
+                output.WriteLine("No clients. Add one with `ScimLite tokens add <name>`, or configure Scim__Clients__0__Name and Scim__Clients__0__Token.");
+                return 0;
+            }
             var widths = Enumerable.Range(0, lines[0].Length).Select(i => lines.Max(l => l[i].Length)).ToArray();
             foreach (var line in lines)
                 output.WriteLine(string.Join("  ", line.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
@@ -114,9 +120,10 @@ public static partial class TokensCommand
             var client = parse.GetValue(name)!;
             var graceText = parse.GetValue(grace)!;
             var graceSpan = graceText.Trim() is "0" or "0s" ? TimeSpan.Zero : Durations.Parse(graceText, "--grace");
+            var validity = parse.GetValue(expires) is { } text ? Durations.Parse(text, "--expires") : (TimeSpan?)null;
             await using var host = await CliHost.OpenAsync(parse.GetValue(connection), ct);
             var now = Now(host);
-            var expiry = parse.GetValue(expires) is { } text ? now + Durations.Parse(text, "--expires") : (DateTime?)null;
+            var expiry = now + validity;
             var secret = NewSecret();
             if (!await Store(host).RotateAsync(client, ScimClient.Digest(secret), now + graceSpan, expiry, ct))
                 return Fail(error, $"No active client named {client} in the client table.");
@@ -130,7 +137,7 @@ public static partial class TokensCommand
         return command;
     }
 
-    /// <summary>A mistyped duration is a one-line message and exit code 1, not a stack trace.</summary>
+    /// <summary>A mistyped duration is a one-line message and exit code 2 (usage), not a stack trace.</summary>
     static Func<ParseResult, CancellationToken, Task<int>> Guard(TextWriter error, Func<ParseResult, CancellationToken, Task<int>> action) =>
         async (parse, ct) =>
         {
@@ -140,7 +147,7 @@ public static partial class TokensCommand
             }
             catch (FormatException ex)
             {
-                return Fail(error, ex.Message);
+                return Fail(error, ex.Message, ExitCodes.Usage);
             }
         };
 
@@ -164,10 +171,10 @@ public static partial class TokensCommand
         : row.PreviousValidUntil > now ? $"active; previous token until {Date(row.PreviousValidUntil.Value)}"
         : "active";
 
-    static int Fail(TextWriter error, string message)
+    static int Fail(TextWriter error, string message, int exitCode = ExitCodes.Failed)
     {
         error.WriteLine(message);
-        return 1;
+        return exitCode;
     }
 
     static ClientStore Store(CliHost host) => new(host.DataSource);

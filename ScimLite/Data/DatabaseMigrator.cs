@@ -1,4 +1,3 @@
-using DbUp;
 using Npgsql;
 
 namespace ScimLite.Data;
@@ -31,19 +30,7 @@ public sealed class DatabaseMigrator(
             await using var probe = await dataSource.OpenConnectionAsync(ct);
         }, cancellationToken);
 
-        var scriptsFolder = Path.Combine(AppContext.BaseDirectory, "sql");
-        var upgrader = DeployChanges.To
-            // The data source itself, not its ConnectionString: that one has the password stripped (Npgsql hides it),
-            // so DbUp could not log in to a server that wants one.
-            .PostgresqlDatabase(new DbUp.Postgresql.PostgresqlConnectionManager(dataSource))
-            .WithScriptsFromFileSystem(scriptsFolder)
-            .WithTransactionPerScript()
-            .LogTo(new DbUpLog(logger))
-            .Build();
-        var result = upgrader.PerformUpgrade();
-        if (!result.Successful)
-            throw new InvalidOperationException(
-                $"Database migration failed in {result.ErrorScript?.Name ?? "an unknown script"}: {result.Error?.Message}", result.Error);
+        Migrations.Apply(dataSource, new DbUpLog(logger));
         state.MarkDone();
     }
 

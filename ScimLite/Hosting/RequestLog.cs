@@ -41,16 +41,10 @@ public sealed class RequestLog(RequestDelegate next, ILoggerFactory loggers)
 
 public static class RequestLogging
 {
-    /// <summary>
-    /// The slim builder pins the console to its simple formatter; this honours <c>Logging:Console:FormatterName</c>
-    /// (<c>json</c>: one JSON object per line; <c>systemd</c>), so the standard setting alone switches the format.
-    /// </summary>
+    /// <summary>The request line goes to the console (see <see cref="ConsoleLogging"/>) and OTLP when configured.</summary>
     public static WebApplicationBuilder AddScimRequestLog(this WebApplicationBuilder builder)
     {
-        builder.Logging.AddConsole();
-        var formatter = builder.Configuration["Logging:Console:FormatterName"];
-        if (!string.IsNullOrWhiteSpace(formatter))
-            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.FormatterName = formatter);
+        ConsoleLogging.ForServer(builder.Logging, builder.Configuration);
         return builder;
     }
 }

@@ -17,12 +17,33 @@ namespace ScimLite.Hosting;
 /// <summary>The SCIM service itself: what <c>ScimLite</c> runs when no operator verb is given.</summary>
 public static class ScimServer
 {
-    /// <summary>Builds and runs the web host; <paramref name="args"/> are ASP.NET Core's (<c>--urls</c>, <c>--Key=value</c>).</summary>
+    /// <summary>
+    /// Builds and runs the web host; <paramref name="args"/> are ASP.NET Core's (<c>--urls</c>, <c>--Key=value</c>).
+    /// A start-up that fails (invalid configuration, database unreachable or its migration failed, port taken) is one
+    /// Critical log line and exit code 3 (1 for a port that cannot be bound), not an unhandled exception.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         // appsettings.json is read from beside the binary, whatever the working directory.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        WebApplication? app = null;
+        try
+        {
+            app = Build(builder);
+            await app.StartAsync();
+            StartupFailure.HostStarted = true;
+        }
+        catch (Exception ex) when (ex is not (HostAbortedException or OperationCanceledException))
+        {
+            return await StartupFailure.ReportAsync(builder, app, ex);
+        }
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
 
+    static WebApplication Build(WebApplicationBuilder builder)
+    {
         builder.AddScimHosting();
         builder.Services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -64,8 +85,6 @@ public static class ScimServer
         scim.MapGroups();
         scim.MapRootSearch();
         scim.MapUnsupported();
-
-        await app.RunAsync();
-        return 0;
+        return app;
     }
 }

@@ -49,7 +49,7 @@ public static class JournalCommand
             await using var db = await host.DataSource.OpenConnectionAsync(ct);
             var found = await JournalQuery.ReadAsync(db, filter, ct);
             if (found is null)
-                return Fail(errors, $"No {(filter.User is not null ? "user" : "group")} called '{filter.User ?? filter.Group}' exists or appears in the journal.");
+                return Fail(errors, $"No {(filter.User is not null ? "user" : "group")} called '{filter.User ?? filter.Group}' exists or appears in the journal.", ExitCodes.Failed);
             if (parse.GetValue(json))
                 JournalFormat.WriteJsonLines(output, found);
             else
@@ -59,10 +59,10 @@ public static class JournalCommand
         return command;
     }
 
-    static int Fail(TextWriter errors, string message)
+    static int Fail(TextWriter errors, string message, int exitCode = ExitCodes.Usage)
     {
         errors.WriteLine(message);
-        return 2;
+        return exitCode;
     }
 
     /// <summary>An absolute time, or a duration back from <paramref name="now"/>: <c>90s</c>, <c>15m</c>, <c>2h</c>, <c>7d</c>.</summary>

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging.Console;
+
+namespace ScimLite.Hosting;
+
+/// <summary>
+/// The console log of the server and of the verbs: every line starts with its UTC time in ISO 8601
+/// (<c>2026-12-07T10:40:05.123Z</c>), in the simple format and the JSON one (<c>Logging:Console:FormatterName=json</c>,
+/// its <c>Timestamp</c> field). <c>Logging:Console:FormatterOptions:TimestampFormat</c> in configuration still wins.
+/// </summary>
+public static class ConsoleLogging
+{
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+
+    /// <summary>The server's console: its formatter from configuration (the slim builder pins the simple one otherwise).</summary>
+    public static void ForServer(ILoggingBuilder logging, IConfiguration configuration)
+    {
+        logging.AddConsole();
+        var formatter = configuration["Logging:Console:FormatterName"];
+        if (!string.IsNullOrWhiteSpace(formatter))
+            logging.Services.Configure<ConsoleLoggerOptions>(options => options.FormatterName = formatter);
+        logging.Services.PostConfigure<SimpleConsoleFormatterOptions>(Stamp);
+        logging.Services.PostConfigure<JsonConsoleFormatterOptions>(options =>
+        {
+            Stamp(options);
+            // A JSON field, not a prefix: no trailing space.
+            options.TimestampFormat = options.TimestampFormat?.TrimEnd();
+        });
+        // A 401 is the request line's to tell ("401 … client=-"); the handler's own "was challenged" line is noise.
+        logging.AddFilter("ScimLite.Auth.BearerAuthenticationHandler", LogLevel.Warning);
+        // A start-up failure is reported once, by StartupFailure; the host's own copy adds a stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => StartupFailure.HostStarted || level >= LogLevel.Critical);
+    }
+
+    /// <summary>An operator verb prints its answer on stdout: it logs only warnings and errors, on stderr.</summary>
+    public static void ForVerbs(ILoggingBuilder logging, IConfiguration configuration)
+    {
+        configuration["Logging:LogLevel:Default"] = "Warning";
+        logging.AddFilter("Npgsql", LogLevel.Warning);
+        ForServer(logging, configuration);
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    /// <summary>A logger for a failure before the host exists (invalid configuration), formatted as the host's would be.</summary>
+    public static ILoggerFactory Standalone(IConfiguration configuration) => LoggerFactory.Create(logging =>
+    {
+        logging.AddConfiguration(configuration.GetSection("Logging"));
+        ForServer(logging, configuration);
+    });
+
+    static void Stamp(ConsoleFormatterOptions options)
+    {
+        options.UseUtcTimestamp = true;
+        options.TimestampFormat ??= TimestampFormat;
+    }
+}

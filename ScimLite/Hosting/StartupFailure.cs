@@ -1,0 +1,32 @@
+using Npgsql;
+
+namespace ScimLite.Hosting;
+
+/// <summary>A server that cannot start says why in one Critical log line, in the configured log format, and exits.</summary>
+public static class StartupFailure
+{
+    /// <summary>Set once the host has started; until then the host's own error lines are left to this class.</summary>
+    public static bool HostStarted { get; set; }
+
+    public static async Task<int> ReportAsync(WebApplicationBuilder builder, WebApplication? app, Exception ex)
+    {
+        var exitCode = ex is IOException ? Cli.ExitCodes.Failed : Cli.ExitCodes.Environment;
+        var own = app is null ? ConsoleLogging.Standalone(builder.Configuration) : null;
+        var logger = (own ?? app!.Services.GetRequiredService<ILoggerFactory>()).CreateLogger("ScimLite.Startup");
+        logger.LogCritical(new EventId(1, "StartupFailed"), "ScimLite cannot start: {Reason}", Describe(ex));
+        // Disposing the console logger flushes it before the process exits.
+        own?.Dispose();
+        if (app is not null)
+            await app.DisposeAsync();
+        return exitCode;
+    }
+
+    /// <summary>The message, on one line; for a database failure, where the database is.</summary>
+    static string Describe(Exception ex)
+    {
+        var message = string.Join(' ', ex.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return ex is NpgsqlException or TimeoutException
+            ? $"the database is unreachable or failed: {message}. Check ConnectionStrings__Scim and that PostgreSQL runs."
+            : ex is IOException ? $"{message}. Is another process listening there?" : message;
+    }
+}
