@@ -29,7 +29,8 @@ public static class TelemetryServices
             .ConfigureResource(resource => resource.AddService("ScimLite"))
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter(ScimMetrics.MeterName, "Npgsql");
+                // Every meter ScimLite creates is named ScimLite or ScimLite.<feature> (a test finds each one on /metrics).
+                metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter(ScimMetrics.MeterName, ScimMetrics.MeterName + ".*", "Npgsql");
                 if (metricsPort is not null)
                     // Every scrape sees the counters as they are now; the port is private, so no cache against scrape storms.
                     metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
@@ -42,21 +43,36 @@ public static class TelemetryServices
         return builder;
     }
 
-    /// <summary>Serves <c>/metrics</c> on the metrics port only; that port answers nothing else.</summary>
+    /// <summary>
+    /// Serves exactly <c>GET /metrics</c> (and <c>HEAD</c>) on the metrics port, which answers nothing else: another
+    /// method there is 405, any other path (<c>/METRICS</c> too) 404.
+    /// </summary>
     public static WebApplication UseScimMetricsEndpoint(this WebApplication app)
     {
         if (MetricsPort(app.Configuration) is not { } port)
             return app;
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == "/metrics");
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && IsMetricsPath(context.Request)
+            && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)));
         app.Use((context, next) =>
         {
             if (context.Connection.LocalPort != port)
                 return next(context);
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            if (IsMetricsPath(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = "GET, HEAD";
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
             return Task.CompletedTask;
         });
         return app;
     }
+
+    /// <summary>PathString compares ignoring case; the endpoint is exactly <c>/metrics</c>.</summary>
+    static bool IsMetricsPath(HttpRequest request) => string.Equals(request.Path.Value, "/metrics", StringComparison.Ordinal);
 
     static int? MetricsPort(IConfiguration configuration)
     {
