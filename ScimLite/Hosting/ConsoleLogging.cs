@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging.Console;
 namespace ScimLite.Hosting;
 
 /// <summary>
-/// The console log of the server and of the verbs: every line starts with its UTC time in ISO 8601
-/// (<c>2026-12-07T10:40:05.123Z</c>), in the simple format and the JSON one (<c>Logging:Console:FormatterName=json</c>,
-/// its <c>Timestamp</c> field). <c>Logging:Console:FormatterOptions:TimestampFormat</c> in configuration still wins.
+/// The console log of the server and of the verbs: one line per entry, starting with its UTC time in ISO 8601
+/// (<c>2026-12-07T10:40:05.123Z info: …</c>); in the JSON format (<c>Logging:Console:FormatterName=json</c>) the same
+/// time is its <c>Timestamp</c> field. <c>Logging:Console:FormatterOptions:*</c> in configuration still wins.
 /// </summary>
 public static class ConsoleLogging
 {
@@ -18,7 +18,13 @@ public static class ConsoleLogging
         var formatter = configuration["Logging:Console:FormatterName"];
         if (!string.IsNullOrWhiteSpace(formatter))
             logging.Services.Configure<ConsoleLoggerOptions>(options => options.FormatterName = formatter);
-        logging.Services.PostConfigure<SimpleConsoleFormatterOptions>(Stamp);
+        logging.Services.PostConfigure<SimpleConsoleFormatterOptions>(options =>
+        {
+            Stamp(options);
+            // One line per entry, so a line is an entry for grep and log shippers alike; configuration may say otherwise.
+            if (configuration["Logging:Console:FormatterOptions:SingleLine"] is null)
+                options.SingleLine = true;
+        });
         logging.Services.PostConfigure<JsonConsoleFormatterOptions>(options =>
         {
             Stamp(options);
