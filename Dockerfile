@@ -15,8 +15,12 @@ RUN dotnet publish ScimLite/ScimLite.csproj -c Release -o /app --no-restore -p:U
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
+# `ScimLite <command>` on the PATH, so `docker compose exec scimlite ScimLite brake status` works as the README writes it.
+RUN printf '#!/bin/sh\nexec dotnet /app/ScimLite.dll "$@"\n' >/usr/local/bin/ScimLite && chmod 755 /usr/local/bin/ScimLite
 ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
 USER $APP_UID
 # No HEALTHCHECK: the runtime image has no curl/wget; orchestrators should probe GET /healthz and GET /readyz.
-ENTRYPOINT ["dotnet", "ScimLite.dll"]
+# `docker run <image>` serves; `docker run <image> migrate` (or any other command) runs that command instead.
+ENTRYPOINT ["ScimLite"]
+CMD ["serve"]
