@@ -34,7 +34,7 @@ public static class ConsoleLogging
         // A 401 is the request line's to tell ("401 … client=-"); the handler's own "was challenged" line is noise.
         logging.AddFilter("ScimLite.Auth.BearerAuthenticationHandler", LogLevel.Warning);
         // A start-up failure is reported once, by StartupFailure; the host's own copy adds a stack trace.
-        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => StartupFailure.HostStarted || level >= LogLevel.Critical);
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= (StartupFailure.HostStarted ? LogLevel.Information : LogLevel.Critical));
     }
 
     /// <summary>An operator verb prints its answer on stdout: it logs only warnings and errors, on stderr.</summary>
