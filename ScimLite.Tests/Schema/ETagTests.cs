@@ -165,3 +165,43 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
 
     static string ScimVersionNumber(string etag) => etag["W/\"".Length..^1];
 }
+
+/// <summary>A version at bigint's maximum (only a hand-edited row gets there) wraps to 1 on the next write instead of a 500.</summary>
+[Collection("scim")]
+public class VersionWrapTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task EveryWrite_AtTheMaximumVersion_WrapsTo1()
+    {
+        using var client = app.CreateClient();
+        var user = (await client.CreateUserAsync("max@example.com")).Id();
+        var reports = (await client.CreateUserAsync("reports@example.com")).Id();
+        var group = (await client.CreateGroupAsync("Max", user)).Id();
+        await using (var db = await app.OpenConnectionAsync())
+        {
+            await using var max = new Npgsql.NpgsqlCommand($"UPDATE users SET version = {long.MaxValue}; UPDATE groups SET version = {long.MaxValue}", db);
+            await max.ExecuteNonQueryAsync();
+        }
+
+        using (var patch = await client.PatchScimAsync($"/scim/v2/Users/{user}", HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "Wrapped" })))
+            Assert.Equal("W/\"1\"", (await (await patch.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync()).Version());
+        using (var put = await client.PutScimAsync($"/scim/v2/Groups/{group}", new { displayName = "Max Renamed", members = new[] { new { value = user } } }))
+            Assert.Equal("W/\"1\"", (await (await put.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync()).Version());
+        using (var reporting = await client.PatchScimAsync($"/scim/v2/Users/{reports}", HttpExtensions.PatchOp(
+            new { op = "replace", path = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", value = user })))
+            await reporting.AssertStatusAsync(HttpStatusCode.OK);
+        // Deleting the user bumps its group and the user it managed: both at the maximum a moment ago.
+        await using (var db = await app.OpenConnectionAsync())
+        {
+            await using var max = new Npgsql.NpgsqlCommand($"UPDATE users SET version = {long.MaxValue}; UPDATE groups SET version = {long.MaxValue}", db);
+            await max.ExecuteNonQueryAsync();
+        }
+        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{user}"))
+            await delete.AssertStatusAsync(HttpStatusCode.NoContent);
+        Assert.Equal("W/\"1\"", (await client.GetJsonAsync($"/scim/v2/Groups/{group}")).Version());
+        Assert.Equal("W/\"1\"", (await client.GetJsonAsync($"/scim/v2/Users/{reports}")).Version());
+    }
+}

@@ -59,8 +59,8 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceTypes types)
         {
             await LockAsync(connection, tx, id, ifMatch, ct);
             // Groups this group was a member of change too.
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE groups SET version = version + 1, last_modified = @now
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                UPDATE groups SET version = {ResourceSql.NextVersion()}, last_modified = @now
                  WHERE id IN (SELECT group_id FROM link WHERE member_group_id = @id);
                 DELETE FROM groups WHERE id = @id;
                 """, new { id, now = Now }, tx, cancellationToken: ct));

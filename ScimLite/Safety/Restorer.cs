@@ -133,7 +133,7 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(insert + " ON CONFLICT DO NOTHING", new { id, ids = alive }, tx, cancellationToken: ct));
         if (bumpTargets)
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE groups SET version = version + 1, last_modified = now() WHERE id = ANY(@ids)", new { ids = alive }, tx, cancellationToken: ct));
+                $"UPDATE groups SET version = {Scim.Sql.ResourceSql.NextVersion()}, last_modified = now() WHERE id = ANY(@ids)", new { ids = alive }, tx, cancellationToken: ct));
         foreach (var x in ids)
             lines.Add(existing.TryGetValue(x, out var name) ? $"{present} '{name}' ({x})." : string.Format(missing, x));
     }

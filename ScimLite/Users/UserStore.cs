@@ -101,10 +101,10 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
                 WITH gone AS (
                     DELETE FROM users AS r WHERE r.id = @id AND {IfMatch.Condition} RETURNING r.id),
                 touched AS (
-                    UPDATE groups SET version = version + 1, last_modified = @now
+                    UPDATE groups SET version = {ResourceSql.NextVersion()}, last_modified = @now
                      WHERE id IN (SELECT l.group_id FROM link l WHERE l.user_id IN (SELECT id FROM gone)) RETURNING 1),
                 reports AS (
-                    UPDATE users SET version = version + 1, last_modified = @now, manager_value = NULL
+                    UPDATE users SET version = {ResourceSql.NextVersion()}, last_modified = @now, manager_value = NULL
                      WHERE manager_id IN (SELECT id FROM gone) AND id <> @id RETURNING 1)
                 SELECT count(*) FROM gone
                 """;

@@ -52,6 +52,12 @@ public abstract class ResourceSql
 {
     /// <summary>Bookkeeping column behind meta.version (an ETag, not a stored attribute).</summary>
     public const string VersionColumn = "version";
+
+    /// <summary>
+    /// The next version of <paramref name="column"/>: one more, and 1 after bigint's maximum, so a version that reached
+    /// it (only a hand-edited row can) wraps instead of failing every later write with a numeric overflow.
+    /// </summary>
+    public static string NextVersion(string column = VersionColumn) => $"({column} % {long.MaxValue} + 1)";
     public static readonly string IdColumn = CoreSchemas.Id.Column!;
     public static readonly string CreatedColumn = CoreSchemas.Meta.Sub("created")!.Column!;
     public static readonly string LastModifiedColumn = CoreSchemas.Meta.Sub("lastModified")!.Column!;

@@ -32,7 +32,7 @@ public static class SqlFragments
     /// <paramref name="changed"/> holds, so a write that changes nothing leaves the ETag as it was.
     /// </summary>
     public static string VersionBump(string changed) => $"""
-        version = r.version + CASE WHEN {changed} THEN 1 ELSE 0 END,
+        version = CASE WHEN {changed} THEN {ResourceSql.NextVersion("r.version")} ELSE r.version END,
                last_modified = CASE WHEN {changed} THEN @now ELSE r.last_modified END
         """;
 }
