@@ -66,21 +66,13 @@ public class EveryMeterExportedTests(ScimApp app) : IAsyncLifetime
         var meters = MetersOfTheCode();
         Assert.Contains(meters, m => m.Name == "ScimLite");
         Assert.Contains(meters, m => m.Name == "ScimLite.Safety");
-        var (apiPort, metricsPort) = (LocalCluster.FreePort(), LocalCluster.FreePort());
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Metrics:Url"] = $"http://127.0.0.1:{metricsPort}" });
-        host.UseKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Loopback, apiPort);
-            kestrel.Listen(IPAddress.Loopback, metricsPort);
-        });
-        host.StartServer();
+        await using var host = MetricsHost.Start(app);
         var instruments = InstrumentsOf(meters);
         Assert.Contains(instruments, i => i.Name == "scimlite.brake.held");
         foreach (var instrument in instruments)
             MeasureZero(instrument);
 
-        using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
-        var scrape = await metrics.GetStringAsync("/metrics");
+        var scrape = await host.Metrics.GetStringAsync("/metrics");
 
         var missing = instruments
             .Where(i => !Regex.IsMatch(scrape, $@"^{Regex.Escape(i.Name.Replace('.', '_'))}\w*[{{ ]", RegexOptions.Multiline))
@@ -99,17 +91,9 @@ public class EveryMeterExportedTests(ScimApp app) : IAsyncLifetime
     [InlineData("GET", "/metrics", HttpStatusCode.OK)]
     public async Task MetricsListener_AnswersExactlyGetMetrics(string method, string path, HttpStatusCode expected)
     {
-        var (apiPort, metricsPort) = (LocalCluster.FreePort(), LocalCluster.FreePort());
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Metrics:Url"] = $"http://127.0.0.1:{metricsPort}" });
-        host.UseKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Loopback, apiPort);
-            kestrel.Listen(IPAddress.Loopback, metricsPort);
-        });
-        host.StartServer();
-        using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        await using var host = MetricsHost.Start(app);
 
-        using var response = await metrics.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        using var response = await host.Metrics.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
         Assert.Equal(expected, response.StatusCode);
     }

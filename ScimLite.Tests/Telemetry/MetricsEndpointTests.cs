@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -27,17 +26,8 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task PrometheusScrape_ShowsProvisioningCountersMoving_OnTheMetricsPortOnly()
     {
-        var (apiPort, metricsPort) = (LocalCluster.FreePort(), LocalCluster.FreePort());
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Metrics:Url"] = $"http://127.0.0.1:{metricsPort}" });
-        host.UseKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Loopback, apiPort);
-            kestrel.Listen(IPAddress.Loopback, metricsPort);
-        });
-        host.StartServer();
-        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.Token);
-        using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        await using var host = MetricsHost.Start(app);
+        var (api, metrics) = (host.Api, host.Metrics);
 
         var before = await metrics.GetStringAsync("/metrics");
         var user = (await api.CreateUserAsync("metrics@example.com")).GetProperty("id").GetString();
