@@ -111,8 +111,12 @@ public sealed class TestResources(DoctorHttp http, Checklist list)
             foreach (var id in ids)
             {
                 var reply = await http.SendAsync(HttpMethod.Delete, $"{endpoint}/{id}");
-                if (reply.Status is not (204 or 404))
-                    failures.Add($"DELETE {endpoint}/{id} answered {reply.Said}");
+                if (reply.IsBrakeRefusal)
+                    failures.Add($"not deleted: the deprovisioning brake held DELETE {endpoint}/{id}, so the test {what} {name} ({id}) "
+                        + $"is left behind. The brake is engaged — see `ScimLite brake status`; once it is released, delete the {what} "
+                        + $"({endpoint}/{id})");
+                else if (reply.Status is not (204 or 404))
+                    failures.Add($"not deleted: DELETE {endpoint}/{id} answered {reply.Said}, so the test {what} {name} ({id}) is left behind");
             }
             if (failures.Count > 0)
                 list.Fail(check, $"{string.Join("; ", failures)}. Delete it by hand.");
