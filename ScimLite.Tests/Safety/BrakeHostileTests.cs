@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using Npgsql;
 using ScimLite.Safety;
 using ScimLite.Tests.Infrastructure;
 
@@ -109,6 +110,47 @@ public class BrakeHostileTests(ScimApp app) : IAsyncLifetime
         Assert.Equal(200L, Interlocked.Read(ref heldMetric));
         foreach (var client in clients)
             client.Dispose();
+    }
+
+    [Fact]
+    public async Task WaitingForTheCount_WhenTheBrakeEngagesMeanwhile_IsRefusedAsHeld_OtherwiseTookTooLong()
+    {
+        var ids = await app.SeedEstablishedUsersAsync(100);
+        // Near the threshold (more than Count / 2 in the window), so a deactivation waits for the brake's lock.
+        await using (var seed = await app.OpenConnectionAsync())
+            await new NpgsqlCommand("INSERT INTO deprovisioning_events (kind, n) SELECT 'deactivate', 1 FROM generate_series(1, 30)", seed).ExecuteNonQueryAsync();
+        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:RequestTimeoutSeconds"] = "4" });
+        using var client = host.CreateClient(app.Token);
+        await using var holder = await app.OpenConnectionAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('scimlite.brake'))", holder, tx).ExecuteNonQueryAsync();
+
+        using (var waited = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+        {
+            await waited.AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("took too long", await waited.Content.ReadAsStringAsync());
+        }
+
+        var pending = client.PatchScimAsync($"/scim/v2/Users/{ids[1]}", SafetyKit.Deactivate);
+        await WaitForLockWaiterAsync();
+        Assert.Equal(0, (await app.VerbAsync("brake", "engage", "--reason", "while waiting")).Code);
+        using (var held = await pending)
+            await AssertHeldAsync(held);
+        await tx.RollbackAsync();
+
+        Assert.Equal(1L, await app.ScalarAsync<long>("SELECT held FROM brake"));
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
+    }
+
+    async Task WaitForLockWaiterAsync()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await app.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)"))
+                return;
+            await Task.Delay(20);
+        }
+        Assert.Fail("no request waited for the brake's lock");
     }
 
     static async Task AssertHeldAsync(HttpResponseMessage response)

@@ -28,7 +28,7 @@ public static class BrakeCommand
                 return 0;
             }));
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the brake row, the journal and `brake status`)." };
-        var engage = Verb("engage", "Engage by hand: deactivations, deletions and bulk member removals are refused with 503 until released.",
+        var engage = Verb("engage", "Engage by hand: deactivations, deletions, bulk member removals and nested-group removals are refused with 503 until released.",
             output, async (store, parse, ct) =>
             {
                 var why = parse.GetValue(reason) is { Length: > 0 } text ? text : "engaged by an operator";
