@@ -103,6 +103,35 @@ public partial class BrakeEstablishedTests(ScimApp app) : IAsyncLifetime
         Assert.Contains("more than 0 min ago (the grace", status);
     }
 
+    [Fact]
+    public async Task MaintainedActiveCount_EqualsTheActiveUsers_AfterCreatesDeactivationsReactivationsDeletesAndRestores()
+    {
+        const string Maintained = "SELECT coalesce(sum(n), 0) FROM resource_counts WHERE table_name = 'users_active'";
+        const string Counted = "SELECT count(*) FROM users WHERE active";
+        var seeded = await app.SeedEstablishedUsersAsync(10);
+        using var client = app.CreateClient();
+        var created = (await client.CreateUserAsync("counted@example.com")).Id();
+        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{seeded[0]}", SafetyKit.Deactivate))
+            await off.AssertStatusAsync(HttpStatusCode.OK);
+        using (var again = await client.PatchScimAsync($"/scim/v2/Users/{seeded[0]}", SafetyKit.Deactivate))
+            await again.AssertStatusAsync(HttpStatusCode.OK);
+        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{seeded[1]}", SafetyKit.Deactivate))
+            await off.AssertStatusAsync(HttpStatusCode.OK);
+        using (var on = await client.PatchScimAsync($"/scim/v2/Users/{seeded[1]}", SafetyKit.Reactivate))
+            await on.AssertStatusAsync(HttpStatusCode.OK);
+        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{seeded[2]}"))
+            await delete.AssertStatusAsync(HttpStatusCode.NoContent);
+        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{seeded[0]}"))
+            await delete.AssertStatusAsync(HttpStatusCode.NoContent);
+        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{created}"))
+            await delete.AssertStatusAsync(HttpStatusCode.NoContent);
+        Assert.Equal(0, (await app.VerbAsync("restore", "user", seeded[2].ToString())).Code);
+        await app.ScalarAsync<int>("UPDATE users SET active = NOT active WHERE id = ANY(@ids) RETURNING 1", new { ids = seeded[3..6] });
+
+        Assert.Equal(6L, await app.ScalarAsync<long>(Counted));
+        Assert.Equal(await app.ScalarAsync<long>(Counted), await app.ScalarAsync<long>(Maintained));
+    }
+
     [GeneratedRegex(@"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC")]
     private static partial Regex Timestamp();
 }
