@@ -25,6 +25,14 @@ public sealed record Reply(string Request, int Status, string? MediaType, string
         && schemas.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.String && s.GetString() == ScimUrns.Error)
         && json.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String;
 
+    /// <summary>
+    /// ScimLite's deprovisioning brake refused the request: a 503 SCIM error whose detail names the brake
+    /// (ScimLite.Safety.Brake.Refusal). Not an outage: the database answered, and the brake holds the change.
+    /// </summary>
+    public bool IsBrakeRefusal =>
+        Status == 503 && IsScimError && Json!.Value.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String
+        && detail.GetString()!.Contains("deprovisioning brake", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>What the server said, short enough for one line of the checklist.</summary>
     public string Said
     {

@@ -53,6 +53,7 @@ public sealed class Expect(Checklist list)
             405 => $"{reply.Request.Split(' ')[0]} is not allowed: a proxy or WAF blocks the method (PATCH, PUT and DELETE are often blocked).",
             413 => "the body is too large for the proxy or for Scim:MaxPayloadBytes.",
             415 => "the Content-Type was refused: a proxy rewrites it, or the server does not accept application/scim+json.",
+            503 when reply.IsBrakeRefusal => BrakeCause,
             429 => "rate limited: raise Scim:RateLimit for this client (Entra sends about 25 requests a second).",
             502 or 504 => "the proxy cannot reach ScimLite (wrong upstream address or port, or ScimLite is down).",
             503 => "unavailable: ScimLite cannot reach its database (see /readyz), or the proxy has no healthy upstream.",
@@ -61,6 +62,10 @@ public sealed class Expect(Checklist list)
         };
         return reply.Status >= 400 && !reply.IsScimError ? $"{cause} Also, {NotScimLite}" : cause;
     }
+
+    public const string BrakeCause =
+        "the deprovisioning brake is engaged — see `ScimLite brake status`. ScimLite holds deactivations, deletions and "
+        + "bulk member removals until an operator releases it (`ScimLite brake release`); the database and the proxy are fine.";
 
     public const string TokenCause =
         "the token is not accepted: either it is wrong (not one the server is configured with, or revoked), or a "

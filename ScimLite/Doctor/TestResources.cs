@@ -108,14 +108,20 @@ public sealed class TestResources(DoctorHttp http, Checklist list)
             if (found is { Status: 200, Json: { ValueKind: JsonValueKind.Object } json })
                 ids.UnionWith(Resources(json).Select(r => Text(r, "id")).OfType<string>());
             var failures = new List<string>();
+            var held = false;
             foreach (var id in ids)
             {
                 var reply = await http.SendAsync(HttpMethod.Delete, $"{endpoint}/{id}");
-                if (reply.Status is not (204 or 404))
-                    failures.Add($"DELETE {endpoint}/{id} answered {reply.Said}");
+                held |= reply.IsBrakeRefusal;
+                if (reply.IsBrakeRefusal)
+                    failures.Add($"not deleted: the deprovisioning brake held DELETE {endpoint}/{id}, so the test {what} {name} ({id}) is left behind");
+                else if (reply.Status is not (204 or 404))
+                    failures.Add($"not deleted: DELETE {endpoint}/{id} answered {reply.Said}, so the test {what} {name} ({id}) is left behind");
             }
             if (failures.Count > 0)
-                list.Fail(check, $"{string.Join("; ", failures)}. Delete it by hand.");
+                list.Fail(check, string.Join("; ", failures) + (held
+                    ? $". The brake is engaged — see `ScimLite brake status`; delete the {what} by hand once it is released."
+                    : ". Delete it by hand."));
             else if (found.Status != 200 && knownId is null)
                 list.Fail(check, $"looking it up answered {found.Said}; check by hand that no {what} named {name} is left.");
             else

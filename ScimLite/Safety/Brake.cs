@@ -2,10 +2,10 @@ using ScimLite.Scim;
 
 namespace ScimLite.Safety;
 
-/// <summary>What the brake's triggers (sql/0004_safety.sql) raise, and the answer a refused request gets.</summary>
+/// <summary>What the brake's triggers (sql/0004_safety.sql, sql/0009_brake_established.sql) raise, and the answer a refused request gets.</summary>
 public static class Brake
 {
-    /// <summary>SQLSTATE of a deactivation, deletion or bulk member removal the brake refuses.</summary>
+    /// <summary>SQLSTATE of a deactivation, deletion, bulk member removal or nested-group removal the brake refuses.</summary>
     public const string SqlState = "SL503";
 
     /// <summary>HINT of the refusal by the request that would cross the threshold: ScimLite then engages the brake.</summary>
@@ -18,6 +18,6 @@ public static class Brake
     public const int RetryAfterSeconds = 60;
 
     public static ScimException Refusal() => ScimException.Unavailable(
-        "The deprovisioning brake is engaged: ScimLite holds deactivations, deletions and bulk member removals until an "
-        + "operator releases it (ScimLite brake release). Retry later.", RetryAfterSeconds);
+        "The deprovisioning brake is engaged: ScimLite holds deactivations, deletions, bulk member removals and removals "
+        + "of a group from a group until an operator releases it (ScimLite brake release). Retry later.", RetryAfterSeconds);
 }

@@ -28,7 +28,7 @@ public static class BrakeCommand
                 return 0;
             }));
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the brake row, the journal and `brake status`)." };
-        var engage = Verb("engage", "Engage by hand: deactivations, deletions and bulk member removals are refused with 503 until released.",
+        var engage = Verb("engage", "Engage by hand: deactivations, deletions, bulk member removals and nested-group removals are refused with 503 until released.",
             output, async (store, parse, ct) =>
             {
                 var why = parse.GetValue(reason) is { Length: > 0 } text ? text : "engaged by an operator";
@@ -57,10 +57,14 @@ public static class BrakeCommand
 
     static string By() => $"operator {Environment.UserName}@{Environment.MachineName}";
 
+    /// <summary>Every time the brake shows, in one format: UTC to the second (the triggers' reasons use it too).</summary>
+    public static string At(DateTime? t) =>
+        t is { } v ? v.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : "-";
+
     static void Write(TextWriter output, BrakeStatus s)
     {
-        static string At(DateTime? t) => t is { } v ? v.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture) : "-";
-        var window = s.WindowSeconds / 60;
+        static string Minutes(int seconds) => seconds % 60 == 0 ? $"{seconds / 60} min" : $"{seconds} s";
+        var share = (s.Share * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %";
         output.WriteLine(s.Engaged ? $"Brake: ENGAGED since {At(s.EngagedAt)}" : "Brake: disengaged");
         if (s.Engaged)
         {
@@ -69,10 +73,17 @@ public static class BrakeCommand
         }
         if (!s.Enabled)
             output.WriteLine("  DISABLED (Scim:Brake:Enabled=false): nothing is counted or refused");
-        output.WriteLine($"Window since {At(s.Since)}: {s.Deactivations + s.Deletions + s.MemberRemovals} deprovisionings — "
-            + $"{s.Deactivations} deactivations, {s.Deletions} user deletions, {s.MemberRemovals} member removals; {s.ActiveUsers} users active now");
-        output.WriteLine($"Engages above {s.CountLimit} and above {s.Share.ToString("P0", CultureInfo.InvariantCulture)} of active users within {window} min; "
-            + $"while engaged, a request removing more than {s.BulkMembers} memberships is refused");
+        var people = s.Deactivations + s.Deletions;
+        var total = people + s.MemberRemovals;
+        var established = s.EstablishedActive + people;
+        output.WriteLine($"Counted since {At(s.Since)}: {total} deprovisionings of established users and memberships — "
+            + $"{s.Deactivations} users deactivated, {s.Deletions} users deleted, {s.MemberRemovals} memberships removed");
+        output.WriteLine($"  established users who were active: {established} ({s.EstablishedActive} active now + {people} deactivated or deleted since); "
+            + $"{s.ActiveUsers - s.EstablishedActive} more active users are younger than the grace");
+        output.WriteLine($"  established: a user created, or a membership made, more than {Minutes(s.GraceSeconds)} ago (the grace, Scim:Brake:GraceMinutes); "
+            + "younger ones are not counted, so a test suite or an undone import does not engage the brake");
+        output.WriteLine($"Engages when more than {s.CountLimit} and more than {share} of the established users who were active are deprovisioned within {Minutes(s.WindowSeconds)}; "
+            + $"while engaged, deactivations, user deletions, removals of a group from a group and requests removing more than {s.BulkMembers} memberships are refused");
         if (s.ReleasedAt is not null)
             output.WriteLine($"Last released {At(s.ReleasedAt)}");
     }

@@ -14,10 +14,11 @@ public sealed class BrakeStore(NpgsqlDataSource dataSource, ILogger<BrakeStore> 
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO brake (id, enabled, count_limit, share, window_seconds, bulk_members)
-            VALUES (true, @Enabled, @Count, @Share, @WindowMinutes * 60, @BulkMembers)
+            INSERT INTO brake (id, enabled, count_limit, share, window_seconds, bulk_members, grace_seconds)
+            VALUES (true, @Enabled, @Count, @Share, @WindowMinutes * 60, @BulkMembers, @GraceMinutes * 60)
             ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, count_limit = excluded.count_limit,
-                share = excluded.share, window_seconds = excluded.window_seconds, bulk_members = excluded.bulk_members
+                share = excluded.share, window_seconds = excluded.window_seconds, bulk_members = excluded.bulk_members,
+                grace_seconds = excluded.grace_seconds
             """, options, cancellationToken: ct));
     }
 
@@ -52,35 +53,55 @@ public sealed class BrakeStore(NpgsqlDataSource dataSource, ILogger<BrakeStore> 
         return wasEngaged;
     }
 
-    /// <summary>Counts one request refused while engaged.</summary>
-    public async Task HoldAsync(CancellationToken ct)
+    /// <summary>
+    /// Counts one refused request as held. The request that crossed the threshold (<paramref name="crossingReason"/>
+    /// set) also engages the brake unless another one did first, in the same transaction; true when this call engaged it.
+    /// </summary>
+    public async Task<bool> RefuseAsync(string? crossingReason, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE brake SET held = held + 1, last_held_at = now() WHERE id AND engaged", cancellationToken: ct));
+        if (crossingReason is null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE brake SET held = held + 1, last_held_at = now() WHERE id", cancellationToken: ct));
+            return false;
+        }
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var wasEngaged = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
+            "SELECT engaged FROM brake WHERE id FOR UPDATE", transaction: tx, cancellationToken: ct)) ?? false;
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO brake (id, engaged, engaged_at, reason, held, last_held_at)
+            VALUES (true, true, now(), @reason, 1, now())
+            ON CONFLICT (id) DO UPDATE SET
+                held = CASE WHEN brake.engaged THEN brake.held + 1 ELSE 1 END,
+                reason = CASE WHEN brake.engaged THEN brake.reason ELSE excluded.reason END,
+                engaged_at = CASE WHEN brake.engaged THEN brake.engaged_at ELSE now() END,
+                engaged = true, last_held_at = now()
+            """, new { reason = crossingReason }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        if (!wasEngaged)
+            Record("engaged", "threshold", crossingReason);
+        return !wasEngaged;
     }
 
     public async Task<BrakeStatus> StatusAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // No row: disengaged with the defaults the triggers use (sql/0004_safety.sql).
+        // The same functions the triggers use (sql/0009_brake_established.sql): defaults when there is no row.
         return await connection.QuerySingleAsync<BrakeStatus>(new CommandDefinition("""
-            WITH s AS (
-                SELECT b.enabled, b.count_limit, b.share, b.window_seconds, b.bulk_members, b.engaged, b.engaged_at, b.reason,
-                       b.held, b.last_held_at, b.released_at, b.window_start
-                  FROM brake b WHERE b.id
-                UNION ALL
-                SELECT true, 50, 0.10, 900, 10, false, NULL, NULL, 0, NULL, NULL, NULL
-                 WHERE NOT EXISTS (SELECT 1 FROM brake WHERE id)),
-            w AS (SELECT greatest(now() - make_interval(secs => s.window_seconds), s.window_start) AS since FROM s)
-            SELECT s.*, w.since,
-                   coalesce(sum(e.n) FILTER (WHERE e.kind = 'deactivate'), 0) AS deactivations,
-                   coalesce(sum(e.n) FILTER (WHERE e.kind = 'delete'), 0) AS deletions,
-                   coalesce(sum(e.n) FILTER (WHERE e.kind = 'member_remove'), 0) AS member_removals,
-                   (SELECT count(*) FROM users WHERE active) AS active_users
-              FROM s CROSS JOIN w LEFT JOIN deprovisioning_events e ON e.at > w.since
-             GROUP BY s.enabled, s.count_limit, s.share, s.window_seconds, s.bulk_members, s.engaged, s.engaged_at, s.reason,
-                      s.held, s.last_held_at, s.released_at, s.window_start, w.since
+            WITH s AS (SELECT * FROM scimlite_brake_settings()),
+                 w AS (SELECT greatest(now() - make_interval(secs => s.window_seconds), s.window_start) AS since,
+                              scimlite_brake_cutoff() AS cutoff FROM s)
+            SELECT s.enabled, s.count_limit, s.share, s.window_seconds, s.bulk_members, s.engaged, s.engaged_at, s.reason,
+                   s.held, s.last_held_at, s.released_at, coalesce(s.grace_seconds, s.window_seconds) AS grace_seconds,
+                   w.since, e.deactivations, e.deletions, e.member_removals,
+                   scimlite_established_active_users(w.cutoff) AS established_active,
+                   (SELECT coalesce(sum(c.n), 0) FROM resource_counts c WHERE c.table_name = 'users_active') AS active_users
+              FROM s CROSS JOIN w CROSS JOIN LATERAL (
+                   SELECT coalesce(sum(d.n) FILTER (WHERE d.kind = 'deactivate'), 0) AS deactivations,
+                          coalesce(sum(d.n) FILTER (WHERE d.kind = 'delete'), 0) AS deletions,
+                          coalesce(sum(d.n) FILTER (WHERE d.kind = 'member_remove'), 0) AS member_removals
+                     FROM deprovisioning_events d WHERE d.at > w.since) e
             """, cancellationToken: ct));
     }
 
@@ -106,10 +127,13 @@ public sealed class BrakeStatus
     public long Held { get; set; }
     public DateTime? LastHeldAt { get; set; }
     public DateTime? ReleasedAt { get; set; }
-    public DateTime? WindowStart { get; set; }
+    public int GraceSeconds { get; set; }
     public DateTime Since { get; set; }
+    /// <summary>Established users deactivated, deleted, and established memberships removed in the window.</summary>
     public long Deactivations { get; set; }
     public long Deletions { get; set; }
     public long MemberRemovals { get; set; }
+    /// <summary>Active users created more than the grace ago, and all active users.</summary>
+    public long EstablishedActive { get; set; }
     public long ActiveUsers { get; set; }
 }

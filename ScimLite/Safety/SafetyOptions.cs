@@ -14,7 +14,7 @@ public sealed class BrakeOptions
     /// <summary>The brake engages when deprovisionings in the window are more than this many …</summary>
     public int Count { get; set; } = 50;
 
-    /// <summary>… and more than this share of the users who were active (0.10 = 10 %).</summary>
+    /// <summary>… and more than this share of the established users who were active (0.10 = 10 %).</summary>
     public decimal Share { get; set; } = 0.10m;
 
     /// <summary>The sliding window, in minutes.</summary>
@@ -22,6 +22,12 @@ public sealed class BrakeOptions
 
     /// <summary>While engaged, a request removing more than this many user memberships (a bulk removal) is refused.</summary>
     public int BulkMembers { get; set; } = 10;
+
+    /// <summary>
+    /// Only users created, and memberships made, more than this many minutes ago are counted (established people);
+    /// null: <see cref="WindowMinutes"/>. 0 counts everyone.
+    /// </summary>
+    public int? GraceMinutes { get; set; }
 }
 
 /// <summary>Deleted users and groups kept for restore (<c>Scim:Tombstones:*</c>).</summary>
