@@ -39,10 +39,11 @@ BEGIN
         END IF;
     END IF;
     IF max_items > 0 THEN
+        -- CASE, not AND: PostgreSQL may evaluate AND's operands in any order, and a scalar has no array length.
         SELECT u.key AS urn, a.key AS attr, jsonb_array_length(a.value) AS n INTO over
           FROM jsonb_each(value) AS u,
                jsonb_each(CASE WHEN jsonb_typeof(u.value) = 'object' THEN u.value ELSE '{}'::jsonb END) AS a
-         WHERE jsonb_typeof(a.value) = 'array' AND jsonb_array_length(a.value) > max_items
+         WHERE CASE WHEN jsonb_typeof(a.value) = 'array' THEN jsonb_array_length(a.value) > max_items ELSE false END
          LIMIT 1;
         IF FOUND THEN
             RAISE EXCEPTION USING ERRCODE = 'SL400', MESSAGE = format(
