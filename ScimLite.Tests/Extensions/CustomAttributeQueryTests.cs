@@ -16,19 +16,8 @@ namespace ScimLite.Tests.Extensions;
 /// <c>ScimLite extensions check</c> lists it.
 /// </summary>
 [Collection("scim")]
-public class CustomAttributeQueryTests(ScimApp app) : IAsyncLifetime
+public class CustomAttributeQueryTests(ScimApp fixture) : ExtensionHostTests(fixture)
 {
-    ExtensionHost host = null!;
-    HttpClient Client => host.Client;
-
-    public async Task InitializeAsync()
-    {
-        await app.ResetAsync();
-        host = new ExtensionHost(app);
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
     static string Terms(string term, int count) => string.Join(" or ", Enumerable.Range(0, count).Select(i => string.Format(term, i)));
 
     Task<HttpResponseMessage> ListAsync(string query) => Client.GetAsync($"/scim/v2/Users?{query}");
@@ -41,7 +30,7 @@ public class CustomAttributeQueryTests(ScimApp app) : IAsyncLifetime
     [InlineData("badges eq \"a\" and {0}:costCode eq \"c\" and {0}:level gt 1", 0, 1)]
     public void Count_MultiValuedCustomAttributes(string filter, int substring, int multiValued)
     {
-        var type = host.Host.Services.GetRequiredService<ResourceTypes>().User;
+        var type = Extended.Host.Services.GetRequiredService<ResourceTypes>().User;
         Assert.Equal(new FilterCost.Terms(substring, multiValued), FilterCost.Count(FilterParser.Parse(string.Format(filter, Acme)), type));
     }
 
@@ -66,7 +55,7 @@ public class CustomAttributeQueryTests(ScimApp app) : IAsyncLifetime
     /// <summary>Three users as stored: a, with values of the declared types; b, with values stored under other declarations; c.</summary>
     async Task SeedAsync()
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO users (id, user_name, extensions, created, last_modified)
             SELECT gen_random_uuid(), u.name, jsonb_build_object(@urn, u.doc::jsonb), now(), now()
@@ -121,7 +110,7 @@ public class CustomAttributeQueryTests(ScimApp app) : IAsyncLifetime
         var output = new StringWriter();
         var errors = new StringWriter();
         var exit = await ExtensionsCommand.Create(output, errors, declarations)
-            .Parse(["check", "--connection", app.ConnectionString]).InvokeAsync();
+            .Parse(["check", "--connection", App.ConnectionString]).InvokeAsync();
         return (exit, output + errors.ToString());
     }
 
@@ -129,7 +118,7 @@ public class CustomAttributeQueryTests(ScimApp app) : IAsyncLifetime
     public async Task Check_ListsEveryStoredValueThatDoesNotMatchItsDeclaration_Exit1_ThenExit0OnceFixed()
     {
         await SeedAsync();
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var b = await connection.ExecuteScalarAsync<Guid>("SELECT id FROM users WHERE user_name = 'b@example.com'");
         var a = await connection.ExecuteScalarAsync<Guid>("SELECT id FROM users WHERE user_name = 'a@example.com'");
 

@@ -12,19 +12,8 @@ namespace ScimLite.Tests.Extensions;
 /// that names nothing is 400; removing <c>active</c> is 400.
 /// </summary>
 [Collection("scim")]
-public class CustomAttributeStrictTests(ScimApp app) : IAsyncLifetime
+public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fixture)
 {
-    ExtensionHost host = null!;
-    HttpClient Client => host.Client;
-
-    public async Task InitializeAsync()
-    {
-        await app.ResetAsync();
-        host = new ExtensionHost(app);
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
     static string User(string userName, string acme) => $$"""
         {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","{{Acme}}"],"userName":"{{userName}}","{{Acme}}":{{acme}} }
         """;
@@ -34,7 +23,7 @@ public class CustomAttributeStrictTests(ScimApp app) : IAsyncLifetime
 
     async Task<string?> StoredAsync(string id)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<string?>("SELECT extensions::text FROM users WHERE id = @id::uuid", new { id });
     }
 
@@ -57,7 +46,7 @@ public class CustomAttributeStrictTests(ScimApp app) : IAsyncLifetime
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains($"{Acme}:{attribute}", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("users"));
     }
 
     [Theory]
@@ -84,8 +73,8 @@ public class CustomAttributeStrictTests(ScimApp app) : IAsyncLifetime
         foreach (var operation in new[]
         {
             $$"""{"op":"replace","path":"{{Acme}}:{{attribute}}","value":{{value}}}""",
-            $$"""{"op":"add","value":{"{{Acme}}":{"{{attribute}}":{{value}}}}}""",
-            $$"""{"op":"Replace","value":{"{{Acme}}:{{attribute}}":{{value}}}}""",
+            $$"""{"op":"add","value":{"{{Acme}}":{"{{attribute}}":{{value}}""" + "}}}",
+            $$"""{"op":"Replace","value":{"{{Acme}}:{{attribute}}":{{value}}""" + "}}",
         })
         {
             using var response = await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(operation));
@@ -120,7 +109,7 @@ public class CustomAttributeStrictTests(ScimApp app) : IAsyncLifetime
         using var response = await Client.PostScimAsync("/scim/v2/Users", body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
-        Assert.Equal(0, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("users"));
     }
 
     [Fact]
