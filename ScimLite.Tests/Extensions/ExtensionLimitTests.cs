@@ -153,6 +153,26 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
         Assert.Contains("Scim:MaxExtensionBytes", response.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// With both limits lifted, the same shapes are stored whole, each item once: the request's work is linear, so it
+    /// ends well inside the deadline (elapsed time printed, not asserted).
+    /// </summary>
+    [Theory]
+    [InlineData(50_000, "PATCH")]
+    [InlineData(70_000, "POST")]
+    public async Task ThousandsOfItems_WithTheLimitsLifted_AreStoredWithinTheDeadline(int count, string verb)
+    {
+        await using var host = Host(("Scim:MaxMultiValuedItems", "0"), ("Scim:MaxExtensionBytes", "0"));
+        using var client = host.CreateClient(app.Token);
+        var (elapsed, response) = await SendAsync(client, verb, count);
+
+        output.WriteLine($"{verb} of {count:N0} badges ({response.Length:N0} bytes), limits lifted: {(int)response.Status} in {elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal(verb == "POST" ? HttpStatusCode.Created : HttpStatusCode.OK, response.Status);
+        await using var connection = await app.OpenConnectionAsync();
+        Assert.Equal(count, await connection.ExecuteScalarAsync<int>(
+            "SELECT jsonb_array_length(extensions -> @urn -> 'badges') FROM users", new { urn = Acme }));
+    }
+
     async Task<(TimeSpan Elapsed, (HttpStatusCode Status, string Detail, int Length) Response)> SendAsync(HttpClient client, string verb, int count)
     {
         var id = verb == "PATCH" ? (await client.CreateAsync("/scim/v2/Users", User("""{"costCode":"C-1"}"""))).Id() : null;

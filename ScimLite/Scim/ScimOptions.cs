@@ -37,13 +37,13 @@ public sealed class ScimOptions
 
     /// <summary>
     /// Most values one multi-valued attribute may hold: each custom one (<c>Scim:Extensions</c>) and each core one kept
-    /// as a jsonb array (emails, phoneNumbers, addresses, …), after any PATCH; more is 400 invalidValue.
+    /// as a jsonb array (emails, phoneNumbers, addresses, …), after any PATCH; more is 400 invalidValue. 0: no limit.
     /// </summary>
     public int MaxMultiValuedItems { get; set; } = 1000;
 
     /// <summary>
     /// Most bytes the custom attributes of one resource may take (the <c>extensions</c> document as JSON text), after
-    /// any PATCH; more is 400 invalidValue.
+    /// any PATCH; more is 400 invalidValue. 0: no limit.
     /// </summary>
     public int MaxExtensionBytes { get; set; } = 64 * 1024;
 
