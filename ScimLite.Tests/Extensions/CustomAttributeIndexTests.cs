@@ -15,13 +15,14 @@ namespace ScimLite.Tests.Extensions;
 public class CustomAttributeIndexTests(ScimApp app) : IAsyncLifetime
 {
     const string Index = "users_acme_cost_code_idx";
+    const string LevelIndex = "users_acme_level_idx";
 
     public Task InitializeAsync() => app.ResetAsync();
 
     public async Task DisposeAsync()
     {
         await using var connection = await app.OpenConnectionAsync();
-        await connection.ExecuteAsync($"DROP INDEX IF EXISTS {Index}");
+        await connection.ExecuteAsync($"DROP INDEX IF EXISTS {Index}; DROP INDEX IF EXISTS {LevelIndex}");
         await app.ResetAsync();
     }
 
@@ -51,5 +52,35 @@ public class CustomAttributeIndexTests(ScimApp app) : IAsyncLifetime
         // And through HTTP the same filter finds the user.
         var list = await host.Client.GetJsonAsync($"/scim/v2/Users?filter={Uri.EscapeDataString($"{Acme}:costCode eq \"C-4242\"")}");
         Assert.Equal("user4242@example.com", Assert.Single(list.GetProperty("Resources").EnumerateArray()).GetProperty("userName").GetString());
+    }
+
+    /// <summary>
+    /// An integer compiles to a guarded cast (a stored value of another type reads as absent); the README's index on
+    /// that expression serves a comparison, and a stored "abc" fails no query.
+    /// </summary>
+    [Fact]
+    public async Task IntegerFilter_UsesTheGuardedExpressionIndexFromTheReadme()
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        await connection.ExecuteAsync($"""
+            INSERT INTO users (id, user_name, extensions, created, last_modified)
+            SELECT gen_random_uuid(), 'user' || i || '@example.com',
+                   jsonb_build_object('{Acme}', jsonb_build_object('level', CASE WHEN i = 7 THEN to_jsonb('abc'::text) ELSE to_jsonb(i) END)), now(), now()
+              FROM generate_series(1, 20000) AS i;
+            CREATE INDEX {LevelIndex} ON users ((CASE WHEN jsonb_typeof(extensions -> '{Acme}' -> 'level') = 'number'
+                THEN (extensions -> '{Acme}' ->> 'level')::numeric END));
+            ANALYZE users;
+            """);
+        await using var host = new ExtensionHost(app);
+        var type = host.Host.Services.GetRequiredService<ResourceTypes>().User;
+        var compiled = FilterCompiler.Compile($"{Acme}:level gt 19990", type);
+
+        var sql = $"SELECT r.id FROM users r WHERE {compiled.Where}";
+        var plan = await connection.ExecuteScalarAsync<string>($"EXPLAIN (FORMAT JSON) {sql}", compiled.Parameters);
+        Assert.Contains($"\"Index Name\": \"{LevelIndex}\"", plan, StringComparison.Ordinal);
+        Assert.Equal(10, (await connection.QueryAsync<Guid>(sql, compiled.Parameters)).Count());
+
+        var list = await host.Client.GetJsonAsync($"/scim/v2/Users?sortBy={Uri.EscapeDataString($"{Acme}:level")}&sortOrder=descending&count=2");
+        Assert.Equal("user7@example.com", list.GetProperty("Resources")[0].GetProperty("userName").GetString());
     }
 }

@@ -10,19 +10,8 @@ namespace ScimLite.Tests.Extensions;
 
 /// <summary>Custom attributes as Okta (URN object in POST/PUT) and Entra (URN paths, dotted keys) send them.</summary>
 [Collection("scim")]
-public class CustomAttributeTests(ScimApp app) : IAsyncLifetime
+public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
 {
-    ExtensionHost host = null!;
-    HttpClient Client => host.Client;
-
-    public async Task InitializeAsync()
-    {
-        await app.ResetAsync();
-        host = new ExtensionHost(app);
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
     // Okta AIW: Profile Editor attributes in the external namespace arrive as the URN object.
     static string OktaUser(string userName, string costCode, string badges) => $$"""
         {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","{{Acme}}"],
@@ -128,7 +117,7 @@ public class CustomAttributeTests(ScimApp app) : IAsyncLifetime
     public async Task WrongTypes_Are400InvalidValue_AndChangeNothing()
     {
         var id = (await Client.CreateAsync("/scim/v2/Users", OktaUser("di@example.com", "C-1", "[]"))).Id();
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         await (await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
             $$"""{"op":"replace","path":"displayName","value":"Di"}""",
             $$"""{"op":"replace","path":"{{Acme}}:level","value":"high"}"""))).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
@@ -138,7 +127,7 @@ public class CustomAttributeTests(ScimApp app) : IAsyncLifetime
             .AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         await (await Client.PostScimAsync("/scim/v2/Users", $$"""{"userName":"y@example.com","{{Acme}}":{"costCode":["a","b"]} }"""))
             .AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
@@ -193,7 +182,7 @@ public class CustomAttributeTests(ScimApp app) : IAsyncLifetime
         Assert.Equal(AcmeGroup, Assert.Single(group.GetProperty("schemaExtensions").EnumerateArray()).GetProperty("schema").GetString());
 
         // The shared host declares nothing: its discovery is unchanged.
-        using var plain = app.CreateClient();
+        using var plain = App.CreateClient();
         await (await plain.GetAsync($"/scim/v2/Schemas/{Acme}")).AssertScimErrorAsync(HttpStatusCode.NotFound);
     }
 
@@ -222,11 +211,11 @@ public class CustomAttributeTests(ScimApp app) : IAsyncLifetime
         lock (counted) Assert.Equal(2, counted.Count);
 
         // The shared host declares no extension: the value is not served, and not deleted by a write either.
-        using var plain = app.CreateClient();
+        using var plain = App.CreateClient();
         var served = await plain.GetJsonAsync($"/scim/v2/Users/{id}");
         Assert.False(served.TryGetProperty(Acme, out _));
         await (await plain.PutScimAsync($"/scim/v2/Users/{id}", """{"userName":"ed@example.com","displayName":"Ed"}""")).AssertStatusAsync(HttpStatusCode.OK);
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         Assert.Equal("K", await connection.ExecuteScalarAsync<string>(
             $"SELECT extensions -> '{Acme}' ->> 'costCode' FROM users WHERE id = @id", new { id = Guid.Parse(id) }));
         Assert.Equal("K", Section(await Client.GetJsonAsync($"/scim/v2/Users/{id}"), Acme).GetProperty("costCode").GetString());
@@ -240,7 +229,7 @@ public class CustomAttributeTests(ScimApp app) : IAsyncLifetime
     public void BadDeclaration_StopsStartUp_NamingTheEntry(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?>(Settings) { [key] = value };
-        using var bad = app.NewHost(settings);
+        using var bad = App.NewHost(settings);
         var error = Assert.ThrowsAny<Exception>(() => bad.CreateClient());
         Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
     }

@@ -54,3 +54,21 @@ public sealed class ExtensionHost : IAsyncDisposable
         await Host.DisposeAsync();
     }
 }
+
+/// <summary>A test class that starts each test on an empty database with its own <see cref="ExtensionHost"/>.</summary>
+public abstract class ExtensionHostTests(ScimApp app) : IAsyncLifetime
+{
+    protected ScimApp App => app;
+
+    protected ExtensionHost Extended { get; private set; } = null!;
+
+    protected HttpClient Client => Extended.Client;
+
+    public async Task InitializeAsync()
+    {
+        await app.ResetAsync();
+        Extended = new ExtensionHost(app);
+    }
+
+    public async Task DisposeAsync() => await Extended.DisposeAsync();
+}

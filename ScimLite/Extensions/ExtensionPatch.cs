@@ -23,7 +23,7 @@ static class ExtensionPatch
         if (step.Filter is not null && step.Op != PatchOpKind.Remove)
             throw ScimException.InvalidPath($"{step.Where}: a [filter] on '{attribute.Name}' applies to remove only; replace or add the values instead.");
         var where = $"{attribute.ExtensionUrn}:{attribute.Name}";
-        var value = step.Op == PatchOpKind.Remove ? null : ExtensionValues.ToJson(attribute, step.Value, where);
+        var value = step.Op == PatchOpKind.Remove ? null : ExtensionValues.ToJson(attribute, step.Value, where, patcher.Type.Limits);
         if (attribute.Required && value is null && step.Filter is null && !(step.Op == PatchOpKind.Remove && step.HasValue && attribute.MultiValued))
             throw ScimException.Mutability($"{step.Where}: '{attribute.Name}' is required and cannot be removed.");
 
@@ -36,7 +36,7 @@ static class ExtensionPatch
             expression = Keep(attribute, $"NOT coalesce({patcher.ItemPredicate(attribute, step.Filter)}, false)", Set);
         else if (step.Op == PatchOpKind.Remove && step.HasValue && attribute.MultiValued && step.Value.ValueKind != JsonValueKind.Null)
         {
-            var listed = patcher.Parameter((ExtensionValues.ToJson(attribute, step.Value, where) ?? new JsonArray()).ToJsonString(), jsonb: true);
+            var listed = patcher.Parameter((ExtensionValues.ToJson(attribute, step.Value, where, patcher.Type.Limits) ?? new JsonArray()).ToJsonString(), jsonb: true);
             expression = Keep(attribute, $"NOT ({listed} @> jsonb_build_array(e.j))", Set);
         }
         else if (step.Op == PatchOpKind.Add && attribute.MultiValued && value is not null)
@@ -54,8 +54,9 @@ static class ExtensionPatch
         else
             expression = Set(value is null ? "NULL" : patcher.Parameter(value.ToJsonString(), jsonb: true));
 
-        // One stage of the UPDATE per step, over the document the steps before left (s.items; NULL when none).
-        patcher.Stage(ExtensionSql.Column, expression, empty: null);
+        // One stage of the UPDATE per step, over the document the steps before left (s.items; NULL when none), checked
+        // against the limits there: an add grows the stored document, which is never read into ScimLite.
+        patcher.Stage(ExtensionSql.Column, patcher.WithinLimits(expression), empty: null);
     }
 
     /// <summary>The items for which <paramref name="condition"/> holds (over <c>e.j</c>), in order, as the new value.</summary>

@@ -21,13 +21,12 @@ static class ExtensionSql
         $"{document} -> {Literal(attribute.ExtensionUrn!)} -> {Literal(attribute.Name)}";
 
     /// <summary>A single-valued attribute as a filter/sort operand; for a multi-valued one, its first item.</summary>
-    public static Operand Operand(AttributeDef attribute) =>
-        Typed(attribute, attribute.MultiValued
-            ? $"{Json(attribute)} ->> 0"
-            : $"r.{Column} -> {Literal(attribute.ExtensionUrn!)} ->> {Literal(attribute.Name)}");
+    public static Operand Operand(AttributeDef attribute) => attribute.MultiValued
+        ? Typed(attribute, $"{Json(attribute)} -> 0", $"{Json(attribute)} ->> 0")
+        : Typed(attribute, Json(attribute), $"r.{Column} -> {Literal(attribute.ExtensionUrn!)} ->> {Literal(attribute.Name)}");
 
     /// <summary>One item (<c>e.j</c>) of a multi-valued attribute.</summary>
-    public static Operand Item(AttributeDef attribute) => Typed(attribute, "e.j #>> '{}'");
+    public static Operand Item(AttributeDef attribute) => Typed(attribute, "e.j", "e.j #>> '{}'");
 
     /// <summary>The items of a multi-valued attribute as rows <c>e(j, o)</c>; none when absent.</summary>
     public static string Items(AttributeDef attribute, string document = "r." + Column) =>
@@ -68,11 +67,20 @@ static class ExtensionSql
         return SqlPredicates.Compare(Item(attribute), op, value, p);
     }
 
-    static Operand Typed(AttributeDef attribute, string text) => attribute.Type switch
+    /// <summary>
+    /// The value (<paramref name="json"/>, as text <paramref name="text"/>) in its declared type. A stored value of
+    /// another JSON type (written while the attribute was declared differently: "abc" under an integer) reads as NULL,
+    /// absent to filters and sorts, where a plain cast would fail every query that touches it
+    /// (<c>ScimLite extensions check</c> lists such values). Text is read as it is, so the compiled expression stays
+    /// the one the README's index is built on.
+    /// </summary>
+    static Operand Typed(AttributeDef attribute, string json, string text) => attribute.Type switch
     {
-        AttrType.Boolean => new Operand(attribute.Name, $"({text})::boolean", OperandKind.Boolean),
-        AttrType.Integer or AttrType.Decimal => new Operand(attribute.Name, $"({text})::numeric", OperandKind.Numeric),
-        AttrType.DateTime => new Operand(attribute.Name, $"({text})::timestamptz", OperandKind.DateTime),
+        AttrType.Boolean => new Operand(attribute.Name, $"(CASE WHEN jsonb_typeof({json}) = 'boolean' THEN ({text})::boolean END)", OperandKind.Boolean),
+        AttrType.Integer or AttrType.Decimal =>
+            new Operand(attribute.Name, $"(CASE WHEN jsonb_typeof({json}) = 'number' THEN ({text})::numeric END)", OperandKind.Numeric),
+        // A dateTime is a JSON string; scim_try_timestamptz (sql/0011_extension_limits.sql) is NULL for text that is none.
+        AttrType.DateTime => new Operand(attribute.Name, $"(CASE WHEN jsonb_typeof({json}) = 'string' THEN scim_try_timestamptz({text}) END)", OperandKind.DateTime),
         _ => new Operand(attribute.Name, $"({text})", OperandKind.Text, attribute.CaseExact),
     };
 

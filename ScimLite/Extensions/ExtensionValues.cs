@@ -15,15 +15,22 @@ public static class ExtensionValues
 {
     /// <summary>
     /// POST/PUT: the custom attributes of the body (each declared URN object) as the <c>extensions</c> column. A PUT
-    /// replaces the declared extensions and keeps what is stored under URNs no longer declared. Reports every
-    /// undeclared extension URN the body carries.
+    /// replaces the declared extensions and keeps what is stored under URNs no longer declared; the document written
+    /// passes <c>scim_within_limits</c> (sql/0011_extension_limits.sql). Reports every undeclared extension URN the
+    /// body carries.
     /// </summary>
     public static void Read(ResourceTypeDef type, JsonElement body, ColumnSet columns)
     {
+        var sections = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in body.EnumerateObject())
         {
-            if (IgnoredExtensions.UrnOf(property.Name) is { } urn &&
-                !type.AllSchemas.Any(s => string.Equals(s.Id, property.Name, StringComparison.OrdinalIgnoreCase)))
+            if (type.Extensions.FirstOrDefault(e => string.Equals(e.Id, property.Name, StringComparison.OrdinalIgnoreCase)) is { } known)
+            {
+                // Two keys naming one extension (in different case): keeping either would silently drop the other.
+                if (!sections.TryAdd(known.Id, property.Value))
+                    throw ScimException.InvalidSyntax($"The body names the extension '{known.Id}' twice (keys differing only in case); send it once.");
+            }
+            else if (IgnoredExtensions.UrnOf(property.Name) is { } urn && !string.Equals(property.Name, type.Schema.Id, StringComparison.OrdinalIgnoreCase))
                 type.IgnoreExtension(urn);
         }
         var declared = type.Extensions.Where(e => e.Attributes.Any(a => a.Storage == Storage.Extension)).ToList();
@@ -32,13 +39,12 @@ public static class ExtensionValues
         var document = new JsonObject();
         foreach (var extension in declared)
         {
-            if (!body.TryGet(extension.Id, out var section) || section.ValueKind != JsonValueKind.Object)
+            if (!sections.TryGetValue(extension.Id, out var section) || section.ValueKind != JsonValueKind.Object)
                 continue;
             var values = new JsonObject();
-            foreach (var attribute in extension.Attributes)
+            foreach (var (attribute, value) in Attributes(extension, section))
             {
-                section.TryGet(attribute.Name, out var value);
-                if (ToJson(attribute, value, $"{extension.Id}:{attribute.Name}") is { } json)
+                if (ToJson(attribute, value, $"{extension.Id}:{attribute.Name}", type.Limits) is { } json)
                     values[attribute.Name] = json;
                 else if (attribute.Required)
                     throw ScimException.InvalidValue($"'{extension.Id}:{attribute.Name}' is required.");
@@ -51,57 +57,99 @@ public static class ExtensionValues
         columns.SetUpdate(ExtensionSql.Column, value =>
             $"nullif((coalesce(r.{ExtensionSql.Column}, '{{}}'::jsonb) - CAST(@p_extensions_urns AS text[])) || coalesce({value}, '{{}}'::jsonb), '{{}}'::jsonb)",
             ("p_extensions_urns", urns));
+        columns.SetGuard(ExtensionSql.Column, value => SqlFragments.WithinLimits(value, "@p_extensions_max_items", "@p_extensions_max_bytes"),
+            ("p_extensions_max_items", type.Limits.MaxItems), ("p_extensions_max_bytes", type.Limits.MaxExtensionBytes));
     }
 
-    /// <summary>A value of a custom attribute as JSON; null for null, "" or an empty array (unassigned).</summary>
-    public static JsonNode? ToJson(AttributeDef attribute, JsonElement value, string where)
+    /// <summary>
+    /// The declared attributes of one extension object and their values (Undefined when absent). Two keys naming one
+    /// attribute in different case are 400 invalidSyntax, as for extension URNs: one would be silently lost.
+    /// </summary>
+    static IEnumerable<(AttributeDef Attribute, JsonElement Value)> Attributes(SchemaDef extension, JsonElement section)
+    {
+        var values = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in section.EnumerateObject())
+        {
+            if (extension.Attribute(property.Name) is { } attribute && !values.TryAdd(attribute.Name, property.Value))
+                throw ScimException.InvalidSyntax($"'{extension.Id}' names the attribute '{attribute.Name}' twice (keys differing only in case); send it once.");
+        }
+        foreach (var attribute in extension.Attributes)
+            yield return (attribute, values.GetValueOrDefault(attribute.Name));
+    }
+
+    /// <summary>
+    /// A value of a custom attribute as JSON; null for null, "" or an empty array (unassigned). A multi-valued one is
+    /// checked against <see cref="ValueLimits.MaxItems"/> before any item is read, and its repeated items dropped by a
+    /// hash set of their values: linear in the items, however many are sent.
+    /// </summary>
+    public static JsonNode? ToJson(AttributeDef attribute, JsonElement value, string where, ValueLimits limits)
     {
         if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             return null;
         if (!attribute.MultiValued)
             return value.ValueKind == JsonValueKind.Array
                 ? throw ScimException.InvalidValue($"'{where}' is single-valued; send one value, not an array.")
-                : Scalar(attribute, value, where);
+                : Node(Scalar(attribute, value, where));
+        if (value.ValueKind == JsonValueKind.Array)
+            limits.CheckItems(value.GetArrayLength(), where);
         var items = new JsonArray();
+        var seen = new HashSet<object>();
         foreach (var item in value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : Enumerable.Repeat(value, 1))
         {
             if (item.ValueKind == JsonValueKind.Array)
                 throw ScimException.InvalidValue($"Each '{where}' value must be a single value.");
-            if (item.ValueKind != JsonValueKind.Null && Scalar(attribute, item, where) is { } node &&
-                !items.Any(existing => JsonNode.DeepEquals(existing, node)))
-                items.Add(node);
+            if (item.ValueKind != JsonValueKind.Null && Scalar(attribute, item, where) is { } scalar && seen.Add(scalar))
+                items.Add(Node(scalar));
         }
         return items.Count == 0 ? null : items;
     }
 
-    static JsonNode? Scalar(AttributeDef attribute, JsonElement value, string where)
+    static JsonNode? Node(object? scalar) => scalar switch
+    {
+        null => null,
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        decimal d => JsonValue.Create(d),
+        _ => JsonValue.Create((string)scalar),
+    };
+
+    /// <summary>
+    /// One value in its declared type, strictly: a string attribute takes a JSON string, an integer one an integral
+    /// number, a boolean one true or false. Two leniencies, both exact text: Entra's default PATCH dialect sends
+    /// booleans as "True"/"False", and numbers as their decimal text ("42") are read as numbers.
+    /// </summary>
+    static object? Scalar(AttributeDef attribute, JsonElement value, string where)
     {
         if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0)
             return null;
         switch (attribute.Type)
         {
             case AttrType.Boolean:
-                return JsonValue.Create(ScimValues.ToBoolean(value, where));
+                return ScimValues.ToBoolean(value, where);
             case AttrType.Integer:
                 if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
-                    return JsonValue.Create(number);
+                    return number;
                 if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number))
-                    return JsonValue.Create(number);
+                    return number;
                 throw ScimException.InvalidValue($"'{where}' must be an integer; '{ScimValues.Shorten(value)}' is not.");
             case AttrType.Decimal:
                 if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var amount))
-                    return JsonValue.Create(amount);
-                if (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out amount))
-                    return JsonValue.Create(amount);
+                    return amount;
+                if (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), DecimalText, CultureInfo.InvariantCulture, out amount))
+                    return amount;
                 throw ScimException.InvalidValue($"'{where}' must be a decimal number; '{ScimValues.Shorten(value)}' is not.");
             case AttrType.DateTime:
                 var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
                 if (text.Length >= 10 && text[4] == '-' && text.Contains('T', StringComparison.Ordinal) &&
                     DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
-                    return JsonValue.Create(text);
+                    return text;
                 throw ScimException.InvalidValue($"'{where}' must be a dateTime like \"2011-05-13T04:42:34Z\"; '{ScimValues.Shorten(value)}' is not.");
             default:
-                return ScimValues.ToText(value, where) is { } s ? JsonValue.Create(s) : null;
+                return value.ValueKind == JsonValueKind.String
+                    ? value.GetString()
+                    : throw ScimException.InvalidValue($"'{where}' must be a string; '{ScimValues.Shorten(value)}' is not.");
         }
     }
+
+    const NumberStyles DecimalText = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ScimLite.Groups;
+using ScimLite.Scim;
 using ScimLite.Scim.Schema;
 using ScimLite.Users;
 
@@ -12,18 +13,21 @@ namespace ScimLite.Extensions;
 /// </summary>
 public sealed class ResourceTypes
 {
-    public ResourceTypes(IOptions<ExtensionOptions> options, IgnoredExtensions ignored)
+    public ResourceTypes(IOptions<ExtensionOptions> options, IgnoredExtensions ignored, IOptions<ScimOptions> scim)
     {
+        var limits = new ValueLimits(scim.Value.MaxMultiValuedItems, scim.Value.MaxExtensionBytes);
         User = ResourceTypeDef.User with
         {
             Extensions = [.. ResourceTypeDef.User.Extensions, .. ExtensionSchemas.For(options.Value, "User")],
             OnUndeclaredExtension = urn => ignored.Report("User", urn),
+            Limits = limits,
             SqlMap = type => new UserSql(type),
         };
         Group = ResourceTypeDef.Group with
         {
             Extensions = [.. ResourceTypeDef.Group.Extensions, .. ExtensionSchemas.For(options.Value, "Group")],
             OnUndeclaredExtension = urn => ignored.Report("Group", urn),
+            Limits = limits,
             SqlMap = type => new GroupSql(type),
         };
         All = [User, Group];

@@ -15,16 +15,16 @@ public static class ResourceReader
     public static ColumnSet Read(ResourceTypeDef type, JsonElement body)
     {
         var columns = new ColumnSet();
-        ReadAttribute(columns, CoreSchemas.ExternalId, body, "externalId");
+        ReadAttribute(columns, CoreSchemas.ExternalId, body, "externalId", type.Limits);
         foreach (var attribute in type.Schema.Attributes)
-            ReadAttribute(columns, attribute, body, attribute.Name);
+            ReadAttribute(columns, attribute, body, attribute.Name, type.Limits);
         foreach (var extension in type.Extensions)
         {
             body.TryGet(extension.Id, out var section);
             if (section.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined))
                 throw ScimException.InvalidValue($"'{extension.Id}' must be an object.");
             foreach (var attribute in extension.Attributes)
-                ReadAttribute(columns, attribute, section, attribute.Name);
+                ReadAttribute(columns, attribute, section, attribute.Name, type.Limits);
         }
         Extensions.ExtensionValues.Read(type, body, columns);
         type.Sql.Complete(columns);
@@ -36,7 +36,7 @@ public static class ResourceReader
         return columns;
     }
 
-    static void ReadAttribute(ColumnSet columns, AttributeDef attribute, JsonElement container, string where)
+    static void ReadAttribute(ColumnSet columns, AttributeDef attribute, JsonElement container, string where, ValueLimits limits)
     {
         if (attribute.Mutability == Mutability.ReadOnly)
             return;
@@ -47,7 +47,7 @@ public static class ResourceReader
                 columns.Set(attribute.Column!, DefaultFor(attribute, ScimValues.ToColumn(attribute, value, where)));
                 break;
             case Storage.JsonArray:
-                columns.Set(attribute.Column!, ScimValues.ToJsonArray(attribute, value, where), jsonb: true);
+                columns.Set(attribute.Column!, ScimValues.ToJsonArray(attribute, value, where, limits), jsonb: true);
                 break;
             case Storage.Parts:
                 ReadParts(columns, attribute, value, where);

@@ -29,6 +29,9 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
         return true;
     }
 
+    /// <summary>Raised by scim_within_limits when a multi-valued attribute or the custom attributes grow over a limit.</summary>
+    public const string LimitSqlState = "SL400";
+
     /// <summary>Event ids that tell a request that ran out of time from one that found the database down.</summary>
     public static readonly EventId DatabaseUnavailable = new(5030, nameof(DatabaseUnavailable));
     public static readonly EventId RequestTookTooLong = new(5031, nameof(RequestTookTooLong));
@@ -52,6 +55,9 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
         PostgresException { SqlState: "23514" } => ScimException.InvalidValue("A required value is empty."),
         PostgresException { SqlState: "22P02" or "22001" or "22021" or "22P05" or "54000" } =>
             ScimException.InvalidValue("A value cannot be stored (wrong type, invalid text or too large)."),
+        // A value over Scim:MaxMultiValuedItems or Scim:MaxExtensionBytes (scim_within_limits, sql/0011_extension_limits.sql):
+        // the message is ScimLite's own, with numbers and declared names only.
+        PostgresException { SqlState: LimitSqlState } pg => ScimException.InvalidValue(pg.MessageText),
         // The deprovisioning brake refused a deactivation, deletion or bulk member removal (ScimLite/Safety).
         PostgresException { SqlState: Safety.Brake.SqlState } => Safety.Brake.Refusal(),
         // statement_timeout or Command Timeout: this request took too long; the database is not down.

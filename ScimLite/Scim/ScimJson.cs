@@ -38,7 +38,7 @@ public static class ScimJson
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw ScimException.InvalidSyntax("The request body must be a JSON object.");
-            CheckText(document.RootElement, MaxAttributeLength(request));
+            CheckText(document.RootElement, MaxAttributeLength(request), ct);
         }
         catch
         {
@@ -76,28 +76,32 @@ public static class ScimJson
     /// a body is 400 invalidSyntax up front, and a string longer than the limit is 400 invalidValue (a megabyte
     /// userName would otherwise reach the database, where only its btree index size limit stops it).
     /// </summary>
-    static void CheckText(JsonElement root, int maxLength)
+    static void CheckText(JsonElement root, int maxLength, CancellationToken ct)
     {
+        var visited = 0;
         try
         {
-            Walk(root, "", maxLength);
+            Walk(root, "", maxLength, ref visited, ct);
         }
         catch (InvalidOperationException)
         {
             throw ScimException.InvalidSyntax("The request body has text that is not valid UTF-8 or has an unpaired surrogate escape.");
         }
 
-        static void Walk(JsonElement element, string name, int maxLength)
+        // Linear in the body; the request's deadline is looked at every few thousand values.
+        static void Walk(JsonElement element, string name, int maxLength, ref int visited, CancellationToken ct)
         {
+            if (++visited % 4096 == 0)
+                ct.ThrowIfCancellationRequested();
             switch (element.ValueKind)
             {
                 case JsonValueKind.Object:
                     foreach (var property in element.EnumerateObject())
-                        Walk(property.Value, property.Name, maxLength);
+                        Walk(property.Value, property.Name, maxLength, ref visited, ct);
                     break;
                 case JsonValueKind.Array:
                     foreach (var item in element.EnumerateArray())
-                        Walk(item, name, maxLength);
+                        Walk(item, name, maxLength, ref visited, ct);
                     break;
                 case JsonValueKind.String when element.GetString()!.Length > maxLength:
                     throw ScimException.InvalidValue($"'{ScimValues.Shorten(name)}' has a value longer than {maxLength} characters.");

@@ -35,6 +35,18 @@ public sealed class ScimOptions
     /// </summary>
     public int MaxFilterMultiValuedTerms { get; set; } = 10;
 
+    /// <summary>
+    /// Most values one multi-valued attribute may hold: each custom one (<c>Scim:Extensions</c>) and each core one kept
+    /// as a jsonb array (emails, phoneNumbers, addresses, …), after any PATCH; more is 400 invalidValue. 0: no limit.
+    /// </summary>
+    public int MaxMultiValuedItems { get; set; } = 1000;
+
+    /// <summary>
+    /// Most bytes the custom attributes of one resource may take (the <c>extensions</c> document as JSON text), after
+    /// any PATCH; more is 400 invalidValue. 0: no limit.
+    /// </summary>
+    public int MaxExtensionBytes { get; set; } = 64 * 1024;
+
     /// <summary>Most members one request may name (POST/PUT/PATCH of a group).</summary>
     public int MaxMembersPerRequest { get; set; } = 10000;
 

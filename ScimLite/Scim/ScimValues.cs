@@ -25,13 +25,17 @@ public static class ScimValues
         };
     }
 
-    /// <summary>Booleans; Entra's default PATCH dialect sends them as the strings "True" / "False".</summary>
+    /// <summary>
+    /// Booleans; Entra's default PATCH dialect sends them as the strings "True" / "False" (any case, nothing else:
+    /// "yes", "1" or " true" are 400).
+    /// </summary>
     public static bool ToBoolean(JsonElement value, string where) => value.ValueKind switch
     {
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
-        _ => throw ScimException.InvalidValue($"'{where}' must be a boolean."),
+        JsonValueKind.String when string.Equals(value.GetString(), "true", StringComparison.OrdinalIgnoreCase) => true,
+        JsonValueKind.String when string.Equals(value.GetString(), "false", StringComparison.OrdinalIgnoreCase) => false,
+        _ => throw ScimException.InvalidValue($"'{where}' must be a boolean; '{Shorten(value)}' is not."),
     };
 
     /// <summary>
@@ -58,13 +62,15 @@ public static class ScimValues
     /// <summary>
     /// A multi-valued complex attribute as the jsonb array to store: items as objects of the known sub-attributes
     /// (as sent, unknown ones dropped), empty items dropped, at most one primary. Null or [] → null (unassigned).
+    /// More items than <see cref="ValueLimits.MaxItems"/> is 400, before any item is read.
     /// </summary>
-    public static string? ToJsonArray(AttributeDef attribute, JsonElement value, string where)
+    public static string? ToJsonArray(AttributeDef attribute, JsonElement value, string where, ValueLimits limits)
     {
         if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             return null;
         if (value.ValueKind != JsonValueKind.Array)
             throw ScimException.InvalidValue($"'{where}' must be an array.");
+        limits.CheckItems(value.GetArrayLength(), where);
         var items = new List<Dictionary<string, object>>();
         foreach (var item in value.EnumerateArray())
         {

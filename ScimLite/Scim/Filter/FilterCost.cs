@@ -5,7 +5,8 @@ namespace ScimLite.Scim.Filter;
 /// <summary>
 /// What a filter costs beyond its length. Two kinds of term can use no index: substring comparisons (<c>co</c>,
 /// <c>sw</c>, <c>ew</c>) and terms on multi-valued attributes (each an <c>EXISTS</c> over the items of every candidate
-/// row: <c>emails.value co "x"</c>, <c>emails[type eq "work"]</c>, <c>members.value eq "id"</c>). A filter of many
+/// row: <c>emails.value co "x"</c>, <c>emails[type eq "work"]</c>, <c>members.value eq "id"</c>, a multi-valued custom
+/// attribute's <c>urn:…:badges eq "x"</c> or <c>urn:…:badges[value eq "x"]</c>). A filter of many
 /// such terms reads every row many times over, so each kind has a total cap per filter
 /// (<see cref="ScimOptions.MaxFilterSubstringTerms"/>, <see cref="ScimOptions.MaxFilterMultiValuedTerms"/>).
 /// </summary>
@@ -34,11 +35,12 @@ public static class FilterCost
                 $"The filter has {terms.Substring} substring comparisons (co, sw, ew); at most {options.MaxFilterSubstringTerms} are allowed in one filter (limit Scim:MaxFilterSubstringTerms).");
         if (terms.MultiValued > options.MaxFilterMultiValuedTerms)
             throw ScimException.InvalidFilter(
-                $"The filter has {terms.MultiValued} terms on multi-valued attributes (emails, members, …); at most {options.MaxFilterMultiValuedTerms} are allowed in one filter (limit Scim:MaxFilterMultiValuedTerms).");
+                $"The filter has {terms.MultiValued} terms on multi-valued attributes (emails, members, multi-valued custom attributes, …); at most {options.MaxFilterMultiValuedTerms} are allowed in one filter (limit Scim:MaxFilterMultiValuedTerms).");
     }
 
     static Terms Add(Terms a, Terms b) => new(a.Substring + b.Substring, a.MultiValued + b.MultiValued);
 
+    /// <summary>Core multi-valued attributes (jsonb arrays, links) and multi-valued custom ones: each term an EXISTS over items.</summary>
     static bool IsMultiValued(AttrPathRef path, ResourceTypeDef type) =>
-        type.Resolve(path.FullPath)?.Attribute.Storage is Storage.JsonArray or Storage.Link;
+        type.Resolve(path.FullPath)?.Attribute is { Storage: Storage.JsonArray or Storage.Link } or { Storage: Storage.Extension, MultiValued: true };
 }

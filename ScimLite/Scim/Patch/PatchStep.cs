@@ -97,12 +97,16 @@ public sealed record PatchStep(PatchOpKind Op, ResolvedPath Target, FilterNode? 
         }
     }
 
-    /// <summary>A path under an extension URN this type does not declare: ignored, and reported (ScimLite/Extensions).</summary>
+    /// <summary>
+    /// A path under an extension URN this type does not declare: ignored, and reported (ScimLite/Extensions). A path
+    /// that starts with a schema of this type is never one, even when it does not resolve (<c>urn:…:2.0:User.costCode</c>,
+    /// a dot for the colon): it names a schema ScimLite has, so it is resolved, and 400 invalidPath when that fails.
+    /// </summary>
     static bool Undeclared(ResourceTypeDef type, string path)
     {
         if (Extensions.IgnoredExtensions.UrnOf(path) is not { } urn ||
             type.AllSchemas.Any(s => path.StartsWith(s.Id, StringComparison.OrdinalIgnoreCase) &&
-                                     (path.Length == s.Id.Length || path[s.Id.Length] == ':')))
+                                     (path.Length == s.Id.Length || path[s.Id.Length] is ':' or '.' or '[')))
             return false;
         type.IgnoreExtension(urn);
         return true;

@@ -11,6 +11,22 @@ public sealed record ResolvedPath(SchemaDef Schema, AttributeDef Attribute, Attr
 }
 
 /// <summary>
+/// <see cref="ScimOptions.MaxMultiValuedItems"/> and <see cref="ScimOptions.MaxExtensionBytes"/> of a resource type.
+/// </summary>
+public sealed record ValueLimits(int MaxItems, int MaxExtensionBytes)
+{
+    public static readonly ValueLimits Default = new(new ScimOptions().MaxMultiValuedItems, new ScimOptions().MaxExtensionBytes);
+
+    /// <summary>400 invalidValue naming the limit when a multi-valued value sent has more items than allowed.</summary>
+    public void CheckItems(int count, string where)
+    {
+        if (MaxItems > 0 && count > MaxItems)
+            throw ScimException.InvalidValue(
+                $"'{where}' has {count} values; at most {MaxItems} are allowed (limit Scim:MaxMultiValuedItems).");
+    }
+}
+
+/// <summary>
 /// A SCIM resource type (RFC 7643 §6): its endpoint, base schema, extensions and table, and its SQL map (how its
 /// attributes are read, filtered and sorted in SQL), defined next to its feature.
 /// </summary>
@@ -32,6 +48,9 @@ public sealed record ResourceTypeDef(string Name, string Endpoint, string Table,
     public static readonly IReadOnlyList<ResourceTypeDef> All = [User, Group];
 
     public IEnumerable<SchemaDef> AllSchemas => Extensions.Prepend(Schema);
+
+    /// <summary>How many values a multi-valued attribute, and how large the custom attributes, may be (ScimOptions).</summary>
+    public ValueLimits Limits { get; init; } = ValueLimits.Default;
 
     /// <summary>Told the URN of every undeclared extension a request sends (ignored, but counted and logged).</summary>
     public Action<string>? OnUndeclaredExtension { get; init; }

@@ -31,6 +31,9 @@ public sealed class ColumnPatcher(ResourceTypeDef type, int maxArraySteps = Scim
     int count;
     int totalArraySteps;
 
+    /// <summary>The resource type whose columns are patched (its <see cref="ResourceTypeDef.Limits"/>, for the values' checks).</summary>
+    internal ResourceTypeDef Type => type;
+
     /// <summary>The steps applied so far, with the columns derived from them, as one UPDATE of the touched columns.</summary>
     public ColumnUpdate ToUpdate()
     {
@@ -82,9 +85,10 @@ public sealed class ColumnPatcher(ResourceTypeDef type, int maxArraySteps = Scim
         var value = step.Op == PatchOpKind.Remove ? null : ScimValues.ToColumn(attribute, step.Value, step.Target.ToString());
         if (value is null && attribute.Required)
             throw ScimException.Mutability($"{step.Where}: '{attribute.Name}' is required and cannot be removed.");
-        // active is never unassigned: removing it leaves the user active, as a POST without it does.
+        // active is never unassigned (a POST or PUT without it means active), and a PATCH that removed it could only
+        // silently reactivate a suspended user or change nothing; it says which it wants with true or false instead.
         if (value is null && attribute.Type == AttrType.Boolean)
-            value = true;
+            throw ScimException.Mutability($"{step.Where}: '{attribute.Name}' cannot be removed or set to null; replace it with true or false.");
         Set(attribute.Column, Parameter(value));
     }
 
@@ -161,8 +165,17 @@ public sealed class ColumnPatcher(ResourceTypeDef type, int maxArraySteps = Scim
             return $"@{name}::uuid";
         if (value is bool)
             return $"@{name}::boolean";
+        if (value is int)
+            return $"@{name}::integer";
         return jsonb ? $"CAST(@{name} AS jsonb)" : $"@{name}::text";
     }
+
+    /// <summary>
+    /// A jsonb column's new value, checked in the UPDATE against the type's limits: an add appends to what is stored,
+    /// which only the database sees.
+    /// </summary>
+    internal string WithinLimits(string expression) =>
+        SqlFragments.WithinLimits(expression, Parameter(type.Limits.MaxItems), Parameter(type.Limits.MaxExtensionBytes));
 
     /// <summary>The SQL predicate of a value filter over the item alias <c>e</c>.</summary>
     internal string ItemPredicate(AttributeDef attribute, FilterNode filter) =>

@@ -26,12 +26,22 @@ public sealed class ColumnSet
 
     /// <summary>
     /// How an UPDATE (PUT) writes a column already set: <paramref name="update"/> of the value's SQL, e.g. a merge with
-    /// what the row keeps; <paramref name="extra"/> is one more parameter it binds.
+    /// what the row keeps; <paramref name="extra"/> are more parameters it binds.
     /// </summary>
-    public void SetUpdate(string column, Func<string, string> update, (string Name, object Value) extra)
+    public void SetUpdate(string column, Func<string, string> update, params (string Name, object Value)[] extra)
     {
         var index = items.FindIndex(i => i.Column == column);
-        items[index] = items[index] with { Update = update, Extra = extra };
+        items[index] = items[index] with { Update = update, Extra = [.. items[index].Extra, .. extra] };
+    }
+
+    /// <summary>
+    /// Passes the value a column gets, on insert and (after <see cref="SetUpdate"/>'s merge) on update, through
+    /// <paramref name="guard"/>, e.g. a check of its size; <paramref name="extra"/> are more parameters it binds.
+    /// </summary>
+    public void SetGuard(string column, Func<string, string> guard, params (string Name, object Value)[] extra)
+    {
+        var index = items.FindIndex(i => i.Column == column);
+        items[index] = items[index] with { Guard = guard, Extra = [.. items[index].Extra, .. extra] };
     }
 }
 
@@ -47,6 +57,15 @@ public sealed record ColumnValue(string Column, object? Value, bool Jsonb)
     /// <summary>The SQL an UPDATE sets the column to, given <see cref="SqlValue"/>; null: SqlValue itself.</summary>
     public Func<string, string>? Update { get; init; }
 
-    /// <summary>One more parameter <see cref="Update"/> binds.</summary>
-    public (string Name, object Value)? Extra { get; init; }
+    /// <summary>More parameters <see cref="Update"/> or <see cref="Guard"/> bind.</summary>
+    public IReadOnlyList<(string Name, object Value)> Extra { get; init; } = [];
+
+    /// <summary>What the written value passes through, on insert and update (<see cref="ColumnSet.SetGuard"/>).</summary>
+    public Func<string, string>? Guard { get; init; }
+
+    /// <summary>The SQL an INSERT writes.</summary>
+    public string InsertValue => Guard?.Invoke(SqlValue) ?? SqlValue;
+
+    /// <summary>The SQL an UPDATE sets the column to.</summary>
+    public string UpdateValue => Update?.Invoke(SqlValue) is { } merged ? Guard?.Invoke(merged) ?? merged : InsertValue;
 }

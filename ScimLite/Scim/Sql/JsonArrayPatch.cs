@@ -32,18 +32,18 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
         switch (step.Op)
         {
             case PatchOpKind.Replace:
-                patcher.Set(Column, patcher.Parameter(ScimValues.ToJsonArray(attribute, AsArray(step.Value), step.Target.ToString()), jsonb: true));
+                patcher.Set(Column, patcher.Parameter(ScimValues.ToJsonArray(attribute, AsArray(step.Value), step.Target.ToString(), patcher.Type.Limits), jsonb: true));
                 break;
             case PatchOpKind.Remove when step.HasValue && step.Value.ValueKind == JsonValueKind.Array:
                 // Entra's dialect: remove the listed items ("op":"Remove" with the attribute as path and a value array of items).
-                var listed = patcher.Parameter(ScimValues.ToJsonArray(attribute, step.Value, step.Target.ToString()) ?? "[]", jsonb: true);
+                var listed = patcher.Parameter(ScimValues.ToJsonArray(attribute, step.Value, step.Target.ToString(), patcher.Type.Limits) ?? "[]", jsonb: true);
                 Set(Keep($"NOT EXISTS (SELECT 1 FROM jsonb_array_elements({listed}) AS g WHERE e @> g)", "e"));
                 break;
             case PatchOpKind.Remove:
                 patcher.Set(Column, "NULL");
                 break;
             case PatchOpKind.Add:
-                var json = ScimValues.ToJsonArray(attribute, AsArray(step.Value), step.Target.ToString());
+                var json = ScimValues.ToJsonArray(attribute, AsArray(step.Value), step.Target.ToString(), patcher.Type.Limits);
                 if (json is null)
                     return;
                 var added = patcher.Parameter(json, jsonb: true);
@@ -133,9 +133,10 @@ sealed class JsonArrayPatch(ColumnPatcher patcher, PatchStep step)
     /// Sets the column to <paramref name="expression"/> over <c>s.items</c>, the items the previous steps left, as a
     /// stage of its own (see <see cref="ColumnPatcher.Stage"/>): the previous steps' value is read by name, never
     /// pasted in, however often this step reads it (pasting it made the SQL grow exponentially, then its planning
-    /// time quadratically, with the number of operations on one attribute).
+    /// time quadratically, with the number of operations on one attribute). The result is checked against the item
+    /// limit (Scim:MaxMultiValuedItems) there: an add grows what is stored.
     /// </summary>
-    void Set(string expression) => patcher.Stage(Column, expression);
+    void Set(string expression) => patcher.Stage(Column, patcher.WithinLimits(expression));
 
     static IEnumerable<FilterNode> Conjuncts(FilterNode node) =>
         node is AndNode and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [node];

@@ -1,4 +1,5 @@
 using Dapper;
+using ScimLite.Scim.Schema;
 
 namespace ScimLite.Scim.Sql;
 
@@ -13,19 +14,26 @@ public static class SqlFragments
         foreach (var item in columns.Items)
         {
             parameters.Add(item.Parameter, item.Value);
-            if (item.Extra is { } extra)
-                parameters.Add(extra.Name, extra.Value);
+            foreach (var (name, value) in item.Extra)
+                parameters.Add(name, value);
         }
         return parameters;
     }
 
     public static string ColumnList(this ColumnSet columns) => string.Join(", ", columns.Items.Select(i => i.Column));
 
-    public static string ValueList(this ColumnSet columns) => string.Join(", ", columns.Items.Select(i => i.SqlValue));
+    public static string ValueList(this ColumnSet columns) => string.Join(", ", columns.Items.Select(i => i.InsertValue));
 
     /// <summary>A PUT: every column set to its parameter, as one <see cref="ColumnUpdate"/>.</summary>
     public static ColumnUpdate ToUpdate(this ColumnSet columns) =>
-        new([.. columns.Items.Select(i => (i.Column, i.Update?.Invoke(i.SqlValue) ?? i.SqlValue))], columns.AddTo(new DynamicParameters()));
+        new([.. columns.Items.Select(i => (i.Column, i.UpdateValue))], columns.AddTo(new DynamicParameters()));
+
+    /// <summary>
+    /// <paramref name="value"/> (jsonb) checked against the limits of <see cref="ResourceTypeDef.Limits"/> (SQL
+    /// placeholders) by <c>scim_within_limits</c> (sql/0011_extension_limits.sql), which raises SL400 when over one.
+    /// </summary>
+    public static string WithinLimits(string value, string maxItems, string maxBytes) =>
+        $"scim_within_limits({value}, {maxItems}, {maxBytes})";
 
     /// <summary>
     /// The end of an UPDATE's SET list over alias <c>r</c>: version and lastModified move only when
