@@ -51,3 +51,40 @@ public class RequestLogTests(ScimApp app) : IAsyncLifetime
         }
     }
 }
+
+/// <summary>Text a client chose reaches the log escaped: a newline in it cannot forge a second entry.</summary>
+[Collection("scim")]
+public class LogInjectionTests(ScimApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [InlineData("a\\b", @"a\\b")]
+    [InlineData("line\nforged: entry", @"line\nforged: entry")]
+    [InlineData("\u001b[2Jwiped", @"\u001b[2Jwiped")]
+    [InlineData("plain urn:ietf:params", "plain urn:ietf:params")]
+    public void Escape_WritesControlCharactersAsEscapes(string text, string expected) =>
+        Assert.Equal(expected, ScimLite.Hosting.LogText.Escape(text));
+
+    [Fact]
+    public async Task UndeclaredUrnWithANewline_IsLoggedOnOneLine()
+    {
+        var capture = new CapturingLoggerProvider();
+        await using var host = app.NewHost(configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(capture)));
+        using var client = host.CreateClient(app.Token);
+        var urn = $"urn:ietf:params:scim:schemas:extension:forged{Guid.NewGuid():N}:2.0:User\nwarn: ScimLite[0] forged line";
+
+        using (var created = await client.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        {
+            ["schemas"] = new[] { "urn:ietf:params:scim:schemas:core:2.0:User", urn },
+            ["userName"] = "forger@example.com",
+            [urn] = new { costCode = "x" },
+        }))
+            await created.AssertStatusAsync(HttpStatusCode.Created);
+
+        var warning = Assert.Single(capture.Entries, e => e.Contains("forged", StringComparison.Ordinal) && e.Contains("Ignored", StringComparison.Ordinal));
+        Assert.DoesNotContain('\n', warning.Split(" | ")[0]);
+        Assert.Contains(@"User\nwarn", warning);
+    }
+}

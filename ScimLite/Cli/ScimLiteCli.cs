@@ -67,6 +67,7 @@ public static class ScimLiteCli
         Journal.JournalCommand.Create(),
         Safety.BrakeCommand.Create(),
         Safety.RestoreCommand.Create(),
+        Extensions.ExtensionsCommand.Create(),
         Doctor.DoctorCommand.Create(),
     ];
 

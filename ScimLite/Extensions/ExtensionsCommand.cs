@@ -9,7 +9,7 @@ namespace ScimLite.Extensions;
 /// <c>ScimLite extensions check</c>: lists stored custom attribute values that do not match their current declaration
 /// (a value written while the attribute was declared with another type or multiplicity: <c>"abc"</c> under an integer,
 /// a single value under a multi-valued one). Filters and sorts read such values as absent; this shows where they are,
-/// so they can be fixed or the declaration changed back. Exit 0 when there are none, 1 when some were found.
+/// so they can be fixed or the declaration changed back. Exit 0 when there are none, 1 when some were found, 3 when the declarations themselves are invalid.
 /// </summary>
 public static class ExtensionsCommand
 {
@@ -35,7 +35,7 @@ public static class ExtensionsCommand
             if (new ExtensionSchemas().Validate(null, options) is { Failed: true } invalid)
             {
                 await errors.WriteLineAsync(invalid.FailureMessage);
-                return 2;
+                return ExitCodes.Environment;
             }
             await using var db = await host.DataSource.OpenConnectionAsync(ct);
             var found = 0;

@@ -24,6 +24,8 @@ public sealed partial class IgnoredExtensions(ILogger<IgnoredExtensions> logger)
 
     public void Report(string resourceType, string urn)
     {
+        // Client text: escaped for the log line and the metric's tag alike.
+        urn = Hosting.LogText.Escape(urn);
         urn = urn.Length <= MaxUrnLength ? urn : urn[..MaxUrnLength] + "…";
         var known = Seen.ContainsKey(urn) || (Seen.Count < MaxDistinct && Seen.TryAdd(urn, true) && Warn(resourceType, urn));
         Ignored.Add(1, new KeyValuePair<string, object?>("urn", known ? urn : "other"));

@@ -18,7 +18,7 @@ public sealed class BrakeRefusals(BrakeStore store, ILogger<BrakeRefusals> logge
         if (exception is not PostgresException { SqlState: Brake.SqlState } refusal)
             return false;
         var method = context.Request.Method;
-        var path = context.Request.Path.Value;
+        var path = Hosting.LogText.Escape(context.Request.Path.Value);
         BrakeMetrics.Held();
         try
         {

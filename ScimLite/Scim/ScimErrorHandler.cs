@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using ScimLite.Data;
+using ScimLite.Hosting;
 using ScimLite.Scim.Schema;
 
 namespace ScimLite.Scim;
@@ -20,11 +21,11 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
             Telemetry.ScimMetrics.TimedOut();
         // Only a real 500 is an error with a stack trace; a 501 or a 503 is an answer, not a fault of ScimLite.
         if (error.Status == 500)
-            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, LogText.Escape(context.Request.Path.Value));
         else if (error.Status == 503 && Transient.IsTimeout(exception))
             LogTimeout(context, exception.Message);
         else if (error.Status == 503)
-            logger.LogWarning(DatabaseUnavailable, "Database unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+            logger.LogWarning(DatabaseUnavailable, "Database unavailable on {Method} {Path}: {Error}", context.Request.Method, LogText.Escape(context.Request.Path.Value), exception.Message);
         await WriteAsync(context, error, ct);
         return true;
     }
@@ -42,7 +43,7 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
 
     public static void LogTimeout(HttpContext context, string cause) =>
         context.RequestServices.GetRequiredService<ILogger<ScimErrorHandler>>().LogWarning(RequestTookTooLong,
-            "Request took too long on {Method} {Path} ({Cause})", context.Request.Method, context.Request.Path, cause);
+            "Request took too long on {Method} {Path} ({Cause})", context.Request.Method, LogText.Escape(context.Request.Path.Value), cause);
 
     public static ScimException Translate(Exception exception) => exception switch
     {
