@@ -55,7 +55,8 @@ public static class BrakeCommand
         return command;
     }
 
-    static string By() => $"operator {Environment.UserName}@{Environment.MachineName}";
+    /// <summary>How an operator's verb names who ran it: <c>operator &lt;OS user&gt;@&lt;host&gt;</c>.</summary>
+    internal static string By() => $"operator {Environment.UserName}@{Environment.MachineName}";
 
     static void Write(TextWriter output, BrakeStatus s)
     {
