@@ -3,7 +3,7 @@
 -- 1. Multi-valued attributes are journalled as the items added and removed, not the whole old and new array: a core
 --    jsonb array (emails, phone_numbers, ims, photos, addresses, entitlements, roles, x509_certificates) changes as
 --    "emails": {"added": [item, …], "removed": [item, …]} (both lists always present; items compared as whole JSON
---    values, each occurrence counted; a change of order alone leaves both empty). A created row lists its items as
+--    values; a change of order or of repeated items alone leaves both empty). A created row lists its items as
 --    added, a deleted row as removed.
 -- 2. The extensions document is journalled per custom attribute, not as one value: a changed attribute is a key of
 --    its own, named <extension URN>:<attribute>, e.g. "urn:…:acme:2.0:User:costCode": {"old": "C-17", "new": "C-18"},
@@ -27,36 +27,40 @@ CREATE FUNCTION journal_object(value jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN jsonb_typeof(value) = 'object' THEN value ELSE '{}'::jsonb END;
 
--- The items of `these` that are not in `those`, in their order; each occurrence counts (["a", "a"] less ["a"] is
--- ["a"]). Only called for an attribute whose value changed.
-CREATE FUNCTION journal_items_only(these jsonb, those jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (
-        SELECT coalesce(jsonb_agg(a.v ORDER BY a.i), '[]'::jsonb)
-          FROM (SELECT v, i, row_number() OVER (PARTITION BY v ORDER BY i) AS r
-                  FROM jsonb_array_elements(coalesce(these, '[]'::jsonb)) WITH ORDINALITY AS t(v, i)) a
-         WHERE NOT EXISTS (SELECT FROM (SELECT v, row_number() OVER (PARTITION BY v) AS r
-                                          FROM jsonb_array_elements(coalesce(those, '[]'::jsonb)) AS u(v)) b
-                            WHERE b.v = a.v AND b.r = a.r));
-
 -- One attribute's change: {"added": […], "removed": […]} when both sides are arrays (or absent), else {"old", "new"}.
+-- An item is added when no equal item (as a whole JSON value) was there before, removed when none is there after;
+-- a created or deleted value is all added or all removed without comparing anything. plpgsql, like the functions
+-- below that run a query: a SQL function with a subquery is not inlined, and is parsed and planned again at each
+-- trigger call, where plpgsql keeps its plan for the session.
 CREATE FUNCTION journal_attribute_change(old_value jsonb, new_value jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE
-        WHEN coalesce(jsonb_typeof(old_value), 'array') = 'array' AND coalesce(jsonb_typeof(new_value), 'array') = 'array'
-            THEN jsonb_build_object('added', journal_items_only(new_value, old_value),
-                                    'removed', journal_items_only(old_value, new_value))
-        ELSE jsonb_strip_nulls(jsonb_build_object('old', old_value, 'new', new_value)) END;
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF coalesce(jsonb_typeof(old_value), 'array') <> 'array' OR coalesce(jsonb_typeof(new_value), 'array') <> 'array' THEN
+        RETURN jsonb_strip_nulls(jsonb_build_object('old', old_value, 'new', new_value));
+    ELSIF old_value IS NULL THEN
+        RETURN jsonb_build_object('added', new_value, 'removed', '[]'::jsonb);
+    ELSIF new_value IS NULL THEN
+        RETURN jsonb_build_object('added', '[]'::jsonb, 'removed', old_value);
+    END IF;
+    RETURN jsonb_build_object(
+        'added', (SELECT coalesce(jsonb_agg(t.v ORDER BY t.i), '[]'::jsonb)
+                    FROM jsonb_array_elements(new_value) WITH ORDINALITY AS t(v, i)
+                   WHERE t.v NOT IN (SELECT jsonb_array_elements(old_value))),
+        'removed', (SELECT coalesce(jsonb_agg(t.v ORDER BY t.i), '[]'::jsonb)
+                      FROM jsonb_array_elements(old_value) WITH ORDINALITY AS t(v, i)
+                     WHERE t.v NOT IN (SELECT jsonb_array_elements(new_value))));
+END $$;
 
 -- The changes entries of the extensions column: "<urn>:<attribute>" -> its change, for each custom attribute whose
 -- value differs (JSON null counts as absent). A section that is not an object is one entry named by its URN, and a
 -- document that is not an object one entry "extensions"; ScimLite writes neither (scim_extension_set).
 CREATE FUNCTION journal_extension_changes(old_doc jsonb, new_doc jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE
-        WHEN coalesce(jsonb_typeof(old_doc), 'object') <> 'object' OR coalesce(jsonb_typeof(new_doc), 'object') <> 'object'
-            THEN jsonb_build_object('extensions', jsonb_strip_nulls(jsonb_build_object('old', old_doc, 'new', new_doc)))
-        ELSE (
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF coalesce(jsonb_typeof(old_doc), 'object') <> 'object' OR coalesce(jsonb_typeof(new_doc), 'object') <> 'object' THEN
+        RETURN jsonb_build_object('extensions', jsonb_strip_nulls(jsonb_build_object('old', old_doc, 'new', new_doc)));
+    END IF;
+    RETURN (
         SELECT coalesce(jsonb_object_agg(a.name, journal_attribute_change(a.o, a.n)), '{}'::jsonb)
           FROM jsonb_object_keys(journal_object(old_doc) || journal_object(new_doc)) AS s(urn)
           CROSS JOIN LATERAL (
@@ -68,7 +72,8 @@ CREATE FUNCTION journal_extension_changes(old_doc jsonb, new_doc jsonb) RETURNS 
               SELECT s.urn, nullif(old_doc -> s.urn, 'null'::jsonb), nullif(new_doc -> s.urn, 'null'::jsonb)
                WHERE coalesce(jsonb_typeof(old_doc -> s.urn), 'object') <> 'object'
                   OR coalesce(jsonb_typeof(new_doc -> s.urn), 'object') <> 'object') AS a(name, o, n)
-         WHERE a.o IS DISTINCT FROM a.n) END;
+         WHERE a.o IS DISTINCT FROM a.n);
+END $$;
 
 -- The bound on a row's changes as JSON text: scimlite.journal_max_bytes when it is a number, at least 4096.
 CREATE FUNCTION journal_max_bytes() RETURNS integer
@@ -77,18 +82,25 @@ CREATE FUNCTION journal_max_bytes() RETURNS integer
                          THEN journal_setting('scimlite.journal_max_bytes')::integer ELSE 65536 END, 4096);
 
 -- A list under `name` cut to fit `room` bytes of JSON text with its name: {name: [its leading items that fit]}, and
--- "more_<name>": how many were left out, when any were.
+-- "more_<name>": how many were left out, when any were. Measures items only until the room is used up.
 CREATE FUNCTION journal_list_cut(name text, items jsonb, room bigint) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (
-        SELECT jsonb_build_object(name, coalesce(jsonb_agg(x.v ORDER BY x.i) FILTER (WHERE x.used <= x.budget), '[]'::jsonb))
-               || CASE WHEN count(*) FILTER (WHERE x.used > x.budget) > 0
-                       THEN jsonb_build_object('more_' || name, count(*) FILTER (WHERE x.used > x.budget))
-                       ELSE '{}'::jsonb END
-          -- budget: room less the two names, their quotes and separators, brackets and a count of up to 10 digits
-          FROM (SELECT v, i, sum(octet_length(v::text) + 2) OVER (ORDER BY i) AS used,
-                       room - 2 * octet_length(name) - 31 AS budget
-                  FROM jsonb_array_elements(items) WITH ORDINALITY AS t(v, i)) x);
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    -- room less the two names, their quotes and separators, brackets and a count of up to 10 digits
+    budget bigint := room - 2 * octet_length(name) - 31;
+    item   jsonb;
+    fits   integer := 0;
+    total  integer := jsonb_array_length(items);
+BEGIN
+    FOR item IN SELECT t.v FROM jsonb_array_elements(items) AS t(v) LOOP
+        budget := budget - octet_length(item::text) - 2;
+        EXIT WHEN budget < 0;
+        fits := fits + 1;
+    END LOOP;
+    RETURN jsonb_build_object(name, (SELECT coalesce(jsonb_agg(t.v ORDER BY t.i), '[]'::jsonb)
+                                       FROM jsonb_array_elements(items) WITH ORDINALITY AS t(v, i) WHERE t.i <= fits))
+           || CASE WHEN total > fits THEN jsonb_build_object('more_' || name, total - fits) ELSE '{}'::jsonb END;
+END $$;
 
 -- A value cut to fit `room` bytes of JSON text: a string keeps a prefix, anything else too long is dropped (NULL).
 CREATE FUNCTION journal_value_cut(value jsonb, room bigint) RETURNS jsonb
@@ -114,10 +126,10 @@ BEGIN
     RETURN cut;
 END $$;
 
--- An object's entries cut to fit about `room` bytes of JSON text, smallest first, each whole while it fits its
--- share of what is left: a list is cut by journal_list_cut, an object (a change) by this function again, any other
--- value by journal_value_cut. Gains "truncated": true when a value was cut or dropped (a cut list says so by its
--- count instead).
+-- An object's entries cut to fit about `room` bytes of JSON text, smallest (stored) first, each whole while it fits
+-- its share of what is left: a list is cut by journal_list_cut, an object (a change) by this function again, any
+-- other value by journal_value_cut. Gains "truncated": true when a value was cut or dropped (a cut list says so by
+-- its count instead). An entry whose stored size proves it fits (six times it, see journal_bound) is not measured.
 CREATE FUNCTION journal_cut(entries jsonb, room bigint) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -130,11 +142,11 @@ DECLARE
 BEGIN
     room := room - 22; -- braces and a "truncated": true
     SELECT count(*) INTO left_n FROM jsonb_object_keys(entries);
-    FOR entry IN SELECT e.key, e.value, octet_length(e.key) + 4 + octet_length(e.value::text) AS bytes
+    FOR entry IN SELECT e.key, e.value, octet_length(e.key) + 6 + 6 * pg_column_size(e.value) AS most
                    FROM jsonb_each(entries) AS e ORDER BY 3, 1 LOOP
         share := (room - octet_length(kept::text)) / left_n;
         left_n := left_n - 1;
-        IF entry.bytes + 2 <= share THEN
+        IF entry.most <= share OR octet_length(entry.key) + 6 + octet_length(entry.value::text) <= share THEN
             kept := kept || jsonb_build_object(entry.key, entry.value);
         ELSIF jsonb_typeof(entry.value) = 'array' THEN
             kept := kept || journal_list_cut(entry.key, entry.value, share);
@@ -142,7 +154,7 @@ BEGIN
             cut := CASE WHEN jsonb_typeof(entry.value) = 'object'
                           THEN journal_cut(entry.value, share - octet_length(entry.key) - 6)
                           ELSE journal_value_cut(entry.value, share - octet_length(entry.key) - 6) END;
-            trimmed := trimmed OR jsonb_typeof(entry.value) <> 'object' OR cut IS NULL;
+            trimmed := trimmed OR cut IS NULL OR (jsonb_typeof(entry.value) <> 'object' AND cut <> entry.value);
             kept := kept || jsonb_strip_nulls(jsonb_build_object(entry.key, cut));
         END IF;
     END LOOP;
@@ -174,6 +186,26 @@ END $$;
 CREATE FUNCTION journal_bound(changes jsonb) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN CASE WHEN pg_column_size(changes) > 682 THEN journal_truncate(changes) ELSE changes END;
+
+-- A membership row's changes, {word: members}, within journal_max_bytes(): its leading members and "more_<word>",
+-- without taking the (possibly huge) list apart as journal_truncate would.
+CREATE FUNCTION journal_members_truncate(word text, members jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    max_bytes integer := journal_max_bytes();
+    total     bigint := octet_length(members::text) + octet_length(word) + 6; -- {"word": […]}
+BEGIN
+    IF total <= max_bytes THEN
+        RETURN jsonb_build_object(word, members);
+    END IF;
+    RETURN journal_list_cut(word, members, max_bytes - 40) || jsonb_build_object('truncated', true, 'original_bytes', total);
+END $$;
+
+-- The changes of a membership row, {word: members}, as journalled (see journal_bound).
+CREATE FUNCTION journal_members_bound(word text, members jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN pg_column_size(members) > 682 THEN journal_members_truncate(word, members)
+                ELSE jsonb_build_object(word, members) END;
 
 CREATE OR REPLACE FUNCTION journal_resource_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -228,15 +260,15 @@ DECLARE
 BEGIN
     INSERT INTO journal (client, request_id, resource_type, resource_id, name, action, changes)
     SELECT journal_setting('scimlite.client'), journal_setting('scimlite.request_id'), 'Group', g.id, g.display_name,
-           kind, journal_bound(m.changes)
+           kind, journal_members_bound(word, m.members)
       FROM (SELECT c.group_id,
-                   jsonb_build_object(word, jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                   jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                        'value', coalesce(c.user_id, c.member_group_id),
                        'type', CASE WHEN c.user_id IS NOT NULL THEN 'User' ELSE 'Group' END,
                        'display', coalesce(u.user_name, mg.display_name,
                            (SELECT j.name FROM journal j WHERE j.resource_id = coalesce(c.user_id, c.member_group_id)
                              ORDER BY j.seq DESC LIMIT 1))))
-                       ORDER BY c.user_id, c.member_group_id)) AS changes
+                       ORDER BY c.user_id, c.member_group_id) AS members
               FROM changed c
               LEFT JOIN users u ON u.id = c.user_id
               LEFT JOIN groups mg ON mg.id = c.member_group_id
