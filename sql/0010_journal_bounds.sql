@@ -27,11 +27,26 @@ CREATE FUNCTION journal_object(value jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN jsonb_typeof(value) = 'object' THEN value ELSE '{}'::jsonb END;
 
--- One attribute's change: {"added": […], "removed": […]} when both sides are arrays (or absent), else {"old", "new"}.
--- An item is added when no equal item (as a whole JSON value) was there before, removed when none is there after;
--- a created or deleted value is all added or all removed without comparing anything. plpgsql, like the functions
--- below that run a query: a SQL function with a subquery is not inlined, and is parsed and planned again at each
--- trigger call, where plpgsql keeps its plan for the session.
+-- The items of `new_items` that are not in `old_items` and the other way round, as {"added": […], "removed": […]};
+-- an item is added when no equal item (as a whole JSON value) was there before, removed when none is there after.
+-- plpgsql, like the functions below that run a query: a SQL function with a subquery is not inlined, and is parsed
+-- and planned again at each trigger call, where plpgsql keeps its plan for the session.
+CREATE FUNCTION journal_items_diff(old_items jsonb, new_items jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN jsonb_build_object(
+        'added', (SELECT coalesce(jsonb_agg(t.v ORDER BY t.i), '[]'::jsonb)
+                    FROM jsonb_array_elements(new_items) WITH ORDINALITY AS t(v, i)
+                   WHERE t.v NOT IN (SELECT jsonb_array_elements(old_items))),
+        'removed', (SELECT coalesce(jsonb_agg(t.v ORDER BY t.i), '[]'::jsonb)
+                      FROM jsonb_array_elements(old_items) WITH ORDINALITY AS t(v, i)
+                     WHERE t.v NOT IN (SELECT jsonb_array_elements(new_items))));
+END $$;
+
+-- One attribute's change, for two values that differ: {"added": […], "removed": […]} when both sides are arrays (or
+-- absent), else {"old", "new"}. A created or deleted value is all added or all removed, and one item replaced by
+-- another is that item, without comparing anything. plpgsql: inlined into the trigger's query, its expression would
+-- evaluate the attribute's lookups again at each reference, which costs a created row more than this call.
 CREATE FUNCTION journal_attribute_change(old_value jsonb, new_value jsonb) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
@@ -41,14 +56,10 @@ BEGIN
         RETURN jsonb_build_object('added', new_value, 'removed', '[]'::jsonb);
     ELSIF new_value IS NULL THEN
         RETURN jsonb_build_object('added', '[]'::jsonb, 'removed', old_value);
+    ELSIF jsonb_array_length(old_value) = 1 AND jsonb_array_length(new_value) = 1 THEN
+        RETURN jsonb_build_object('added', new_value, 'removed', old_value);
     END IF;
-    RETURN jsonb_build_object(
-        'added', (SELECT coalesce(jsonb_agg(t.v ORDER BY t.i), '[]'::jsonb)
-                    FROM jsonb_array_elements(new_value) WITH ORDINALITY AS t(v, i)
-                   WHERE t.v NOT IN (SELECT jsonb_array_elements(old_value))),
-        'removed', (SELECT coalesce(jsonb_agg(t.v ORDER BY t.i), '[]'::jsonb)
-                      FROM jsonb_array_elements(old_value) WITH ORDINALITY AS t(v, i)
-                     WHERE t.v NOT IN (SELECT jsonb_array_elements(new_value))));
+    RETURN journal_items_diff(old_value, new_value);
 END $$;
 
 -- The changes entries of the extensions column: "<urn>:<attribute>" -> its change, for each custom attribute whose
