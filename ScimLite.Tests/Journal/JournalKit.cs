@@ -49,6 +49,24 @@ static class JournalKit
     public static async Task<string> NewGroupAsync(this HttpClient client, string displayName, params string[] memberIds) =>
         (await client.CreateGroupAsync(displayName, memberIds)).Id();
 
+    /// <summary>
+    /// Seeds <paramref name="count"/> users named <paramref name="prefix"/>000001…, adds them all to a new group in one
+    /// PATCH and returns their ids with the one members_added row it wrote.
+    /// </summary>
+    public static async Task<(string[] Ids, Entry Row)> AddSeededMembersAsync(this ScimApp app, HttpClient client, int count, string prefix)
+    {
+        var ids = (await app.SeedUsersAsync(count, prefix)).Select(g => g.ToString()).ToArray();
+        var group = await client.NewGroupAsync("Everyone");
+        var before = await app.LastSeqAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}",
+            new { op = "add", path = "members", value = ids.Select(id => new { value = id }).ToArray() }));
+
+        var entry = Assert.Single(await app.JournalAsync(before));
+        Assert.Equal(("members_added", Guid.Parse(group)), (entry.Action, entry.ResourceId));
+        return (ids, entry);
+    }
+
     public static async Task<HttpStatusCode> PatchAsync(this HttpClient client, string url, params object[] operations)
     {
         using var response = await client.PatchScimAsync(url, HttpExtensions.PatchOp(operations));

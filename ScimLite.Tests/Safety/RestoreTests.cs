@@ -56,6 +56,45 @@ public class RestoreTests(ScimApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restore_IsJournalledAsRestored_ByTheOperator_WithItsMemberships()
+    {
+        using var client = app.CreateClient();
+        var id = (await client.CreateUserAsync("bjensen@example.com")).GetProperty("id").GetString()!;
+        var sales = (await client.CreateGroupAsync("Sales", id)).GetProperty("id").GetString()!;
+        var staff = (await client.CreateGroupAsync("Staff", id)).GetProperty("id").GetString()!;
+        (await client.DeleteAsync($"/scim/v2/Users/{id}")).Dispose();
+        var before = await app.ScalarAsync<long>("SELECT max(seq) FROM journal");
+
+        var (code, output) = await app.VerbAsync("restore", "user", "bjensen@example.com", "--by", "jo at the service desk");
+
+        Assert.True(code == 0, output);
+        var rows = (await app.ScalarAsync<string>("""
+            SELECT string_agg(concat_ws('|', action, resource_id, client, request_id), ',' ORDER BY action, resource_id)
+              FROM journal WHERE seq > @before
+            """, new { before })).Split(',').Select(r => r.Split('|')).ToList();
+        Assert.Equal(["members_added", "members_added", "restored"], rows.Select(r => r[0]));
+        Assert.Equal(new[] { sales, staff }.Order(), rows.Take(2).Select(r => r[1]).Order());
+        Assert.Equal(id, rows[2][1]);
+        Assert.All(rows, r => Assert.Equal("jo at the service desk", r[2]));
+        Assert.Single(rows.Select(r => r[3]).Distinct());
+        Assert.StartsWith("restore-", rows[0][3]);
+    }
+
+    [Fact]
+    public async Task Restore_WithoutBy_NamesTheOperatingSystemUser()
+    {
+        using var client = app.CreateClient();
+        var group = (await client.CreateGroupAsync("Sales")).GetProperty("id").GetString()!;
+        (await client.DeleteAsync($"/scim/v2/Groups/{group}")).Dispose();
+
+        var (code, output) = await app.VerbAsync("restore", "group", "Sales");
+
+        Assert.True(code == 0, output);
+        Assert.Equal($"restored|operator {Environment.UserName}@{Environment.MachineName}", await app.ScalarAsync<string>(
+            "SELECT action || '|' || client FROM journal WHERE resource_id = @group::uuid ORDER BY seq DESC LIMIT 1", new { group }));
+    }
+
+    [Fact]
     public async Task Restore_WhenTheUserNameWasReused_IsRefusedAndChangesNothing()
     {
         using var client = app.CreateClient();

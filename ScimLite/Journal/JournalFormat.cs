@@ -32,34 +32,65 @@ public static class JournalFormat
     static string Line(string[] cells, int[] widths) =>
         string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd();
 
-    /// <summary><c>title: "a" → "b"; password set; +alice, +bob</c>.</summary>
+    /// <summary>
+    /// <c>title: "a" → "b"; password set; emails: +a@example.com, -b@example.com; +alice, +bob … (9500 more)</c>, and
+    /// <c>(truncated, 5242880 bytes in full)</c> for a row cut to the journal's bound (README, "Journal and change feed").
+    /// </summary>
     public static string Summary(string changes)
     {
         using var document = JsonDocument.Parse(changes);
+        var root = document.RootElement;
         var parts = new List<string>();
-        foreach (var change in document.RootElement.EnumerateObject())
+        foreach (var change in root.EnumerateObject())
         {
+            if (change.Name is "truncated" or "original_bytes" || change.Name.StartsWith("more_", StringComparison.Ordinal))
+                continue;
             if (change.Value.ValueKind == JsonValueKind.String)
                 parts.Add($"{change.Name} {change.Value.GetString()}");
             else if (change.Value.ValueKind == JsonValueKind.Array)
-                parts.Add(Members(change.Name == "added" ? '+' : '-', change.Value));
+                parts.Add(Items(change.Name == "added" ? '+' : '-', change.Value, More(root, change.Name)));
+            else if (change.Value.TryGetProperty("added", out var added) && change.Value.TryGetProperty("removed", out var removed))
+                parts.Add($"{change.Name}: {ItemChanges(change.Value, added, removed)}");
             else
-                parts.Add($"{change.Name}: {Value(change.Value, "old")} → {Value(change.Value, "new")}");
+                parts.Add($"{change.Name}: {Value(change.Value, "old")} → {Value(change.Value, "new")}"
+                    + (change.Value.TryGetProperty("truncated", out _) ? " (cut)" : ""));
         }
+        if (root.TryGetProperty("original_bytes", out var size))
+            parts.Add($"(truncated, {size.GetRawText()} bytes in full)");
         return string.Join("; ", parts);
     }
 
     static string Value(JsonElement change, string side) =>
         change.TryGetProperty(side, out var value) ? value.GetRawText() : "null";
 
-    static string Members(char sign, JsonElement members)
+    /// <summary>How many items of the list <paramref name="name"/> the row left out (<c>more_&lt;name&gt;</c>).</summary>
+    static int More(JsonElement holder, string name) =>
+        holder.TryGetProperty("more_" + name, out var more) ? more.GetInt32() : 0;
+
+    static string ItemChanges(JsonElement change, JsonElement added, JsonElement removed)
     {
-        var names = members.EnumerateArray()
-            .Select(m => sign + (m.TryGetProperty("display", out var d) ? d.GetString() : m.GetProperty("value").GetString()))
-            .ToList();
-        var shown = string.Join(", ", names.Take(MembersShown));
-        return names.Count > MembersShown ? $"{shown} … ({names.Count - MembersShown} more)" : shown;
+        var lists = new[] { Items('+', added, More(change, "added")), Items('-', removed, More(change, "removed")) };
+        var shown = string.Join(", ", lists.Where(l => l.Length > 0));
+        return shown.Length > 0 ? shown : "order changed";
     }
+
+    /// <summary><c>+alice, +bob … (12 more)</c>: a member by its display, an item by its value (or its JSON).</summary>
+    static string Items(char sign, JsonElement items, int more)
+    {
+        var names = items.EnumerateArray().Select(item => sign + Text(item)).ToList();
+        var hidden = Math.Max(0, names.Count - MembersShown) + more;
+        var shown = string.Join(", ", names.Take(MembersShown));
+        return hidden > 0 ? $"{shown} … ({hidden} more)" : shown;
+    }
+
+    static string Text(JsonElement item) => item.ValueKind switch
+    {
+        JsonValueKind.String => item.GetString()!,
+        JsonValueKind.Object when item.TryGetProperty("display", out var display) && display.ValueKind == JsonValueKind.String
+            => display.GetString()!,
+        JsonValueKind.Object when item.TryGetProperty("value", out var value) => Text(value),
+        _ => item.GetRawText(),
+    };
 
     public static void WriteJsonLines(TextWriter output, IReadOnlyList<JournalRow> rows)
     {

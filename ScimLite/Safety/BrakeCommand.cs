@@ -55,7 +55,8 @@ public static class BrakeCommand
         return command;
     }
 
-    static string By() => $"operator {Environment.UserName}@{Environment.MachineName}";
+    /// <summary>How an operator's verb names who ran it: <c>operator &lt;OS user&gt;@&lt;host&gt;</c>.</summary>
+    internal static string By() => $"operator {Environment.UserName}@{Environment.MachineName}";
 
     /// <summary>Every time the brake shows, in one format: UTC to the second (the triggers' reasons use it too).</summary>
     public static string At(DateTime? t) =>

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using ScimLite.Journal;
 
 namespace ScimLite.Safety;
 
@@ -30,13 +31,16 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
     static readonly Kind User = new("User", "user", "users", "user_name", "userName");
     static readonly Kind Group = new("Group", "group", "groups", "display_name", "displayName");
 
-    public Task<Outcome> RestoreUserAsync(string idOrName, CancellationToken ct) => RestoreAsync(User, idOrName, ct);
-    public Task<Outcome> RestoreGroupAsync(string idOrName, CancellationToken ct) => RestoreAsync(Group, idOrName, ct);
+    /// <summary>Restores a user; <paramref name="by"/> names the operator, the journal's client for what the restore writes.</summary>
+    public Task<Outcome> RestoreUserAsync(string idOrName, string by, CancellationToken ct) => RestoreAsync(User, idOrName, by, ct);
+    public Task<Outcome> RestoreGroupAsync(string idOrName, string by, CancellationToken ct) => RestoreAsync(Group, idOrName, by, ct);
 
-    async Task<Outcome> RestoreAsync(Kind kind, string idOrName, CancellationToken ct)
+    async Task<Outcome> RestoreAsync(Kind kind, string idOrName, string by, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // The journal's rows of this restore: action restored (and members_added), client the operator, one request id.
+        await JournalContext.ApplyAsync(connection, tx, by, $"restore-{Guid.NewGuid():N}", JournalContext.RestoreMethod, ct);
         var id = Guid.TryParse(idOrName, out var parsed) ? parsed : (Guid?)null;
         var tombstone = await connection.QuerySingleOrDefaultAsync<Tombstone>(new CommandDefinition("""
             SELECT id, name, data::text AS data, groups, member_users AS memberusers, member_groups AS membergroups,
@@ -49,7 +53,7 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
             """, new { type = kind.ResourceType, id, name = idOrName }, tx, cancellationToken: ct));
         if (tombstone is null)
             return Refused($"No deleted {kind.Noun} '{idOrName}' is kept (never deleted, restored already, or purged).");
-        var deleted = $"{kind.Noun} '{tombstone.Name}' ({tombstone.Id}), deleted {tombstone.DeletedAt:u}{(tombstone.DeletedBy is { } by ? $" by {by}" : "")}";
+        var deleted = $"{kind.Noun} '{tombstone.Name}' ({tombstone.Id}), deleted {tombstone.DeletedAt:u}{(tombstone.DeletedBy is { } deletedBy ? $" by {deletedBy}" : "")}";
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 $"SELECT EXISTS (SELECT 1 FROM {kind.Table} WHERE id = @id)", new { id = tombstone.Id }, tx, cancellationToken: ct)))
             return Refused($"Not restored: {deleted}: a {kind.Noun} with this id exists again. Nothing changed.");
