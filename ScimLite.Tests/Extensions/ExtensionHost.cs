@@ -38,9 +38,10 @@ public sealed class ExtensionHost : IAsyncDisposable
         ["Scim:Extensions:2:Attributes:0:Name"] = "region",
     };
 
-    public ExtensionHost(ScimApp app)
+    /// <param name="more">Settings beside the declarations, e.g. a lifted size limit.</param>
+    public ExtensionHost(ScimApp app, IDictionary<string, string?>? more = null)
     {
-        Host = app.NewHost(Settings);
+        Host = app.NewHost(more is null ? Settings : new Dictionary<string, string?>(Settings.Concat(more)));
         Client = Host.CreateClient(app.Token);
     }
 

@@ -33,7 +33,7 @@ public static class ScimServer
             await app.StartAsync();
             StartupFailure.HostStarted = true;
         }
-        catch (Exception ex) when (ex is not (HostAbortedException or OperationCanceledException))
+        catch (Exception ex) when (ex is not (HostAbortedException or OperationCanceledException) && StartupFailure.OwnProcess)
         {
             return await StartupFailure.ReportAsync(builder, app, ex);
         }

@@ -8,6 +8,12 @@ public static class StartupFailure
     /// <summary>Set once the host has started; until then the host's own error lines are left to this class.</summary>
     public static bool HostStarted { get; set; }
 
+    /// <summary>
+    /// ScimLite is the process (not a test host running it in-process, which needs the exception itself to report why
+    /// its server did not start).
+    /// </summary>
+    public static bool OwnProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
+
     public static async Task<int> ReportAsync(WebApplicationBuilder builder, WebApplication? app, Exception ex)
     {
         var exitCode = ex is IOException ? Cli.ExitCodes.Failed : Cli.ExitCodes.Environment;
