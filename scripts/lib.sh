@@ -85,8 +85,9 @@ start_dev_cluster() {
     printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$pgdir" >>"$pgdir/data/postgresql.conf"
   fi
   local port
-  if as_pg "$bin/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then
-    port=$(sed -n 4p "$pgdir/data/postmaster.pid") # line 4 of postmaster.pid is the port
+  # Running when postmaster.pid names a live process (line 1) — cheaper than pg_ctl status; line 4 is its port.
+  if [[ -f $pgdir/data/postmaster.pid && -d /proc/$(sed -n 1p "$pgdir/data/postmaster.pid") ]]; then
+    port=$(sed -n 4p "$pgdir/data/postmaster.pid")
   else
     # The port is chosen at each start, not stored: 5432 may be taken today by another cluster.
     port=5432
@@ -94,8 +95,12 @@ start_dev_cluster() {
     echo "Starting the development PostgreSQL (.data/pg) on 127.0.0.1:$port." >&2
     as_pg "$bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -o "-p $port" -w start >/dev/null
   fi
-  if [[ $("$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'scim'") != 1 ]]; then
-    "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres scim
+  # The database is checked once per cluster (the marker file), not on every command.
+  if [[ ! -f $pgdir/scim-created ]]; then
+    if [[ $("$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'scim'") != 1 ]]; then
+      "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres scim
+    fi
+    touch "$pgdir/scim-created"
   fi
   DEV_PG_STOP="$bin/pg_ctl -D $pgdir/data stop"
   [[ $EUID -ne 0 ]] || DEV_PG_STOP="runuser -u postgres -- $DEV_PG_STOP"
