@@ -110,6 +110,21 @@ public class CliProcessTests(ScimApp app)
         AssertOneLineFailure(run, 3, "behind this ScimLite: 1 migration(s) pending (0008_journal_cost)");
     }
 
+    [Fact]
+    public async Task AVerbsLogLine_GoesToStderr_OnOneLine_WithItsUtcTime()
+    {
+        var database = await EmptyDatabaseAsync();
+        var connection = app.Postgres.ConnectionStringFor(database);
+        Assert.Equal(0, (await CliProcess.RunAsync("migrate", "--connection", connection)).Exit);
+
+        var run = await CliProcess.RunAsync("brake", "release", "--connection", connection);
+
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.StartsWith("The brake was not engaged", run.Output);
+        var line = Assert.Single(run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z warn: ScimLite.Safety.BrakeStore\[0\] Deprovisioning brake released by ", line);
+    }
+
     [Theory]
     [MemberData(nameof(DatabaseVerbs))]
     public async Task UnknownOption_Exits2_BeforeTouchingTheDatabase(string verb)

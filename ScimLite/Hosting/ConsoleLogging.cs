@@ -11,13 +11,15 @@ public static class ConsoleLogging
 {
     public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
 
-    /// <summary>The server's console: its formatter from configuration (the slim builder pins the simple one otherwise).</summary>
+    /// <summary>The server's console: its formatter from configuration, else the simple one.</summary>
     public static void ForServer(ILoggingBuilder logging, IConfiguration configuration)
     {
         logging.AddConsole();
+        // A formatter always named: without a name the console falls back to its legacy options, which replace the
+        // formatter's (timestamp, single line) with its own.
         var formatter = configuration["Logging:Console:FormatterName"];
-        if (!string.IsNullOrWhiteSpace(formatter))
-            logging.Services.Configure<ConsoleLoggerOptions>(options => options.FormatterName = formatter);
+        logging.Services.Configure<ConsoleLoggerOptions>(options =>
+            options.FormatterName = string.IsNullOrWhiteSpace(formatter) ? ConsoleFormatterNames.Simple : formatter);
         logging.Services.PostConfigure<SimpleConsoleFormatterOptions>(options =>
         {
             Stamp(options);
