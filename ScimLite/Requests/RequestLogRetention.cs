@@ -29,6 +29,8 @@ public sealed class RequestLogRetention(NpgsqlDataSource dataSource, IOptions<Re
         await migration.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
+            // First after one interval: the table is bounded already, and a start-up stays quiet.
+            await Task.Delay(TimeSpan.FromSeconds(options.Value.PurgeIntervalSeconds), time, stoppingToken);
             try
             {
                 await PurgeAsync(stoppingToken);
@@ -37,7 +39,6 @@ public sealed class RequestLogRetention(NpgsqlDataSource dataSource, IOptions<Re
             {
                 logger.LogWarning("Request log purge failed ({Error}); next attempt in {Seconds} s", ex.GetType().Name, options.Value.PurgeIntervalSeconds);
             }
-            await Task.Delay(TimeSpan.FromSeconds(options.Value.PurgeIntervalSeconds), time, stoppingToken);
         }
     }
 
