@@ -16,6 +16,7 @@ public class BodyRedactionTests
     [InlineData("""{"Operations":[{"op":"replace","path":"title","value":"é+<"}]}""", """{"Operations":[{"op":"replace","path":"title","value":"é+<"}]}""")]
     [InlineData("""{"password":"a","password":"b"}""", "[not JSON, 31 bytes]")]
     [InlineData("password=x", "[not JSON, 10 bytes]")]
+    [InlineData("""{"userName":"\ud800"}""", "[not JSON, 21 bytes]")]
     [InlineData("""{"a":1""", "[not JSON, 6 bytes]")]
     public void Store_RedactsSecretsAtAnyDepth(string body, string stored) => Assert.Equal(stored, Store(body));
 

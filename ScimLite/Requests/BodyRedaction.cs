@@ -31,18 +31,19 @@ public static class BodyRedaction
 
     public static StoredBody Store(ReadOnlySpan<byte> body)
     {
-        JsonNode? root;
+        string text;
         try
         {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            var root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
             Redact(root);
+            text = root?.ToJsonString(Compact) ?? "null";
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
-            // Not JSON, or JSON whose duplicate names leave a copy unredacted: nothing of it is kept.
+            // Not JSON, JSON whose duplicate names would leave a copy unredacted, or a string no writer can re-encode
+            // (an unpaired surrogate escape): nothing of it is kept.
             return new StoredBody($"[not JSON, {body.Length} bytes]", body.Length, false);
         }
-        var text = root?.ToJsonString(Compact) ?? "null";
         return text.Length > MaxChars
             ? new StoredBody(text[..MaxChars], body.Length, true)
             : new StoredBody(text, body.Length, false);

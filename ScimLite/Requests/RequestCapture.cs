@@ -25,7 +25,6 @@ public sealed class RequestCapture(RequestDelegate next, RequestLogWriter writer
             await next(context);
             return;
         }
-        var at = time.GetUtcNow().UtcDateTime;
         var started = Stopwatch.GetTimestamp();
         var max = scimOptions.Value.MaxPayloadBytes;
         Stream? body = null;
@@ -36,7 +35,20 @@ public sealed class RequestCapture(RequestDelegate next, RequestLogWriter writer
             body = request.Body;
         }
         await next(context);
+        try
+        {
+            await RecordAsync(context, started, body, max);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Recording never fails the request it records.
+            RequestLogMetrics.Drop(RequestLogMetrics.Failed, context.User.Identity?.Name);
+        }
+    }
 
+    async Task RecordAsync(HttpContext context, long started, Stream? body, long max)
+    {
+        var request = context.Request;
         var status = context.Response.StatusCode;
         var client = context.User.Identity?.Name;
         var reason = status >= 400 ? "error" : demands.IsOn(client) ? "capture" : null;
@@ -47,19 +59,31 @@ public sealed class RequestCapture(RequestDelegate next, RequestLogWriter writer
             RequestLogMetrics.Drop(RequestLogMetrics.RateCap, client);
             return;
         }
+        var duration = Stopwatch.GetElapsedTime(started);
+        var at = time.GetUtcNow().UtcDateTime - duration;
         var bytes = body is null ? null : await ReadAgainAsync(body, max, context.RequestAborted);
         var error = AnsweredError.Of(context);
-        var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var headers = request.Headers;
+        var record = new RequestRecord(at, client, context.TraceIdentifier, request.Method, request.PathBase + request.Path,
+            request.QueryString.HasValue ? request.QueryString.Value : null, status, error?.ScimType, error?.Message,
+            Math.Round(duration.TotalMilliseconds, 2), Header(headers.ContentType), Header(headers.IfMatch), Header(headers["Prefer"]),
+            Header(headers.UserAgent), null, null, false, reason);
+        var hasBody = HasBody(request);
+        var length = request.ContentLength ?? 0;
         context.Response.OnCompleted(() =>
         {
-            var stored = bytes is not null ? BodyRedaction.Store(bytes)
-                : HasBody(request) ? BodyRedaction.NotRead(request.ContentLength ?? 0, "larger than the server accepts, or the connection closed")
-                : null;
-            writer.Enqueue(new RequestRecord(at, client, context.TraceIdentifier, request.Method, request.PathBase + request.Path,
-                request.QueryString.HasValue ? request.QueryString.Value : null, status, error?.ScimType, error?.Message, Math.Round(duration, 2),
-                Header(headers.ContentType), Header(headers.IfMatch), Header(headers["Prefer"]), Header(headers.UserAgent),
-                stored?.Text, stored?.Bytes, stored?.Truncated ?? false, reason));
+            try
+            {
+                // After the response: redaction costs the client nothing.
+                var stored = bytes is not null ? BodyRedaction.Store(bytes)
+                    : hasBody ? BodyRedaction.NotRead(length, "larger than the server accepts, or the connection closed")
+                    : null;
+                writer.Enqueue(record with { Body = stored?.Text, BodyBytes = stored?.Bytes, BodyTruncated = stored?.Truncated ?? false });
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                RequestLogMetrics.Drop(RequestLogMetrics.Failed, client);
+            }
             return Task.CompletedTask;
         });
     }
