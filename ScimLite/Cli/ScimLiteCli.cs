@@ -65,6 +65,7 @@ public static class ScimLiteCli
         Data.MigrateCommand.Create(),
         Auth.TokensCommand.Create(),
         Journal.JournalCommand.Create(),
+        Requests.RequestsCommand.Create(),
         Safety.BrakeCommand.Create(),
         Safety.RestoreCommand.Create(),
         Extensions.ExtensionsCommand.Create(),

@@ -5,6 +5,7 @@ using ScimLite.Extensions;
 using ScimLite.Groups;
 using ScimLite.Health;
 using ScimLite.Journal;
+using ScimLite.Requests;
 using ScimLite.Safety;
 using ScimLite.Scim;
 using ScimLite.Scim.Listing;
@@ -52,6 +53,7 @@ public static class ScimServer
         builder.AddScimTelemetry();
         builder.AddScimRequestLog();
         builder.Services.AddJournal();
+        builder.Services.AddRequestLog();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddScimExtensions();
         builder.Services.AddSingleton<UserStore>();
@@ -69,6 +71,7 @@ public static class ScimServer
         app.UseScimForwardedHeaders();
         app.UseScimMetricsEndpoint();
         app.UseMiddleware<RequestLog>();
+        app.UseMiddleware<RequestCapture>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);
         app.UseMiddleware<RequestBodyLimit>();

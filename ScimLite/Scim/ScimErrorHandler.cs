@@ -95,6 +95,7 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
 
     public static async Task WriteAsync(HttpContext context, ScimException error, CancellationToken ct)
     {
+        Requests.AnsweredError.Note(context, error);
         if (context.Response.HasStarted)
             return;
         context.Response.Clear();
