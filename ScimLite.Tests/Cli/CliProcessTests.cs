@@ -17,7 +17,7 @@ public class CliProcessTests(ScimApp app)
     {
         "tokens list", "tokens add ci-client", "tokens revoke ci-client", "tokens rotate ci-client", "journal",
         "brake status", "brake release", "brake engage", "restore user alice@example.com", "restore group Admins",
-        "migrate", "migrate --dry-run", "extensions check",
+        "migrate", "migrate --dry-run", "extensions check", "requests", "requests show 1", "requests capture okta-prod --for 30m",
     };
 
     static string[] Args(string verb, params string[] more) => [.. verb.Split(' '), .. more];
