@@ -23,14 +23,23 @@ public static class ScimHosts
             configure?.Invoke(builder);
         });
 
-    /// <summary>A host whose rate limits are far above anything a test sends, so only the behaviour under test shows.</summary>
-    public static WebApplicationFactory<Program> UnthrottledHost(this ScimApp app) => app.NewHost(new Dictionary<string, string?>
+    /// <summary>
+    /// A host whose rate limits are far above anything a test sends, so only the behaviour under test shows; with
+    /// <paramref name="settings"/> of its own besides.
+    /// </summary>
+    public static WebApplicationFactory<Program> UnthrottledHost(this ScimApp app, IDictionary<string, string?>? settings = null)
     {
-        ["Scim:RateLimit:PermitsPerSecond"] = "1000000",
-        ["Scim:RateLimit:Burst"] = "1000000",
-        ["Scim:RateLimit:AnonymousPermitsPerSecond"] = "1000000",
-        ["Scim:RateLimit:AnonymousBurst"] = "1000000",
-    });
+        var all = new Dictionary<string, string?>
+        {
+            ["Scim:RateLimit:PermitsPerSecond"] = "1000000",
+            ["Scim:RateLimit:Burst"] = "1000000",
+            ["Scim:RateLimit:AnonymousPermitsPerSecond"] = "1000000",
+            ["Scim:RateLimit:AnonymousBurst"] = "1000000",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            all[key] = value;
+        return app.NewHost(all);
+    }
 
     public static HttpClient CreateClient(this WebApplicationFactory<Program> host, string? token)
     {
