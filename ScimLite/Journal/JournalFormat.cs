@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace ScimLite.Journal;
@@ -92,27 +91,18 @@ public static class JournalFormat
         _ => item.GetRawText(),
     };
 
-    public static void WriteJsonLines(TextWriter output, IReadOnlyList<JournalRow> rows)
-    {
-        foreach (var row in rows)
+    public static void WriteJsonLines(TextWriter output, IReadOnlyList<JournalRow> rows) =>
+        Cli.JsonLines.Write(output, rows, (json, row) =>
         {
-            using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer))
-            {
-                json.WriteStartObject();
-                json.WriteNumber("seq", row.Seq);
-                json.WriteString("at", DateTime.SpecifyKind(row.At.ToUniversalTime(), DateTimeKind.Utc));
-                json.WriteString("client", row.Client);
-                json.WriteString("requestId", row.RequestId);
-                json.WriteString("resourceType", row.ResourceType);
-                json.WriteString("resourceId", row.ResourceId);
-                json.WriteString("name", row.Name);
-                json.WriteString("action", row.Action);
-                json.WritePropertyName("changes");
-                json.WriteRawValue(row.Changes);
-                json.WriteEndObject();
-            }
-            output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-        }
-    }
+            json.WriteNumber("seq", row.Seq);
+            json.WriteString("at", DateTime.SpecifyKind(row.At.ToUniversalTime(), DateTimeKind.Utc));
+            json.WriteString("client", row.Client);
+            json.WriteString("requestId", row.RequestId);
+            json.WriteString("resourceType", row.ResourceType);
+            json.WriteString("resourceId", row.ResourceId);
+            json.WriteString("name", row.Name);
+            json.WriteString("action", row.Action);
+            json.WritePropertyName("changes");
+            json.WriteRawValue(row.Changes);
+        });
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 
 namespace ScimLite.Requests;
 
@@ -38,32 +36,23 @@ public static class RequestLogFormat
     static string Line(string[] cells, int[] widths) =>
         string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd();
 
-    public static void WriteJsonLines(TextWriter output, IReadOnlyList<RequestRow> rows)
-    {
-        foreach (var row in rows)
+    public static void WriteJsonLines(TextWriter output, IReadOnlyList<RequestRow> rows) =>
+        Cli.JsonLines.Write(output, rows, (json, row) =>
         {
-            using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer))
-            {
-                json.WriteStartObject();
-                json.WriteNumber("seq", row.Seq);
-                json.WriteString("at", DateTime.SpecifyKind(row.At.ToUniversalTime(), DateTimeKind.Utc));
-                json.WriteString("client", row.Client);
-                json.WriteString("requestId", row.RequestId);
-                json.WriteString("method", row.Method);
-                json.WriteString("path", row.Path);
-                json.WriteString("query", row.Query);
-                json.WriteNumber("status", row.Status);
-                json.WriteString("scimType", row.ScimType);
-                json.WriteString("detail", row.Detail);
-                json.WriteNumber("durationMs", row.DurationMs);
-                json.WriteString("reason", row.Reason);
-                json.WriteString("body", row.Body);
-                json.WriteEndObject();
-            }
-            output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-        }
-    }
+            json.WriteNumber("seq", row.Seq);
+            json.WriteString("at", DateTime.SpecifyKind(row.At.ToUniversalTime(), DateTimeKind.Utc));
+            json.WriteString("client", row.Client);
+            json.WriteString("requestId", row.RequestId);
+            json.WriteString("method", row.Method);
+            json.WriteString("path", row.Path);
+            json.WriteString("query", row.Query);
+            json.WriteNumber("status", row.Status);
+            json.WriteString("scimType", row.ScimType);
+            json.WriteString("detail", row.Detail);
+            json.WriteNumber("durationMs", row.DurationMs);
+            json.WriteString("reason", row.Reason);
+            json.WriteString("body", row.Body);
+        });
 
     /// <summary>One record: the request line, the answer, the headers kept, then the body indented.</summary>
     public static void WriteOne(TextWriter output, RequestRow row)
