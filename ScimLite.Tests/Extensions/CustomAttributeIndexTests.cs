@@ -1,7 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using ScimLite.Extensions;
-using ScimLite.Scim.Sql;
+using ScimLite.Store;
 using ScimLite.Tests.Infrastructure;
 using static ScimLite.Tests.Extensions.ExtensionHost;
 
@@ -39,7 +38,7 @@ public class CustomAttributeIndexTests(ScimApp app) : IAsyncLifetime
             ANALYZE users;
             """);
         await using var host = new ExtensionHost(app);
-        var type = host.Host.Services.GetRequiredService<ResourceTypes>().User;
+        var type = host.Host.Services.GetRequiredService<ResourceMaps>().User;
         var compiled = FilterCompiler.Compile($"{Acme}:costCode eq \"c-4242\"", type);
         Assert.Contains($"lower((r.extensions -> '{Acme}' ->> 'costCode'))", compiled.Where, StringComparison.Ordinal);
 
@@ -72,7 +71,7 @@ public class CustomAttributeIndexTests(ScimApp app) : IAsyncLifetime
             ANALYZE users;
             """);
         await using var host = new ExtensionHost(app);
-        var type = host.Host.Services.GetRequiredService<ResourceTypes>().User;
+        var type = host.Host.Services.GetRequiredService<ResourceMaps>().User;
         var compiled = FilterCompiler.Compile($"{Acme}:level gt 19990", type);
 
         var sql = $"SELECT r.id FROM users r WHERE {compiled.Where}";

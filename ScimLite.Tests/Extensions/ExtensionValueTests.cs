@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ScimLite.Extensions;
 using ScimLite.Scim;
 using ScimLite.Scim.Schema;
+using ScimLite.Store.Kinds;
 using Xunit.Abstractions;
 
 namespace ScimLite.Tests.Extensions;
@@ -13,7 +13,7 @@ public class ExtensionValueTests(ITestOutputHelper output)
     const string Urn = ExtensionHost.Acme;
 
     static AttributeDef Attribute(AttrType type, bool multiValued = false) =>
-        new("attr", type) { MultiValued = multiValued, Storage = Storage.Extension, ExtensionUrn = Urn };
+        new("attr", type) { MultiValued = multiValued, ExtensionUrn = Urn };
 
     static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 

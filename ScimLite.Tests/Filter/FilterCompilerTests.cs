@@ -1,7 +1,8 @@
 using Dapper;
 using ScimLite.Scim.Filter;
 using ScimLite.Scim.Schema;
-using ScimLite.Scim.Sql;
+using ScimLite.Store;
+using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Filter;
 
@@ -12,8 +13,8 @@ public class FilterCompilerTests
     const string Emails = "CASE WHEN jsonb_typeof(r.emails) = 'array' THEN r.emails ELSE '[]'::jsonb END";
     const string UserGroups = "FROM link l JOIN groups g ON g.id = l.group_id WHERE l.user_id = r.id";
 
-    static SqlFilter User(string filter) => FilterCompiler.Compile(filter, ResourceTypeDef.User);
-    static SqlFilter Group(string filter) => FilterCompiler.Compile(filter, ResourceTypeDef.Group);
+    static SqlFilter User(string filter) => FilterCompiler.Compile(filter, Maps.User);
+    static SqlFilter Group(string filter) => FilterCompiler.Compile(filter, Maps.Group);
 
     static object? Param(SqlFilter f, string name) => f.Parameters.Get<object?>(name);
 
@@ -217,7 +218,7 @@ public class FilterCompilerTests
         var parameters = new DynamicParameters();
         parameters.Add("count", 100);
 
-        var compiled = FilterCompiler.Compile(FilterParser.Parse("userName eq \"x\""), ResourceTypeDef.User, parameters, "q");
+        var compiled = FilterCompiler.Compile(FilterParser.Parse("userName eq \"x\""), Maps.User, parameters, "q");
 
         Assert.Equal("lower(r.user_name) = lower(@q0)", compiled.Where);
         Assert.Same(parameters, compiled.Parameters);
@@ -282,7 +283,7 @@ public class FilterCompilerTests
         var type = typeName == "User" ? ResourceTypeDef.User : ResourceTypeDef.Group;
         var attribute = type.Resolve(attributeName)!.Attribute;
 
-        var predicate = FilterCompiler.CompileItem(FilterParser.Parse(filter), attribute, type, new DynamicParameters(), "m");
+        var predicate = FilterCompiler.CompileItem(FilterParser.Parse(filter), attribute, Maps.Of(typeName), new DynamicParameters(), "m");
 
         Assert.Equal(sql, predicate);
     }
@@ -295,7 +296,7 @@ public class FilterCompilerTests
     public void CompileItem_BadValueFilter_Returns400InvalidFilter(string filter)
     {
         var error = Assert.Throws<Scim.ScimException>(() => FilterCompiler.CompileItem(
-            FilterParser.Parse(filter), ResourceTypeDef.User.Resolve("emails")!.Attribute, ResourceTypeDef.User, new DynamicParameters(), "m"));
+            FilterParser.Parse(filter), ResourceTypeDef.User.Resolve("emails")!.Attribute, Maps.User, new DynamicParameters(), "m"));
         Assert.Equal("invalidFilter", error.ScimType);
     }
 }

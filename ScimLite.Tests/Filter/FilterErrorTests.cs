@@ -1,7 +1,7 @@
-using ScimLite.Scim;
 using ScimLite.Scim.Filter;
-using ScimLite.Scim.Schema;
-using ScimLite.Scim.Sql;
+using ScimLite.Scim;
+using ScimLite.Store;
+using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Filter;
 
@@ -128,7 +128,7 @@ public class FilterErrorTests
     [MemberData(nameof(Malformed))]
     public void Filter_Malformed_Returns400InvalidFilter(string filter)
     {
-        var error = Assert.Throws<ScimException>(() => FilterCompiler.Compile(filter, ResourceTypeDef.User));
+        var error = Assert.Throws<ScimException>(() => FilterCompiler.Compile(filter, Maps.User));
 
         Assert.Equal(400, error.Status);
         Assert.Equal("invalidFilter", error.ScimType);
@@ -142,7 +142,7 @@ public class FilterErrorTests
     [InlineData("active eq true")]
     public void Filter_UserAttributeOnGroups_Returns400InvalidFilter(string filter)
     {
-        var error = Assert.Throws<ScimException>(() => FilterCompiler.Compile(filter, ResourceTypeDef.Group));
+        var error = Assert.Throws<ScimException>(() => FilterCompiler.Compile(filter, Maps.Group));
         Assert.Equal("invalidFilter", error.ScimType);
     }
 
@@ -161,7 +161,7 @@ public class FilterErrorTests
     [InlineData("userName;DROP TABLE users eq \"x\"", "Invalid attribute path")]
     public void Filter_Error_DetailSaysWhatAndWhere(string filter, string expected)
     {
-        var error = Assert.Throws<ScimException>(() => FilterCompiler.Compile(filter, ResourceTypeDef.User));
+        var error = Assert.Throws<ScimException>(() => FilterCompiler.Compile(filter, Maps.User));
         Assert.Contains(expected, error.Message);
     }
 

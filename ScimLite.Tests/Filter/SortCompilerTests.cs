@@ -1,6 +1,6 @@
 using ScimLite.Scim;
-using ScimLite.Scim.Schema;
-using ScimLite.Scim.Sql;
+using ScimLite.Store;
+using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Filter;
 
@@ -34,14 +34,14 @@ public class SortCompilerTests
         "ORDER BY l.created, l.group_id, coalesce(l.user_id, l.member_group_id) LIMIT 1) COLLATE \"C\" ASC NULLS LAST, r.id")]
     public void Compile_User_OrdersWithTieBreaker(string? sortBy, string? sortOrder, string expected)
     {
-        Assert.Equal(expected.Replace("{0}", "value"), SortCompiler.Compile(sortBy, sortOrder, ResourceTypeDef.User));
+        Assert.Equal(expected.Replace("{0}", "value"), SortCompiler.Compile(sortBy, sortOrder, Maps.User));
     }
 
     [Fact]
     public void Compile_MultiValuedSubAttribute_SortsByPrimaryItemsSubAttribute()
     {
         Assert.Equal("ORDER BY " + EmailsFirst.Replace("{0}", "type") + " ASC NULLS LAST, r.id",
-            SortCompiler.Compile("emails.type", null, ResourceTypeDef.User));
+            SortCompiler.Compile("emails.type", null, Maps.User));
     }
 
     [Theory]
@@ -51,7 +51,7 @@ public class SortCompilerTests
         "ORDER BY l.created, l.group_id, coalesce(l.user_id, l.member_group_id) LIMIT 1) ASC NULLS LAST, r.id")]
     public void Compile_Group_OrdersWithTieBreaker(string sortBy, string expected)
     {
-        Assert.Equal(expected, SortCompiler.Compile(sortBy, null, ResourceTypeDef.Group));
+        Assert.Equal(expected, SortCompiler.Compile(sortBy, null, Maps.Group));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public class SortCompilerTests
     [InlineData(null, "sideways")]
     public void Compile_BadSort_Returns400InvalidValue(string? sortBy, string? sortOrder)
     {
-        var error = Assert.Throws<ScimException>(() => SortCompiler.Compile(sortBy, sortOrder, ResourceTypeDef.User));
+        var error = Assert.Throws<ScimException>(() => SortCompiler.Compile(sortBy, sortOrder, Maps.User));
 
         Assert.Equal(400, error.Status);
         Assert.Equal("invalidValue", error.ScimType);
@@ -78,7 +78,7 @@ public class SortCompilerTests
     [Fact]
     public void Compile_UserAttributeOnGroups_Returns400InvalidValue()
     {
-        var error = Assert.Throws<ScimException>(() => SortCompiler.Compile("userName", null, ResourceTypeDef.Group));
+        var error = Assert.Throws<ScimException>(() => SortCompiler.Compile("userName", null, Maps.Group));
         Assert.Equal("invalidValue", error.ScimType);
     }
 }

@@ -39,12 +39,12 @@ public sealed class UserPatchErrorTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_MoreOperationsOnOneMultiValuedAttributeThanAllowed_Returns413()
     {
         var id = await CreateUserAsync();
-        var operations = Enumerable.Range(1, ScimLite.Scim.Sql.ColumnPatcher.MaxStepsPerArray + 1)
+        var operations = Enumerable.Range(1, ScimLite.Store.UpdatePlan.MaxStepsPerArray + 1)
             .Select(i => $$"""{"op":"replace","path":"emails[type eq \"work\"].value","value":"w{{i}}@example.com"}""");
 
         var detail = await client.PatchErrorAsync($"{UsersUrl}/{id}", PatchOp(string.Join(",", operations)), HttpStatusCode.RequestEntityTooLarge, null);
 
-        Assert.Contains($"operation {ScimLite.Scim.Sql.ColumnPatcher.MaxStepsPerArray + 1}", detail);
+        Assert.Contains($"operation {ScimLite.Store.UpdatePlan.MaxStepsPerArray + 1}", detail);
         Assert.Equal("W/\"1\"", (await GetAsync(id)).Version());
     }
 

@@ -240,7 +240,7 @@ public sealed class UserPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_HundredOperationsOnEmails_AllApplyInOrder()
     {
         var id = await CreateUserAsync();
-        var operations = Enumerable.Range(1, ScimLite.Scim.Sql.ColumnPatcher.MaxStepsPerArray).Select(i => i % 10 == 0
+        var operations = Enumerable.Range(1, ScimLite.Store.UpdatePlan.MaxStepsPerArray).Select(i => i % 10 == 0
             ? $$"""{"op":"add","path":"emails","value":[{"value":"n{{i}}@example.com","type":"other"}]}"""
             : $$"""{"op":"replace","path":"emails[type eq \"work\"].value","value":"w{{i}}@example.com"}""");
 

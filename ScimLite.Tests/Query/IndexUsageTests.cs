@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using ScimLite.Scim.Schema;
-using ScimLite.Scim.Sql;
+using ScimLite.Store;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -88,10 +87,10 @@ public class IndexUsageTests(ScimApp app, ITestOutputHelper output) : IAsyncLife
         var filter = filterTemplate
             .Replace("{user}", (await connection.ExecuteScalarAsync<Guid>("SELECT id FROM users WHERE user_name = 'user4242@example.com'")).ToString())
             .Replace("{group}", (await connection.ExecuteScalarAsync<Guid>("SELECT min(member_group_id::text)::uuid FROM link")).ToString());
-        var type = typeName == "User" ? ResourceTypeDef.User : ResourceTypeDef.Group;
-        var compiled = FilterCompiler.Compile(filter, type);
+        var map = Maps.Of(typeName);
+        var compiled = FilterCompiler.Compile(filter, map);
 
-        var sql = $"SELECT r.id FROM {type.Table} r WHERE {compiled.Where}";
+        var sql = $"SELECT r.id FROM {map.Table} r WHERE {compiled.Where}";
         var plan = await connection.ExecuteScalarAsync<string>($"EXPLAIN (FORMAT JSON) {sql}", compiled.Parameters);
         var nodes = Nodes(JsonDocument.Parse(plan!).RootElement[0].GetProperty("Plan")).ToList();
         var found = await connection.QueryAsync<Guid>(sql, compiled.Parameters);

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using ScimLite.Scim.Patch;
-using ScimLite.Scim.Schema;
+using ScimLite.Groups;
+using ScimLite.Store;
+using ScimLite.Tests.Infrastructure;
+using ScimLite.Users;
 using ScimLite.Telemetry;
 
 namespace ScimLite.Tests.Telemetry;
@@ -29,13 +32,22 @@ public class ProvisioningChangesTests
     public void Changes_OfASuccessfulBody(string type, string method, string body, string expected)
     {
         using var document = JsonDocument.Parse(body);
-        var resourceType = type == "User" ? ResourceTypeDef.User : ResourceTypeDef.Group;
+        var map = Maps.Of(type);
 
-        var changes = (method == "PUT"
-                ? ProvisioningMetrics.PutChanges(resourceType, document.RootElement)
-                : ProvisioningMetrics.PatchChanges(resourceType, PatchStep.Plan(resourceType, PatchRequest.Parse(document.RootElement, 100), Guid.NewGuid())))
+        var changes = (method == "PUT" ? UsersApi.PutChanges(map, ResourceReader.Read(map, document.RootElement)) : PatchChanges(map, document.RootElement))
             .Select(c => $"{c.Change}:{c.Count}");
 
         Assert.Equal(expected, string.Join(",", changes));
+    }
+
+    /// <summary>The changes of a PATCH body as the handler of its type reports them, from the typed plan.</summary>
+    static IEnumerable<(ScimMetrics.Change Change, long Count)> PatchChanges(ResourceMap map, JsonElement body)
+    {
+        var plan = new UpdatePlan(map);
+        foreach (var step in PatchStep.Plan(map.Type, PatchRequest.Parse(body, 100), Guid.NewGuid()))
+            plan.Apply(step);
+        return map.Type.Name == "User"
+            ? UsersApi.PatchChanges(plan)
+            : plan.LinkChanges.OfType<MemberChange>().Select(c => c.Counted).OfType<(ScimMetrics.Change, long)>();
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using ScimLite.Http;
 using ScimLite.Scim;
 
 namespace ScimLite.Auth;

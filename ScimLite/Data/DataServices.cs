@@ -20,7 +20,6 @@ public static class DataServices
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton(sp => Build(sp, configuration, sp.GetService<IOptions<ScimOptions>>()?.Value.RequestTimeoutSeconds ?? 0));
         services.AddKeyedSingleton(MigrationsKey, (sp, _) => Build(sp, configuration, statementTimeoutSeconds: 0));
-        services.AddHttpContextAccessor();
         services.AddSingleton<Db>();
         services.AddSingleton<MigrationState>();
         services.AddHostedService<DatabaseMigrator>();

@@ -1,7 +1,6 @@
 using System.Data;
 using Npgsql;
 using Polly;
-using ScimLite.Journal;
 
 namespace ScimLite.Data;
 
@@ -17,16 +16,16 @@ namespace ScimLite.Data;
 /// What stays ambiguous is answered conservatively: a retried PUT/PATCH with If-Match may see its own new version
 /// and answer 412, a retried DELETE may answer 404; the IdP re-reads and converges.
 /// </remarks>
-public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger, IHttpContextAccessor? http = null)
+public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
 {
     // Clearing the pool drops the idle connections to a server that went away; the retry then opens a fresh one.
     readonly ResiliencePipeline pipeline = Transient.RequestPipeline(logger, dataSource.Clear);
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a READ COMMITTED transaction and commits it. Inside a request the transaction
-    /// first tells the journal's triggers who is writing (<see cref="JournalContext"/>).
+    /// Runs <paramref name="work"/> in a READ COMMITTED transaction and commits it. The transaction first tells the
+    /// journal's triggers who is writing (<paramref name="writer"/>), when it is known.
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    public async Task<T> InTransactionAsync<T>(WriteContext? writer, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
         return await pipeline.ExecuteAsync(async token =>
         {
@@ -34,8 +33,8 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger, IHttpCon
             return await TimedAsync(async () =>
             {
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-                if (http?.HttpContext is { } request)
-                    await JournalContext.ApplyAsync(connection, transaction, request, token);
+                if (writer is not null)
+                    await writer.ApplyAsync(connection, transaction, token);
                 var result = await work(connection, transaction);
                 await transaction.CommitAsync(token);
                 return result;

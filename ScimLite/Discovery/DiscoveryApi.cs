@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ScimLite.Extensions;
-using ScimLite.Scim;
-using ScimLite.Scim.Listing;
+using ScimLite.Http;
 using ScimLite.Scim.Schema;
+using ScimLite.Scim;
 
 namespace ScimLite.Discovery;
 
@@ -82,10 +82,10 @@ public static class DiscoveryApi
     static IResult List(IEnumerable<JsonObject> resources)
     {
         var items = resources.ToList();
-        return ListResponse.Result(items.Count, startIndex: 1, items, (writer, item) => item.WriteTo(writer));
+        return ScimResults.List(items.Count, startIndex: 1, items, (writer, item) => item.WriteTo(writer));
     }
 
     /// <summary>Single items also get Content-Location = meta.location (RFC 7643 §3.1), like every other resource.</summary>
     static IResult Scim(JsonObject body, string? location = null) =>
-        ScimJson.Result(StatusCodes.Status200OK, writer => body.WriteTo(writer), location: location);
+        ScimResults.Json(StatusCodes.Status200OK, writer => body.WriteTo(writer), location: location);
 }

@@ -74,7 +74,6 @@ public sealed partial class ExtensionSchemas : IValidateOptions<ExtensionOptions
             Required = a.Required,
             CanonicalValues = a.CanonicalValues.Count > 0 ? [.. a.CanonicalValues] : null,
             ReferenceTypes = Types[a.Type] == AttrType.Reference ? ["external"] : null,
-            Storage = Storage.Extension,
             ExtensionUrn = urn,
             Description = $"Custom attribute declared in Scim:Extensions:{index}.",
         }).ToList();
@@ -85,7 +84,7 @@ public sealed partial class ExtensionSchemas : IValidateOptions<ExtensionOptions
     static string NameOf(string urn)
     {
         var parts = urn.Split(':');
-        return parts.Length >= 3 && IgnoredExtensions.IsVersion(parts[^2]) ? parts[^3] : parts[^1];
+        return parts.Length >= 3 && ScimUrns.IsVersion(parts[^2]) ? parts[^3] : parts[^1];
     }
 
     // RFC 8141 NSS characters, without the quote, so a URN can never end a SQL string literal.

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Text.RegularExpressions;
-using ScimLite.Scim.Schema;
 
 namespace ScimLite.Extensions;
 
@@ -42,27 +40,4 @@ public sealed partial class IgnoredExtensions(ILogger<IgnoredExtensions> logger)
         "declare it: Scim:Extensions:<i>:Schema=<that URN>, Scim:Extensions:<i>:ResourceType=<User or Group>, " +
         "Scim:Extensions:<i>:Attributes:<j>:Name=<attribute> (see README, Custom attributes). Logged once per URN.")]
     static partial void LogIgnored(ILogger logger, string urn, string resourceType);
-
-    /// <summary>
-    /// The extension URN of an undeclared path or key, or null when it is no URN or one of the core schemas: <c>urn:…:Acme:2.0:User:costCode</c>
-    /// and <c>urn:…:Acme:2.0:User</c> both name <c>urn:…:Acme:2.0:User</c>.
-    /// </summary>
-    public static string? UrnOf(string path)
-    {
-        if (!path.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
-            return null;
-        var bracket = path.IndexOf('[');
-        if (bracket >= 0)
-            path = path[..bracket];
-        var parts = path.Split(':');
-        var urn = parts.Length > 2 && !IsVersion(parts[^2]) ? string.Join(':', parts[..^1]) : path;
-        // A schema of ScimLite's own on the wrong resource type (the Enterprise User on a Group) is a mistake, not an extension.
-        return ScimUrns.IsBuiltIn(urn) ? null : urn;
-    }
-
-    /// <summary>A URN part that is a version (<c>2.0</c>): the part before it names the extension.</summary>
-    internal static bool IsVersion(string part) => Version().IsMatch(part);
-
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)*\z")]
-    private static partial Regex Version();
 }

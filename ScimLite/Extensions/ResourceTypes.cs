@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Options;
-using ScimLite.Groups;
 using ScimLite.Scim;
 using ScimLite.Scim.Schema;
-using ScimLite.Users;
 
 namespace ScimLite.Extensions;
 
@@ -21,14 +19,12 @@ public sealed class ResourceTypes
             Extensions = [.. ResourceTypeDef.User.Extensions, .. ExtensionSchemas.For(options.Value, "User")],
             OnUndeclaredExtension = urn => ignored.Report("User", urn),
             Limits = limits,
-            SqlMap = type => new UserSql(type),
         };
         Group = ResourceTypeDef.Group with
         {
             Extensions = [.. ResourceTypeDef.Group.Extensions, .. ExtensionSchemas.For(options.Value, "Group")],
             OnUndeclaredExtension = urn => ignored.Report("Group", urn),
             Limits = limits,
-            SqlMap = type => new GroupSql(type),
         };
         All = [User, Group];
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Npgsql;
 using ScimLite.Scim;
@@ -11,49 +10,12 @@ namespace ScimLite.Groups;
 /// </summary>
 public static class GroupMembers
 {
-    /// <summary>Runs one membership change inside the request's transaction; returns how many link rows changed.</summary>
-    public static async Task<long> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, MemberChange change,
-        CancellationToken ct) => change switch
-    {
-        MemberChange.Add add => await AddAsync(connection, tx, groupId, add.Ids, ct),
-        MemberChange.Remove remove => await RemoveAsync(connection, tx, groupId, remove.Ids, ct),
-        MemberChange.RemoveWhere where => await RemoveWhereAsync(connection, tx, groupId, where.Predicate, where.Parameters, ct),
-        MemberChange.RemoveAll => await RemoveAllAsync(connection, tx, groupId, ct),
-        MemberChange.ReplaceAll replace => await ReplaceAsync(connection, tx, groupId, replace.Ids, ct),
-        _ => throw new ArgumentOutOfRangeException(nameof(change)),
-    };
-
-    /// <summary>Member ids from a members value: <c>[{"value": "id", ...}]</c>; display, type and $ref are ignored.</summary>
-    public static Guid[] Parse(JsonElement value, string where, int max)
-    {
-        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-            return [];
-        // A single member object is taken as a list of one.
-        if (value.ValueKind == JsonValueKind.Object)
-            return [MemberId(value, where)];
-        if (value.ValueKind != JsonValueKind.Array)
-            throw ScimException.InvalidValue($"'{where}' must be an array of members.");
-        if (value.GetArrayLength() > max)
-            throw new ScimException(413, null, $"At most {max} members may be named in one request.");
-        var ids = new HashSet<Guid>();
-        foreach (var item in value.EnumerateArray())
-            ids.Add(MemberId(item, where));
-        return [.. ids];
-    }
-
-    static Guid MemberId(JsonElement item, string where)
-    {
-        if (item.ValueKind != JsonValueKind.Object || !item.TryGet("value", out var id))
-            throw ScimException.InvalidValue($"Each '{where}' item needs a 'value' with the member's id.");
-        return ScimValues.ToGuid(id, $"{where}.value");
-    }
-
     /// <summary>
     /// Adds members (users or groups) that are not members yet; returns how many were added. A group that contains
     /// this group, directly or through other groups (found by a recursive walk up link in the same statement), would
     /// close a cycle and is refused: an application that expands nested groups would loop.
     /// </summary>
-    static async Task<long> AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
+    public static async Task<long> AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
     {
         if (ids.Length == 0)
             return 0;
@@ -120,15 +82,15 @@ public static class GroupMembers
         ScimException.InvalidValue($"Group {member} cannot be a member of group {groupId}: it already contains {groupId}, directly or through other groups, so the membership would make a cycle.");
 
     /// <summary>Removes the named members; naming a non-member is not an error. Returns how many left.</summary>
-    static Task<int> RemoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct) =>
+    public static async Task<long> RemoveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct) =>
         ids.Length == 0
-            ? Task.FromResult(0)
-            : connection.ExecuteAsync(new CommandDefinition(
+            ? 0
+            : await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM link WHERE group_id = @group_id AND (user_id = ANY(@ids) OR member_group_id = ANY(@ids))",
                 new { group_id = groupId, ids }, tx, cancellationToken: ct));
 
     /// <summary>Removes the members a compiled value filter selects (<c>members[value eq "id"]</c>) over the link row <c>l</c>.</summary>
-    static async Task<long> RemoveWhereAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, string predicate,
+    public static async Task<long> RemoveWhereAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, string predicate,
         DynamicParameters parameters, CancellationToken ct)
     {
         parameters.Add("group_id", groupId);
@@ -136,12 +98,12 @@ public static class GroupMembers
             $"DELETE FROM link l WHERE l.group_id = @group_id AND {predicate}", parameters, tx, cancellationToken: ct));
     }
 
-    static Task<int> RemoveAllAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static async Task<long> RemoveAllAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM link WHERE group_id = @group_id", new { group_id = groupId }, tx, cancellationToken: ct));
 
     /// <summary>Makes the membership exactly <paramref name="ids"/>: deletes the gone, inserts the new. Returns rows changed.</summary>
-    static async Task<long> ReplaceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
+    public static async Task<long> ReplaceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid groupId, Guid[] ids, CancellationToken ct)
     {
         var removed = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM link WHERE group_id = @group_id AND NOT (coalesce(user_id, member_group_id) = ANY(@ids))",

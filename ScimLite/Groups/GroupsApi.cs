@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ScimLite.Data;
-using ScimLite.Extensions;
+using ScimLite.Http;
 using ScimLite.Scim;
-using ScimLite.Scim.Listing;
-using ScimLite.Scim.Sql;
+using ScimLite.Store;
 using ScimLite.Telemetry;
 
 namespace ScimLite.Groups;
@@ -15,55 +13,66 @@ public static class GroupsApi
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup($"{ScimHttp.BasePath}/Groups");
-        var list = new ResourceList(app.ServiceProvider.GetRequiredService<ResourceTypes>().Group);
+        var list = new ResourceList(app.ServiceProvider.GetRequiredService<ResourceMaps>().Group);
         groups.MapGet("/", list.List);
         groups.MapPost("/", Create).AddEndpointFilter(ProvisioningMetrics.Counting(ScimMetrics.Change.GroupCreated));
         groups.MapPost("/.search", list.Search);
         groups.MapGet("/{id}", Get);
         groups.MapPut("/{id}", Replace);
-        groups.MapPatch("/{id}", GroupPatch.Handle).AddEndpointFilter(ProvisioningMetrics.Counting());
+        groups.MapPatch("/{id}", Patch).AddEndpointFilter(ProvisioningMetrics.Counting());
         groups.MapDelete("/{id}", Delete).AddEndpointFilter(ProvisioningMetrics.Counting(ScimMetrics.Change.GroupDeleted));
         return app;
     }
 
-    public static Projection ProjectionOf(GroupStore store, HttpRequest request) => Projection.From(store.Type, request);
-
     /// <summary>Members are streamed from the database as the response is written (a group may have 100,000).</summary>
-    static IResult Get(string id, HttpRequest request, GroupStore store, Db db) =>
-        StreamedResources.Get(db, store.Type, ScimHttp.ParseId(id, "Group"), ProjectionOf(store, request), ScimHttp.BaseUrl(request));
+    static IResult Get([AsParameters] ScimRequest request, GroupStore store, Db db) =>
+        StreamedResources.Get(db, store.Map, request.ResourceId(store.Map.Type), request.Projection(store.Map.Type), request.BaseUrl);
 
-    static async Task<IResult> Create(HttpRequest request, GroupStore store, IOptions<ScimOptions> options, CancellationToken ct)
+    static async Task<IResult> Create([AsParameters] ScimRequest request, GroupStore store, IOptions<ScimOptions> options)
     {
-        using var body = await ScimJson.ReadObjectAsync(request, ct);
-        var columns = ResourceReader.Read(store.Type, body.RootElement);
-        var members = ReadMembers(body.RootElement, options.Value);
-        var projection = ProjectionOf(store, request);
-        var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.CreateAsync(columns, members, projection, baseUrl, ct);
-        return ResourceWriter.Written(request, store.Type, 201, row, projection, baseUrl);
+        Guid[] members = [];
+        var columns = await request.ReadResourceAsync(store.Map, body => members = ReadMembers(body, options.Value));
+        var projection = request.Projection(store.Map.Type);
+        var row = await store.CreateAsync(request.Writer, columns, members, projection, request.BaseUrl, request.Aborted);
+        return ScimResults.Written(request, store.Map, 201, row, projection);
     }
 
-    static async Task<IResult> Replace(string id, HttpRequest request, GroupStore store, IOptions<ScimOptions> options, CancellationToken ct)
+    static async Task<IResult> Replace([AsParameters] ScimRequest request, GroupStore store, IOptions<ScimOptions> options)
     {
-        var groupId = ScimHttp.ParseId(id, "Group");
-        using var body = await ScimJson.ReadObjectAsync(request, ct);
-        var columns = ResourceReader.Read(store.Type, body.RootElement);
-        var members = ReadMembers(body.RootElement, options.Value);
-        var projection = ProjectionOf(store, request);
-        var baseUrl = ScimHttp.BaseUrl(request);
-        var row = await store.ReplaceAsync(groupId, columns, members, ScimHttp.IfMatchVersion(request), projection, baseUrl, ct);
-        return ResourceWriter.Written(request, store.Type, 200, row, projection, baseUrl);
+        var id = request.ResourceId(store.Map.Type);
+        Guid[] members = [];
+        var columns = await request.ReadResourceAsync(store.Map, body => members = ReadMembers(body, options.Value));
+        var projection = request.Projection(store.Map.Type);
+        var row = await store.ReplaceAsync(request.Writer, id, columns, members, request.IfMatch, projection, request.BaseUrl, request.Aborted);
+        return ScimResults.Written(request, store.Map, 200, row, projection);
     }
 
-    static Guid[] ReadMembers(JsonElement body, ScimOptions options)
+    /// <summary>
+    /// PATCH: membership operations become statements on link that touch only the named members; attribute
+    /// operations one UPDATE of groups. All in one transaction, in order. Answers 204 (Entra discourages returning
+    /// members; Okta accepts it) unless the request asks for attributes or the representation, then 200 with the group.
+    /// </summary>
+    static async Task<IResult> Patch([AsParameters] ScimRequest request, GroupStore store, IOptions<ScimOptions> options)
+    {
+        var id = request.ResourceId(store.Map.Type);
+        var plan = await request.ReadPatchAsync(store.Map, id, options.Value);
+        ProvisioningMetrics.Requested(request.Context, plan.LinkChanges.OfType<MemberChange>().Select(c => c.Counted).OfType<(ScimMetrics.Change, long)>());
+        var projection = request.Projection(store.Map.Type);
+        var withBody = ScimPrefer.Body(request.Http, byDefault: request.AsksForAttributes);
+        var (version, row) = await store.PatchAsync(request.Writer, id, plan, request.IfMatch, withBody ? projection : null,
+            request.BaseUrl, request.Aborted);
+        return row is null ? ScimResults.NoContent(request.Context, version) : ScimResults.Resource(store.Map, 200, row, projection, request.BaseUrl);
+    }
+
+    static Guid[] ReadMembers(System.Text.Json.JsonElement body, ScimOptions options)
     {
         body.TryGet("members", out var members);
-        return GroupMembers.Parse(members, "members", options.MaxMembersPerRequest);
+        return MemberChange.Parse(members, "members", options.MaxMembersPerRequest);
     }
 
-    static async Task<IResult> Delete(string id, HttpRequest request, GroupStore store, CancellationToken ct)
+    static async Task<IResult> Delete([AsParameters] ScimRequest request, GroupStore store)
     {
-        await store.DeleteAsync(ScimHttp.ParseId(id, "Group"), ScimHttp.IfMatchVersion(request), ct);
+        await store.DeleteAsync(request.Writer, request.ResourceId(store.Map.Type), request.IfMatch, request.Aborted);
         return Results.NoContent();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using ScimLite.Http;
 using ScimLite.Scim;
 
 namespace ScimLite.Hosting;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using ScimLite.Http;
 using ScimLite.Scim;
 
 namespace ScimLite.Requests;

@@ -9,7 +9,7 @@ public sealed record RequestRecord(
     string? UserAgent, string? Body, int? BodyBytes, bool BodyTruncated, string Reason);
 
 /// <summary>
-/// The SCIM error a request was answered with, noted by <see cref="ScimErrorHandler.WriteAsync"/> so the request log
+/// The SCIM error a request was answered with, noted by <see cref="Http.ScimErrorHandler.WriteAsync"/> so the request log
 /// can record its scimType and detail without reading the response back.
 /// </summary>
 public static class AnsweredError

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
-using ScimLite.Scim;
+using ScimLite.Http;
 
 namespace ScimLite.Safety;
 

@@ -1,6 +1,6 @@
 using Dapper;
 using Npgsql;
-using ScimLite.Journal;
+using ScimLite.Data;
 
 namespace ScimLite.Safety;
 
@@ -40,7 +40,7 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // The journal's rows of this restore: action restored (and members_added), client the operator, one request id.
-        await JournalContext.ApplyAsync(connection, tx, by, $"restore-{Guid.NewGuid():N}", JournalContext.RestoreMethod, ct);
+        await new WriteContext(by, $"restore-{Guid.NewGuid():N}", WriteContext.RestoreMethod).ApplyAsync(connection, tx, ct);
         var id = Guid.TryParse(idOrName, out var parsed) ? parsed : (Guid?)null;
         var tombstone = await connection.QuerySingleOrDefaultAsync<Tombstone>(new CommandDefinition("""
             SELECT id, name, data::text AS data, groups, member_users AS memberusers, member_groups AS membergroups,
@@ -137,7 +137,7 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(insert + " ON CONFLICT DO NOTHING", new { id, ids = alive }, tx, cancellationToken: ct));
         if (bumpTargets)
             await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE groups SET version = {Scim.Sql.ResourceSql.NextVersion()}, last_modified = now() WHERE id = ANY(@ids)", new { ids = alive }, tx, cancellationToken: ct));
+                $"UPDATE groups SET version = {Store.Sql.NextVersion()}, last_modified = now() WHERE id = ANY(@ids)", new { ids = alive }, tx, cancellationToken: ct));
         foreach (var x in ids)
             lines.Add(existing.TryGetValue(x, out var name) ? $"{present} '{name}' ({x})." : string.Format(missing, x));
     }

@@ -21,11 +21,7 @@ public sealed class Projection
     }
 
     public static Projection From(ResourceTypeDef type, string? attributes, string? excludedAttributes) =>
-        From(type, Split(attributes), Split(excludedAttributes));
-
-    /// <summary>From the request's <c>attributes</c> / <c>excludedAttributes</c> query parameters.</summary>
-    public static Projection From(ResourceTypeDef type, HttpRequest request) =>
-        From(type, request.Query["attributes"].ToString(), request.Query["excludedAttributes"].ToString());
+        From(type, ScimValues.SplitList(attributes), ScimValues.SplitList(excludedAttributes));
 
     public static Projection From(ResourceTypeDef type, IReadOnlyList<string>? attributes, IReadOnlyList<string>? excludedAttributes)
     {
@@ -37,9 +33,6 @@ public sealed class Projection
             return new Projection(null, Keys(type, excludedAttributes));
         return Default;
     }
-
-    static string[]? Split(string? list) =>
-        string.IsNullOrWhiteSpace(list) ? null : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Unknown names are ignored (RFC 7644 §3.4.2.5 leaves them undefined; ignoring is the lenient choice).</summary>
     static HashSet<string> Keys(ResourceTypeDef type, IEnumerable<string> names)
@@ -87,6 +80,4 @@ public sealed class Projection
         return exclude is null || !exclude.Contains(Key(schema, attribute, sub));
     }
 
-    /// <summary>Whether a common attribute (id, externalId, meta) is returned; they belong to the base schema.</summary>
-    public bool IncludesCommon(ResourceTypeDef type, AttributeDef common) => Includes(type.Schema, common);
 }

@@ -2,7 +2,7 @@ namespace ScimLite.Scim;
 
 /// <summary>
 /// The one error type of ScimLite: anything a request did wrong, with the HTTP status and RFC 7644 §3.12 scimType.
-/// <see cref="ScimErrorHandler"/> turns it into the SCIM error body.
+/// ScimLite/Http/ScimErrorHandler.cs turns it into the SCIM error body.
 /// </summary>
 public sealed class ScimException(int status, string? scimType, string detail) : Exception(detail)
 {
@@ -18,6 +18,7 @@ public sealed class ScimException(int status, string? scimType, string detail) :
     public static ScimException Mutability(string detail) => new(400, "mutability", detail);
     public static ScimException Uniqueness(string detail) => new(409, "uniqueness", detail);
     public static ScimException NotFound(string detail) => new(404, null, detail);
+    public static ScimException NotFound(string resourceType, Guid id) => new(404, null, $"{resourceType} {id} not found.");
     public static ScimException PreconditionFailed(string detail) => new(412, null, detail);
     public static ScimException Unauthorized(string detail) => new(401, null, detail);
     public static ScimException PayloadTooLarge(string detail) => new(413, null, detail);

@@ -129,36 +129,6 @@ public static class ScimJson
         return false;
     }
 
-    /// <summary>Writes a JSON response built by <paramref name="write"/> with the SCIM media type.</summary>
-    public static IResult Result(int status, Action<Utf8JsonWriter> write, string? etag = null, string? location = null) =>
-        new ScimJsonResult(status, write, etag, location);
-
-    sealed class ScimJsonResult(int status, Action<Utf8JsonWriter> write, string? etag, string? location) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext context)
-        {
-            var response = context.Response;
-            response.StatusCode = status;
-            response.ContentType = MediaType;
-            if (etag is not null)
-                response.Headers.ETag = etag;
-            if (location is not null)
-            {
-                response.Headers.Location = location;
-                response.Headers.ContentLocation = location;
-            }
-            using var stream = new JsonStream(response, context.RequestAborted);
-            write(stream.Writer);
-            await stream.CompleteAsync();
-        }
-    }
-
-    /// <summary>
-    /// A response written with bounded buffering by <paramref name="write"/>, which sets the status and headers and
-    /// calls <see cref="JsonStream.FlushIfFullAsync"/> between items.
-    /// </summary>
-    public static IResult Stream(Func<HttpContext, JsonStream, Task> write) => new StreamedResult(write);
-
     /// <summary>Status, the SCIM media type and an ETag, before a body is streamed.</summary>
     public static void Start(HttpResponse response, int status, string? etag = null)
     {
@@ -166,15 +136,5 @@ public static class ScimJson
         response.ContentType = MediaType;
         if (etag is not null)
             response.Headers.ETag = etag;
-    }
-
-    sealed class StreamedResult(Func<HttpContext, JsonStream, Task> write) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext context)
-        {
-            using var stream = new JsonStream(context.Response, context.RequestAborted);
-            await write(context, stream);
-            await stream.CompleteAsync();
-        }
     }
 }

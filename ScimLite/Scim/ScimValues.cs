@@ -17,12 +17,7 @@ public static class ScimValues
         // "" clears, as null does (Entra clears manager and other attributes this way).
         if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0)
             return null;
-        return attribute.Type switch
-        {
-            AttrType.Boolean => ToBoolean(value, where),
-            _ when attribute.UuidColumn => ToGuid(value, where),
-            _ => ToText(value, where),
-        };
+        return attribute.Type == AttrType.Boolean ? ToBoolean(value, where) : ToText(value, where);
     }
 
     /// <summary>
@@ -64,7 +59,7 @@ public static class ScimValues
     /// (as sent, unknown ones dropped), empty items dropped, at most one primary. Null or [] → null (unassigned).
     /// More items than <see cref="ValueLimits.MaxItems"/> is 400, before any item is read.
     /// </summary>
-    public static string? ToJsonArray(AttributeDef attribute, JsonElement value, string where, ValueLimits limits)
+    public static JsonArrayValue? ToJsonArray(AttributeDef attribute, JsonElement value, string where, ValueLimits limits)
     {
         if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             return null;
@@ -78,9 +73,10 @@ public static class ScimValues
             if (normalized.Count > 0)
                 items.Add(normalized);
         }
-        if (items.Count(i => i.TryGetValue("primary", out var p) && p is true) > 1)
+        var primaries = items.Count(i => i.TryGetValue("primary", out var p) && p is true);
+        if (primaries > 1)
             throw ScimException.InvalidValue($"At most one '{where}' value may be primary.");
-        return items.Count == 0 ? null : JsonSerializer.Serialize(items);
+        return items.Count == 0 ? null : new JsonArrayValue(JsonSerializer.Serialize(items), primaries == 1);
     }
 
     public static Dictionary<string, object> ToItem(AttributeDef attribute, JsonElement item, string where)
@@ -99,6 +95,11 @@ public static class ScimValues
         return result;
     }
 
+    /// <summary>A comma-separated list (<c>attributes=userName, emails</c>) as its trimmed items; null when empty.</summary>
+    public static IReadOnlyList<string>? SplitList(string? text) => string.IsNullOrWhiteSpace(text)
+        ? null
+        : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public static string Shorten(JsonElement value) =>
         Shorten(value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText());
 
@@ -110,3 +111,6 @@ public static class ScimValues
 
     public static string ETag(long version) => $"W/\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 }
+
+/// <summary>A multi-valued attribute's items as the JSON array to store, and whether one of them is primary.</summary>
+public sealed record JsonArrayValue(string Json, bool HasPrimary);

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Options;
 using ScimLite.Data;
-using ScimLite.Extensions;
+using ScimLite.Http;
 using ScimLite.Scim;
 using ScimLite.Scim.Filter;
 using ScimLite.Scim.Listing;
-using ScimLite.Scim.Schema;
-using ScimLite.Scim.Sql;
+using ScimLite.Store;
 
 namespace ScimLite.Search;
 
@@ -22,32 +21,32 @@ public static class RootSearchApi
         return app;
     }
 
-    sealed record Part(ResourceTypeDef Type, ResourceQuery Query, Projection Projection);
+    sealed record Part(ResourceQuery Query, Projection Projection);
 
-    static async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, ResourceTypes types, CancellationToken ct)
+    static async Task<IResult> Search(HttpRequest request, Db db, IOptions<ScimOptions> options, ResourceMaps maps, CancellationToken ct)
     {
         using var body = await ScimJson.ReadObjectAsync(request, ct);
         var query = ListQuery.FromSearchRequest(body.RootElement);
         if (query.Cursor is not null)
             throw ScimException.InvalidValue("Cursor paging is offered on /Users/.search and /Groups/.search, not across resource types.");
         var baseUrl = ScimHttp.BaseUrl(request);
-        RequireKnownSomewhere(types.All, query);
-        var parts = types.All.Select(type => Compile(type, query, options.Value, baseUrl)).ToList();
+        RequireKnownSomewhere(maps.All, query);
+        var parts = maps.All.Select(map => Compile(map, query, options.Value, baseUrl)).ToList();
 
         var offset = query.StartIndex - 1;
         var limit = query.PageSize(options.Value);
         long total = 0;
-        var items = new List<(ResourceTypeDef Type, Projection Projection, ResourceRow Row)>();
+        var items = new List<(ResourceMap Map, Projection Projection, ResourceRow Row)>();
         foreach (var part in parts)
         {
             // Skip what earlier types filled; the count is always needed for totalResults.
             var page = await (part.Query with { Offset = Math.Max(0, offset - (int)Math.Min(total, int.MaxValue)), Limit = limit - items.Count })
                 .ReadAsync(db, part.Projection, ct);
             total += page.Total;
-            items.AddRange(page.Rows.Select(row => (part.Type, part.Projection, row)));
+            items.AddRange(page.Rows.Select(row => (part.Query.Map, part.Projection, row)));
         }
-        return ListResponse.Result(total, query.StartIndex, items,
-            (w, item) => ResourceWriter.Write(w, item.Type, item.Row, item.Projection, baseUrl));
+        return ScimResults.List(total, query.StartIndex, items,
+            (w, item) => ResourceWriter.Write(w, item.Map, item.Row, item.Projection, baseUrl));
     }
 
     /// <summary>
@@ -55,24 +54,24 @@ public static class RootSearchApi
     /// or /Groups. One that some type has is only absent from the others, so <c>userName eq "x" or members.value eq "y"</c>
     /// is a valid filter and <c>sortBy=userName</c> sorts the users and leaves the groups in their default order.
     /// </summary>
-    static void RequireKnownSomewhere(IReadOnlyList<ResourceTypeDef> all, ListQuery query)
+    static void RequireKnownSomewhere(IReadOnlyList<ResourceMap> all, ListQuery query)
     {
-        if (query.SortBy is { } sortBy && !all.Any(type => SortCompiler.IsKnown(sortBy, type)))
+        if (query.SortBy is { } sortBy && !all.Any(map => SortCompiler.IsKnown(sortBy, map.Type)))
             throw ScimException.InvalidValue($"Unknown sortBy attribute '{sortBy}': no resource type has such an attribute.");
         if (query.Filter is null)
             return;
         var filter = FilterParser.Parse(query.Filter);
         IEnumerable<string> unknown = FilterCompiler.Compile(filter, all[0], unknownIsAbsent: true).AbsentPaths;
-        foreach (var type in all.Skip(1))
-            unknown = unknown.Intersect(FilterCompiler.Compile(filter, type, unknownIsAbsent: true).AbsentPaths, StringComparer.OrdinalIgnoreCase);
+        foreach (var map in all.Skip(1))
+            unknown = unknown.Intersect(FilterCompiler.Compile(filter, map, unknownIsAbsent: true).AbsentPaths, StringComparer.OrdinalIgnoreCase);
         if (unknown.FirstOrDefault() is { } path)
             throw ScimException.InvalidFilter($"Unknown attribute '{path}': no resource type has such an attribute.");
     }
 
-    static Part Compile(ResourceTypeDef type, ListQuery query, ScimOptions options, string baseUrl)
+    static Part Compile(ResourceMap map, ListQuery query, ScimOptions options, string baseUrl)
     {
-        var compiled = ResourceQuery.Compile(type, query, options, acrossTypes: true);
-        compiled.Parameters.Add("base_url", baseUrl);
-        return new Part(type, compiled, Projection.From(type, query.Attributes, query.ExcludedAttributes));
+        var compiled = ResourceQuery.Compile(map, query, options, acrossTypes: true);
+        compiled.Parameters.Add(Sql.BaseUrl[1..], baseUrl);
+        return new Part(compiled, Projection.From(map.Type, query.Attributes, query.ExcludedAttributes));
     }
 }

@@ -48,7 +48,12 @@ public sealed record NullValue : FilterValue
 /// A parsed filter. <c>ToString()</c> renders it back as a filter with every logical operation parenthesised, which
 /// makes the tree's shape visible (and is what the parser tests compare).
 /// </summary>
-public abstract record FilterNode;
+public abstract record FilterNode
+{
+    /// <summary>The terms ANDed at the top of <paramref name="node"/>: <c>a and (b and c)</c> → a, b, c.</summary>
+    public static IEnumerable<FilterNode> Conjuncts(FilterNode node) =>
+        node is AndNode and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [node];
+}
 
 public sealed record CompareNode(AttrPathRef Path, CompareOp Op, FilterValue Value) : FilterNode
 {

@@ -40,7 +40,6 @@ public static class FilterCost
 
     static Terms Add(Terms a, Terms b) => new(a.Substring + b.Substring, a.MultiValued + b.MultiValued);
 
-    /// <summary>Core multi-valued attributes (jsonb arrays, links) and multi-valued custom ones: each term an EXISTS over items.</summary>
-    static bool IsMultiValued(AttrPathRef path, ResourceTypeDef type) =>
-        type.Resolve(path.FullPath)?.Attribute is { Storage: Storage.JsonArray or Storage.Link } or { Storage: Storage.Extension, MultiValued: true };
+    /// <summary>Multi-valued attributes (emails, members, multi-valued custom ones): each term an EXISTS over items.</summary>
+    static bool IsMultiValued(AttrPathRef path, ResourceTypeDef type) => type.Resolve(path.FullPath)?.Attribute.MultiValued == true;
 }

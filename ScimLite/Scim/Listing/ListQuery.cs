@@ -17,8 +17,8 @@ public sealed record ListQuery(
         NullIfEmpty(query["sortOrder"].ToString()),
         StartIndexFrom(ParseInt(query["startIndex"].ToString(), "startIndex")),
         CountFrom(ParseInt(query["count"].ToString(), "count")),
-        SplitList(query["attributes"].ToString()),
-        SplitList(query["excludedAttributes"].ToString()),
+        ScimValues.SplitList(query["attributes"].ToString()),
+        ScimValues.SplitList(query["excludedAttributes"].ToString()),
         query.ContainsKey("cursor") ? query["cursor"].ToString() : null);
 
     public static ListQuery FromSearchRequest(JsonElement body) => new(
@@ -52,10 +52,6 @@ public sealed record ListQuery(
     static int? CountFrom(int? value) => value is < 0 ? 0 : value;
 
     static string? NullIfEmpty(string text) => string.IsNullOrWhiteSpace(text) ? null : text;
-
-    static IReadOnlyList<string>? SplitList(string text) => string.IsNullOrWhiteSpace(text)
-        ? null
-        : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     static int? ParseInt(string text, string name)
     {
@@ -91,7 +87,7 @@ public sealed record ListQuery(
         if (!body.TryGet(name, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;
         if (value.ValueKind == JsonValueKind.String)
-            return SplitList(value.GetString()!);
+            return ScimValues.SplitList(value.GetString()!);
         if (value.ValueKind != JsonValueKind.Array)
             throw ScimException.InvalidSyntax($"'{name}' must be an array of strings.");
         return value.EnumerateArray()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ScimLite.Scim.Schema;
 
 namespace ScimLite.Scim.Listing;
@@ -9,18 +8,6 @@ namespace ScimLite.Scim.Listing;
 /// </summary>
 public static class ListResponse
 {
-    public static IResult Result<T>(long totalResults, int? startIndex, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> writeItem,
-        string? nextCursor = null) =>
-        ScimJson.Stream((context, stream) =>
-        {
-            ScimJson.Start(context.Response, 200);
-            return WriteAsync(stream, totalResults, startIndex, items.Count, nextCursor, i =>
-            {
-                writeItem(stream.Writer, items[i]);
-                return Task.CompletedTask;
-            });
-        });
-
     /// <summary>The ListResponse with <paramref name="count"/> resources, each written by <paramref name="writeItem"/> (given its index).</summary>
     public static async Task WriteAsync(JsonStream stream, long totalResults, int? startIndex, int count, string? nextCursor,
         Func<int, Task> writeItem)

@@ -104,7 +104,7 @@ public sealed record PatchStep(PatchOpKind Op, ResolvedPath Target, FilterNode? 
     /// </summary>
     static bool Undeclared(ResourceTypeDef type, string path)
     {
-        if (Extensions.IgnoredExtensions.UrnOf(path) is not { } urn ||
+        if (ScimUrns.UrnOf(path) is not { } urn ||
             type.AllSchemas.Any(s => path.StartsWith(s.Id, StringComparison.OrdinalIgnoreCase) &&
                                      (path.Length == s.Id.Length || path[s.Id.Length] is ':' or '.' or '[')))
             return false;

@@ -8,29 +8,10 @@ public enum Returned { Default, Always, Never, Request }
 
 public enum Uniqueness { None, Server, Global }
 
-/// <summary>Where an attribute lives in PostgreSQL.</summary>
-public enum Storage
-{
-    /// <summary>A column of the resource's own table (<see cref="AttributeDef.Column"/>).</summary>
-    Column,
-    /// <summary>A jsonb array column of items; sub-attributes are JSON keys named like the SCIM sub-attribute.</summary>
-    JsonArray,
-    /// <summary>Computed from the link table (User.groups, Group.members).</summary>
-    Link,
-    /// <summary>A complex attribute whose sub-attributes are columns (name, manager), or meta.</summary>
-    Parts,
-    /// <summary>Not stored, or not readable (password, manager.displayName, $ref).</summary>
-    Derived,
-    /// <summary>
-    /// A declared custom attribute: key <see cref="AttributeDef.Name"/> under <see cref="AttributeDef.ExtensionUrn"/> in
-    /// the resource's jsonb <c>extensions</c> column (see ScimLite/Extensions).
-    /// </summary>
-    Extension,
-}
-
 /// <summary>
-/// One attribute of a SCIM schema (RFC 7643 §7) plus where ScimLite stores it. The same definitions drive
-/// /Schemas, filtering, sorting, projection and PATCH, so what discovery says is what the server does.
+/// One attribute of a SCIM schema (RFC 7643 §7), with the rules ScimLite applies to its values. The same definitions
+/// drive /Schemas, filtering, sorting, projection and PATCH, so what discovery says is what the server does. Where an
+/// attribute is kept is not said here but by the resource type's map in the persistence engine (ScimLite/Store).
 /// </summary>
 public sealed record AttributeDef(string Name, AttrType Type = AttrType.String)
 {
@@ -44,16 +25,29 @@ public sealed record AttributeDef(string Name, AttrType Type = AttrType.String)
     public IReadOnlyList<string>? ReferenceTypes { get; init; }
     public IReadOnlyList<string>? CanonicalValues { get; init; }
     public IReadOnlyList<AttributeDef> SubAttributes { get; init; } = [];
-    public Storage Storage { get; init; } = Storage.Column;
-    /// <summary>Column name (Storage.Column, JsonArray) or JSON key (sub-attributes of a JsonArray).</summary>
-    public string? Column { get; init; }
-    /// <summary>The column is a uuid (an id issued by ScimLite): values are compared and written as uuids.</summary>
-    public bool UuidColumn { get; init; }
-    /// <summary>The schema URN a custom attribute (<see cref="Storage.Extension"/>) is kept under.</summary>
+
+    /// <summary>The schema URN of a custom attribute declared in <c>Scim:Extensions</c>; null for the core ones.</summary>
     public string? ExtensionUrn { get; init; }
+
+    /// <summary>
+    /// The value an absent or null value stands for, when the attribute has one: it is written in its place by POST and
+    /// PUT, and a PATCH cannot remove it (<c>active</c>: a user nobody deactivated is active).
+    /// </summary>
+    public object? Default { get; init; }
+
+    /// <summary>
+    /// A complex attribute that may be sent as its bare <c>value</c> (Entra sends <c>manager</c> as the manager's id,
+    /// not as <c>{"value": id}</c>).
+    /// </summary>
+    public bool AcceptsBareValue { get; init; }
+
+    public bool IsReadOnly => Mutability == Mutability.ReadOnly;
 
     public AttributeDef? Sub(string name) =>
         SubAttributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether this attribute is called <paramref name="name"/> (any case).</summary>
+    public bool Is(string name) => string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A SCIM schema: its URN and top-level attributes.</summary>

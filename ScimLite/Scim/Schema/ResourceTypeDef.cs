@@ -1,7 +1,3 @@
-using ScimLite.Groups;
-using ScimLite.Scim.Sql;
-using ScimLite.Users;
-
 namespace ScimLite.Scim.Schema;
 
 /// <summary>An attribute path resolved against a resource type: <c>name.givenName</c> → (User, name, givenName).</summary>
@@ -27,23 +23,17 @@ public sealed record ValueLimits(int MaxItems, int MaxExtensionBytes)
 }
 
 /// <summary>
-/// A SCIM resource type (RFC 7643 §6): its endpoint, base schema, extensions and table, and its SQL map (how its
-/// attributes are read, filtered and sorted in SQL), defined next to its feature.
+/// A SCIM resource type (RFC 7643 §6): its endpoint, base schema, extensions and table. How its attributes are kept,
+/// read, filtered and sorted in SQL is its map's business (ScimLite/Store), registered by its feature.
 /// </summary>
 public sealed record ResourceTypeDef(string Name, string Endpoint, string Table, SchemaDef Schema, IReadOnlyList<SchemaDef> Extensions)
 {
-    /// <summary>Attributes every resource has (RFC 7643 §3.1), owned by the base schema. Declared before User and Group, whose SQL maps read it.</summary>
+    /// <summary>Attributes every resource has (RFC 7643 §3.1), owned by the base schema.</summary>
     public static readonly IReadOnlyList<AttributeDef> Common = [CoreSchemas.Id, CoreSchemas.ExternalId, CoreSchemas.Meta];
 
-    public static readonly ResourceTypeDef User = new("User", "/Users", "users", CoreSchemas.User, [CoreSchemas.EnterpriseUser])
-    {
-        SqlMap = type => new UserSql(type),
-    };
+    public static readonly ResourceTypeDef User = new("User", "/Users", "users", CoreSchemas.User, [CoreSchemas.EnterpriseUser]);
 
-    public static readonly ResourceTypeDef Group = new("Group", "/Groups", "groups", CoreSchemas.Group, [])
-    {
-        SqlMap = type => new GroupSql(type),
-    };
+    public static readonly ResourceTypeDef Group = new("Group", "/Groups", "groups", CoreSchemas.Group, []);
 
     public static readonly IReadOnlyList<ResourceTypeDef> All = [User, Group];
 
@@ -58,11 +48,12 @@ public sealed record ResourceTypeDef(string Name, string Endpoint, string Table,
     /// <summary>Reports an undeclared extension URN that a body or PATCH path carried and that is ignored.</summary>
     public void IgnoreExtension(string urn) => OnUndeclaredExtension?.Invoke(urn);
 
-    /// <summary>The SQL map (Users/UserSql.cs, Groups/GroupSql.cs), built once from this type's schemas.</summary>
-    public ResourceSql Sql { get; private init; } = null!;
+    /// <summary>Every attribute of the type with the schema it belongs to: the common ones, the base schema's, the extensions'.</summary>
+    public IEnumerable<(SchemaDef Schema, AttributeDef Attribute)> AllAttributes =>
+        Common.Select(a => (Schema, a)).Concat(AllSchemas.SelectMany(s => s.Attributes.Select(a => (s, a))));
 
-    /// <summary>Builds <see cref="Sql"/> from this type once its schemas are set.</summary>
-    public required Func<ResourceTypeDef, ResourceSql> SqlMap { init => Sql = value(this); }
+    /// <summary>The URL of one resource under <paramref name="baseUrl"/>.</summary>
+    public string Location(string baseUrl, Guid id) => $"{baseUrl}{Endpoint}/{id}";
 
     /// <summary>
     /// Resolves <c>[urn:]attr[.sub]</c>; attribute names and URNs are case-insensitive (RFC 7644 §3.10).
