@@ -1,4 +1,4 @@
-using ScimLite.Cli;
+using ScimLite;
 
 // With no verb ScimLite serves; `ScimLite tokens …`, `journal`, `doctor`, … are operator commands (see Cli/).
 return await ScimLiteCli.InvokeAsync(args);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
-using ScimLite.Cli;
 using ScimLite.Doctor;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;

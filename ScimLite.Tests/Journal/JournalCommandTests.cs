@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using ScimLite.Cli;
 using ScimLite.Journal;
 using ScimLite.Tests.Infrastructure;
 

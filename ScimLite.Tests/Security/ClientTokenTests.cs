@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using ScimLite.Auth;
-using ScimLite.Cli;
 using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Security;

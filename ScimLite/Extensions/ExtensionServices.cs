@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ScimLite.Scim.Schema;
 
 namespace ScimLite.Extensions;
 
@@ -11,6 +12,7 @@ public static class ExtensionServices
         services.AddSingleton<IValidateOptions<ExtensionOptions>, ExtensionSchemas>();
         services.AddSingleton<IgnoredExtensions>();
         services.AddSingleton<ResourceTypes>();
+        services.AddSingleton<IResourceTypes>(provider => provider.GetRequiredService<ResourceTypes>());
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace ScimLite.Extensions;
 /// <see cref="ResourceTypeDef.Group"/>) plus the extensions declared in <c>Scim:Extensions</c>. One per host (a
 /// singleton), so hosts with different declarations can share a process.
 /// </summary>
-public sealed class ResourceTypes
+public sealed class ResourceTypes : IResourceTypes
 {
     public ResourceTypes(IOptions<ExtensionOptions> options, IgnoredExtensions ignored, IOptions<ScimOptions> scim)
     {

@@ -18,12 +18,11 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
 
     DateTime Now => clock.UtcNowToTheMillisecond();
 
-    Task<ResourceRow?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, Projection projection,
-        string baseUrl, CancellationToken ct) =>
+    Task<ResourceRow?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, Projection projection, CancellationToken ct) =>
         connection.QueryRowAsync(new CommandDefinition(
-            Statements.SelectById(Map, projection), new { id, base_url = baseUrl }, tx, cancellationToken: ct));
+            Statements.SelectById(Map, projection), new { id }, tx, cancellationToken: ct));
 
-    public Task<ResourceRow> CreateAsync(WriteContext writer, ColumnSet columns, Guid[] members, Projection projection, string baseUrl,
+    public Task<ResourceRow> CreateAsync(WriteContext writer, ColumnSet columns, Guid[] members, Projection projection,
         CancellationToken ct)
     {
         // The id is fixed before the first attempt (see Statements.Insert): a retry finds the group and members it wrote.
@@ -35,19 +34,19 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
         {
             if (await connection.ExecuteAsync(new CommandDefinition(insert, parameters, tx, cancellationToken: ct)) > 0)
                 await new MemberChange.Add(members).ApplyAsync(connection, tx, id, ct);
-            return (await GetAsync(connection, tx, id, projection, baseUrl, ct))!;
+            return (await GetAsync(connection, tx, id, projection, ct))!;
         }, ct);
     }
 
     /// <summary>PUT: attributes replaced, membership made exactly <paramref name="members"/> (Okta AIW pushes this way).</summary>
     public Task<ResourceRow> ReplaceAsync(WriteContext writer, Guid id, ColumnSet columns, Guid[] members, long? ifMatch,
-        Projection projection, string baseUrl, CancellationToken ct) =>
+        Projection projection, CancellationToken ct) =>
         db.InTransactionAsync(writer, async (connection, tx) =>
         {
             await LockAsync(connection, tx, id, ifMatch, ct);
             var membersChanged = await new MemberChange.ReplaceAll(members).ApplyAsync(connection, tx, id, ct);
             await UpdateAsync(connection, tx, id, columns, membersChanged > 0, ct);
-            return (await GetAsync(connection, tx, id, projection, baseUrl, ct))!;
+            return (await GetAsync(connection, tx, id, projection, ct))!;
         }, ct);
 
     public Task DeleteAsync(WriteContext writer, Guid id, long? ifMatch, CancellationToken ct) =>
@@ -69,7 +68,7 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
     /// as <paramref name="projection"/> asks when not null (null: the answer is a 204).
     /// </summary>
     public Task<(long Version, ResourceRow? Row)> PatchAsync(WriteContext writer, Guid id, UpdatePlan plan, long? ifMatch,
-        Projection? projection, string baseUrl, CancellationToken ct) =>
+        Projection? projection, CancellationToken ct) =>
         db.InTransactionAsync(writer, async (connection, tx) =>
         {
             var version = await LockAsync(connection, tx, id, ifMatch, ct);
@@ -79,7 +78,7 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
             if (!plan.IsEmpty || membersChanged > 0)
                 version = await UpdateAsync(connection, tx, id, plan.Complete(), membersChanged > 0, ct);
             // The row is locked since LockAsync, so this is the version the response's ETag must carry.
-            var row = projection is null ? null : await GetAsync(connection, tx, id, projection, baseUrl, ct);
+            var row = projection is null ? null : await GetAsync(connection, tx, id, projection, ct);
             return (version, row);
         }, ct);
 

@@ -33,7 +33,7 @@ public static class GroupsApi
         Guid[] members = [];
         var columns = await request.ReadResourceAsync(store.Map, body => members = ReadMembers(body, options.Value));
         var projection = request.Projection(store.Map.Type);
-        var row = await store.CreateAsync(request.Writer, columns, members, projection, request.BaseUrl, request.Aborted);
+        var row = await store.CreateAsync(request.Writer, columns, members, projection, request.Aborted);
         return ScimResults.Written(request, store.Map, 201, row, projection);
     }
 
@@ -43,7 +43,7 @@ public static class GroupsApi
         Guid[] members = [];
         var columns = await request.ReadResourceAsync(store.Map, body => members = ReadMembers(body, options.Value));
         var projection = request.Projection(store.Map.Type);
-        var row = await store.ReplaceAsync(request.Writer, id, columns, members, request.IfMatch, projection, request.BaseUrl, request.Aborted);
+        var row = await store.ReplaceAsync(request.Writer, id, columns, members, request.IfMatch, projection, request.Aborted);
         return ScimResults.Written(request, store.Map, 200, row, projection);
     }
 
@@ -60,7 +60,7 @@ public static class GroupsApi
         var projection = request.Projection(store.Map.Type);
         var withBody = ScimPrefer.Body(request.Http, byDefault: request.AsksForAttributes);
         var (version, row) = await store.PatchAsync(request.Writer, id, plan, request.IfMatch, withBody ? projection : null,
-            request.BaseUrl, request.Aborted);
+            request.Aborted);
         return row is null ? ScimResults.NoContent(request.Context, version) : ScimResults.Resource(store.Map, 200, row, projection, request.BaseUrl);
     }
 

@@ -9,6 +9,9 @@ namespace ScimLite.Hosting;
 /// </summary>
 public static class ConsoleLogging
 {
+    /// <summary>Set once the host has started; until then the host's own error lines are left to the start-up failure report.</summary>
+    public static bool HostStarted { get; set; }
+
     public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
 
     /// <summary>The server's console: its formatter from configuration, else the simple one.</summary>
@@ -35,8 +38,8 @@ public static class ConsoleLogging
         });
         // A 401 is the request line's to tell ("401 … client=-"); the handler's own "was challenged" line is noise.
         logging.AddFilter("ScimLite.Auth.BearerAuthenticationHandler", LogLevel.Warning);
-        // A start-up failure is reported once, by StartupFailure; the host's own copy adds a stack trace.
-        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= (StartupFailure.HostStarted ? LogLevel.Information : LogLevel.Critical));
+        // A start-up failure is reported once, by ScimLite/Cli/StartupFailure.cs; the host's own copy adds a stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= (HostStarted ? LogLevel.Information : LogLevel.Critical));
     }
 
     /// <summary>An operator verb prints its answer on stdout: it logs only warnings and errors, on stderr.</summary>

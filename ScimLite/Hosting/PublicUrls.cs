@@ -10,6 +10,8 @@ namespace ScimLite.Hosting;
 /// <summary>Reverse proxies ScimLite believes (<c>Scim:ForwardedHeaders:KnownProxies:0</c>, <c>…:KnownNetworks:0</c>).</summary>
 public sealed class TrustedProxyOptions
 {
+    public const string Section = "Scim:ForwardedHeaders";
+
     /// <summary>Addresses of proxies in front of ScimLite, e.g. <c>10.0.0.2</c>.</summary>
     public List<string> KnownProxies { get; set; } = [];
 
@@ -73,14 +75,15 @@ public static class PublicUrlsSetup
         services.AddSingleton<PublicUrls>();
         services.AddOptions<ScimOptions>()
             .Validate(o => PublicUrls.IsValidPublicUrl(o.PublicUrl),
-                "Scim:PublicUrl must be an absolute http:// or https:// URL without user, query or fragment, e.g. https://scim.example.com.")
-            .Validate(o => o.ForwardedHeaders.KnownProxies.All(p => IPAddress.TryParse(p, out _)),
+                "Scim:PublicUrl must be an absolute http:// or https:// URL without user, query or fragment, e.g. https://scim.example.com.");
+        services.AddOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.Section).ValidateOnStart()
+            .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)),
                 "Scim:ForwardedHeaders:KnownProxies must be IP addresses, e.g. 10.0.0.2.")
-            .Validate(o => o.ForwardedHeaders.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
+            .Validate(o => o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
                 "Scim:ForwardedHeaders:KnownNetworks must be networks in CIDR notation, e.g. 10.0.0.0/8.");
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ScimOptions>>((forwarded, scim) =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((forwarded, trusted) =>
         {
-            var proxies = scim.Value.ForwardedHeaders;
+            var proxies = trusted.Value;
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // Only the configured proxies: not even loopback is believed by default.
             forwarded.KnownProxies.Clear();
@@ -105,7 +108,7 @@ public static class PublicUrlsSetup
         var urls = app.Services.GetRequiredService<PublicUrls>();
         if (urls.FromListeningAddress)
             app.Logger.LogWarning("Scim:PublicUrl is not set (nor AllowedHosts): URLs in responses use the listening address, not the Host header.");
-        if (app.Services.GetRequiredService<IOptions<ScimOptions>>().Value.ForwardedHeaders.Any)
+        if (app.Services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value.Any)
             app.UseForwardedHeaders();
         return app;
     }

@@ -27,7 +27,6 @@ public sealed record ResourceList(ResourceMap Map)
         var projection = Projection.From(Map.Type, query.Attributes, query.ExcludedAttributes);
         var baseUrl = ScimHttp.BaseUrl(request);
         var compiled = ResourceQuery.Compile(Map, query, options) with { Continuations = continuations };
-        compiled.Parameters.Add(Sql.BaseUrl[1..], baseUrl);
         return StreamedResources.Page(db, compiled, projection, baseUrl);
     }
 }

@@ -46,6 +46,9 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
         context.RequestServices.GetRequiredService<ILogger<ScimErrorHandler>>().LogWarning(RequestTookTooLong,
             "Request took too long on {Method} {Path} ({Cause})", context.Request.Method, LogText.Escape(context.Request.Path.Value), cause);
 
+    /// <summary>SQLSTATE of a change ScimLite's triggers hold back (the brake's, sql/0004_safety.sql).</summary>
+    public const string HeldSqlState = "SL503";
+
     public static ScimException Translate(Exception exception) => exception switch
     {
         ScimException scim => scim,
@@ -60,8 +63,9 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
         // A value over Scim:MaxMultiValuedItems or Scim:MaxExtensionBytes (scim_within_limits, sql/0011_extension_limits.sql):
         // the message is ScimLite's own, with numbers and declared names only.
         PostgresException { SqlState: LimitSqlState } pg => ScimException.InvalidValue(pg.MessageText),
-        // The deprovisioning brake refused a deactivation, deletion or bulk member removal (ScimLite/Safety).
-        PostgresException { SqlState: Safety.Brake.SqlState } => Safety.Brake.Refusal(),
+        // A change ScimLite's own SQL holds back (the deprovisioning brake, whose handler in ScimLite/Safety answers
+        // first and counts it): unavailable for now, so the identity provider retries rather than drops it.
+        PostgresException { SqlState: HeldSqlState } pg => ScimException.Unavailable(pg.MessageText, retryAfterSeconds: 60),
         // statement_timeout or Command Timeout: this request took too long; the database is not down.
         _ when Transient.IsTimeout(exception) => TookTooLong(),
         OperationCanceledException => new ScimException(499, null, "The client closed the request."),
@@ -96,7 +100,7 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
 
     public static async Task WriteAsync(HttpContext context, ScimException error, CancellationToken ct)
     {
-        Requests.AnsweredError.Note(context, error);
+        AnsweredError.Note(context, error);
         if (context.Response.HasStarted)
             return;
         context.Response.Clear();

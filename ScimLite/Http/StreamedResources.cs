@@ -26,7 +26,7 @@ public static class StreamedResources
             var streamed = map.StreamedLink(projection);
             await using var tx = streamed is null ? null : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
             var row = await connection.QueryRowAsync(new CommandDefinition(
-                Statements.SelectById(map, projection, streamed: true), new { id, base_url = baseUrl }, tx, cancellationToken: ct))
+                Statements.SelectById(map, projection, streamed: true), new { id }, tx, cancellationToken: ct))
                 ?? throw ScimException.NotFound(map.Type.Name, id);
             if (ScimHttp.IfNoneMatch(context.Request, row.Version))
             {

@@ -1,4 +1,3 @@
-using ScimLite.Scim;
 
 namespace ScimLite.Requests;
 
@@ -7,16 +6,3 @@ public sealed record RequestRecord(
     DateTime At, string? Client, string RequestId, string Method, string Path, string? Query, int Status,
     string? ScimType, string? Detail, double DurationMs, string? ContentType, string? IfMatch, string? Prefer,
     string? UserAgent, string? Body, int? BodyBytes, bool BodyTruncated, string Reason);
-
-/// <summary>
-/// The SCIM error a request was answered with, noted by <see cref="Http.ScimErrorHandler.WriteAsync"/> so the request log
-/// can record its scimType and detail without reading the response back.
-/// </summary>
-public static class AnsweredError
-{
-    static readonly object Key = new();
-
-    public static void Note(HttpContext context, ScimException error) => context.Items[Key] = error;
-
-    public static ScimException? Of(HttpContext context) => context.Items.TryGetValue(Key, out var error) ? error as ScimException : null;
-}

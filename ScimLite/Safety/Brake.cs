@@ -6,7 +6,7 @@ namespace ScimLite.Safety;
 public static class Brake
 {
     /// <summary>SQLSTATE of a deactivation, deletion, bulk member removal or nested-group removal the brake refuses.</summary>
-    public const string SqlState = "SL503";
+    public const string SqlState = Http.ScimErrorHandler.HeldSqlState;
 
     /// <summary>HINT of the refusal by the request that would cross the threshold: ScimLite then engages the brake.</summary>
     public const string CrossingHint = "crossing";

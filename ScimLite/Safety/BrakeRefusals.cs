@@ -38,7 +38,7 @@ public sealed class BrakeRefusals(BrakeStore store, ILogger<BrakeRefusals> logge
             logger.LogError(ex, "Could not record the deprovisioning brake's refusal of {Method} {Path}", method, path);
         }
         logger.LogWarning("Deprovisioning brake held {Method} {Path}", method, path);
-        await ScimErrorHandler.WriteAsync(context, ScimErrorHandler.Translate(exception), ct);
+        await ScimErrorHandler.WriteAsync(context, Brake.Refusal(), ct);
         return true;
     }
 }

@@ -73,12 +73,9 @@ public sealed class ScimOptions
 
     /// <summary>
     /// The base every URL in a response is built from (<c>https://scim.example.com</c>, optionally with a path prefix);
-    /// the Host header is then never used. See <see cref="Hosting.PublicUrls"/> for what happens when it is unset.
+    /// the Host header is then never used. ScimLite/Hosting/PublicUrls.cs says what happens when it is unset.
     /// </summary>
     public string? PublicUrl { get; set; }
-
-    /// <summary>Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (<c>Scim:ForwardedHeaders:*</c>).</summary>
-    public Hosting.TrustedProxyOptions ForwardedHeaders { get; set; } = new();
 }
 
 /// <summary>

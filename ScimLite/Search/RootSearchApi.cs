@@ -31,7 +31,7 @@ public static class RootSearchApi
             throw ScimException.InvalidValue("Cursor paging is offered on /Users/.search and /Groups/.search, not across resource types.");
         var baseUrl = ScimHttp.BaseUrl(request);
         RequireKnownSomewhere(maps.All, query);
-        var parts = maps.All.Select(map => Compile(map, query, options.Value, baseUrl)).ToList();
+        var parts = maps.All.Select(map => Compile(map, query, options.Value)).ToList();
 
         var offset = query.StartIndex - 1;
         var limit = query.PageSize(options.Value);
@@ -68,10 +68,9 @@ public static class RootSearchApi
             throw ScimException.InvalidFilter($"Unknown attribute '{path}': no resource type has such an attribute.");
     }
 
-    static Part Compile(ResourceMap map, ListQuery query, ScimOptions options, string baseUrl)
+    static Part Compile(ResourceMap map, ListQuery query, ScimOptions options)
     {
         var compiled = ResourceQuery.Compile(map, query, options, acrossTypes: true);
-        compiled.Parameters.Add(Sql.BaseUrl[1..], baseUrl);
         return new Part(compiled, Projection.From(map.Type, query.Attributes, query.ExcludedAttributes));
     }
 }

@@ -13,15 +13,18 @@ public sealed class LinkItems : IAsyncDisposable
 {
     readonly NpgsqlCommand command;
     readonly NpgsqlDataReader reader;
+    readonly LinkStorage link;
+    readonly string baseUrl;
     readonly CancellationToken ct;
     bool hasRow;
-    byte[] item = new byte[1024];
 
-    LinkItems(NpgsqlCommand command, NpgsqlDataReader reader, bool hasRow, CancellationToken ct)
+    LinkItems(NpgsqlCommand command, NpgsqlDataReader reader, bool hasRow, LinkStorage link, string baseUrl, CancellationToken ct)
     {
         this.command = command;
         this.reader = reader;
         this.hasRow = hasRow;
+        this.link = link;
+        this.baseUrl = baseUrl;
         this.ct = ct;
     }
 
@@ -31,9 +34,8 @@ public sealed class LinkItems : IAsyncDisposable
     {
         var command = new NpgsqlCommand(link.ItemsQuery, connection, tx);
         command.Parameters.AddWithValue("link_ids", ids);
-        command.Parameters.AddWithValue(Sql.BaseUrl[1..], baseUrl);
         var reader = await command.ExecuteReaderAsync(ct);
-        return new LinkItems(command, reader, await reader.ReadAsync(ct), ct);
+        return new LinkItems(command, reader, await reader.ReadAsync(ct), link, baseUrl, ct);
     }
 
     /// <summary>
@@ -53,11 +55,7 @@ public sealed class LinkItems : IAsyncDisposable
                     w.WriteStartArray(name);
                     started = true;
                 }
-                var length = (int)reader.GetBytes(1, 0, null, 0, 0);
-                if (item.Length < length)
-                    item = new byte[Math.Max(length, item.Length * 2)];
-                reader.GetBytes(1, 0, item, 0, length);
-                w.WriteRawValue(item.AsSpan(0, length), skipInputValidation: true);
+                link.WriteItem(w, baseUrl, reader.GetGuid(1).ToString(), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3));
                 await stream.FlushIfFullAsync();
             }
             hasRow = await reader.ReadAsync(ct);

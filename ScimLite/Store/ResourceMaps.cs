@@ -1,4 +1,3 @@
-using ScimLite.Extensions;
 using ScimLite.Scim.Schema;
 
 namespace ScimLite.Store;
@@ -14,7 +13,7 @@ public sealed class ResourceMaps
 {
     readonly Dictionary<string, ResourceMap> maps;
 
-    public ResourceMaps(ResourceTypes types, IEnumerable<ResourceMapRegistration> registrations, IServiceProvider services)
+    public ResourceMaps(IResourceTypes types, IEnumerable<ResourceMapRegistration> registrations, IServiceProvider services)
     {
         var factories = registrations.ToDictionary(r => r.ResourceType, StringComparer.Ordinal);
         maps = types.All.ToDictionary(t => t.Name, t => factories.TryGetValue(t.Name, out var registration)

@@ -36,15 +36,15 @@ public static class ResourceWriter
         w.WriteEndArray();
         w.WriteString("id", row.Id);
         if (projection.Includes(type.Schema, CoreSchemas.ExternalId))
-            map.Storage(CoreSchemas.ExternalId).Write(w, type.Schema, CoreSchemas.ExternalId, row, projection);
+            map.Storage(CoreSchemas.ExternalId).Write(w, type.Schema, CoreSchemas.ExternalId, row, projection, baseUrl);
 
-        WriteAttributes(w, map, type.Schema, row, projection, streamed);
+        WriteAttributes(w, map, type.Schema, row, projection, baseUrl, streamed);
         foreach (var extension in extensionsPresent)
         {
             if (!extension.Attributes.Any(a => projection.Includes(extension, a) && map.Storage(a).HasValue(a, row)))
                 continue;
             w.WriteStartObject(extension.Id);
-            WriteAttributes(w, map, extension, row, projection, streamed);
+            WriteAttributes(w, map, extension, row, projection, baseUrl, streamed);
             w.WriteEndObject();
         }
 
@@ -60,12 +60,13 @@ public static class ResourceWriter
         }
     }
 
-    static void WriteAttributes(Utf8JsonWriter w, ResourceMap map, SchemaDef schema, ResourceRow row, Projection projection, AttributeDef? streamed)
+    static void WriteAttributes(Utf8JsonWriter w, ResourceMap map, SchemaDef schema, ResourceRow row, Projection projection, string baseUrl,
+        AttributeDef? streamed)
     {
         foreach (var attribute in schema.Attributes)
         {
             if (projection.Includes(schema, attribute) && !ReferenceEquals(attribute, streamed))
-                map.Storage(attribute).Write(w, schema, attribute, row, projection);
+                map.Storage(attribute).Write(w, schema, attribute, row, projection, baseUrl);
         }
     }
 }

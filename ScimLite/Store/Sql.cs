@@ -18,9 +18,6 @@ public static class Sql
     /// <summary>The request's time, for created and last_modified.</summary>
     public const string Now = "@now";
 
-    /// <summary>The SCIM base URL, for the <c>$ref</c> of link items built in SQL.</summary>
-    public const string BaseUrl = "@base_url";
-
     /// <summary>The If-Match check, in the first statement that touches the row (see <see cref="Statements.IfMatchFailureAsync"/>).</summary>
     public const string IfMatchCondition = $"({IfMatchVersion}::bigint IS NULL OR {Resource}.version = {IfMatchVersion})";
 

@@ -29,7 +29,7 @@ public sealed class UserMap(ResourceTypeDef type, PasswordHasher hasher) : Resou
         "groups" when schema == CoreSchemas.User => Groups,
         "manager" when schema == CoreSchemas.EnterpriseUser => Parts(attribute,
             ("value", new ColumnStorage(ManagerValueColumn)),
-            ("$ref", new ComputedStorage($"{Sql.BaseUrl} || '{Type.Endpoint}/' || {Sql.Resource}.{ManagerIdColumn}")),
+            ("$ref", new ReferenceStorage(Type.Endpoint, ManagerIdColumn)),
             ("displayName", new ComputedStorage($"(SELECT m.display_name FROM users m WHERE m.id = {Sql.Resource}.{ManagerIdColumn})", OperandKind.Text))),
         _ => null,
     };
@@ -44,9 +44,7 @@ public sealed class UserMap(ResourceTypeDef type, PasswordHasher hasher) : Resou
             var kind = new Operand("type", "'direct'", OperandKind.Text);
             return new LinkStorage(
                 $"FROM link l JOIN groups g ON g.id = l.group_id WHERE l.user_id = {Sql.Resource}.id", LinkStorage.FirstLinkOrder,
-                $"json_build_object('value', {value.Sql}, '$ref', {Sql.BaseUrl} || '{ResourceTypeDef.Group.Endpoint}/' || {value.Sql}, " +
-                $"'display', {display.Sql}, 'type', {kind.Sql})", $"{display.Sql}, {value.Sql}",
-                value, display, kind)
+                $"{display.Sql}, {value.Sql}", _ => ResourceTypeDef.Group.Endpoint, value, display, kind)
             {
                 ReadOnlyHint = "change membership through the Group",
             };

@@ -16,19 +16,19 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
 
     DateTime Now => clock.UtcNowToTheMillisecond();
 
-    public Task<ResourceRow> CreateAsync(WriteContext writer, ColumnSet columns, Projection projection, string baseUrl, CancellationToken ct)
+    public Task<ResourceRow> CreateAsync(WriteContext writer, ColumnSet columns, Projection projection, CancellationToken ct)
     {
         if (columns.Get(PasswordStorage.HashColumn) is PasswordStorage.Cleartext cleartext)
             columns.Set(PasswordStorage.HashColumn, hasher.Hash(cleartext.Password));
         // The id is fixed before the first attempt (see Statements.Insert).
         var id = Guid.CreateVersion7();
         var parameters = columns.Parameters;
-        parameters.AddDynamicParams(new { id, now = Now, base_url = baseUrl });
+        parameters.AddDynamicParams(new { id, now = Now });
         var insert = Statements.Insert(Map, columns, projection);
         return db.InTransactionAsync(writer, async (connection, tx) =>
             await connection.QueryRowAsync(new CommandDefinition(insert, parameters, tx, cancellationToken: ct))
             ?? (await connection.QueryRowAsync(new CommandDefinition(
-                Statements.SelectById(Map, projection), new { id, base_url = baseUrl }, tx, cancellationToken: ct)))!, ct);
+                Statements.SelectById(Map, projection), new { id }, tx, cancellationToken: ct)))!, ct);
     }
 
     /// <summary>
@@ -36,11 +36,11 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
     /// resend it). version and lastModified move only when something changed.
     /// </summary>
     public async Task<ResourceRow> ReplaceAsync(WriteContext writer, Guid id, ColumnSet columns, long? ifMatch,
-        Projection projection, string baseUrl, CancellationToken ct)
+        Projection projection, CancellationToken ct)
     {
         if (columns.Get(PasswordStorage.HashColumn) is PasswordStorage.Cleartext cleartext)
             columns.Set(PasswordStorage.HashColumn, await PasswordHashAsync(id, cleartext.Password, ct));
-        return await UpdateAsync(writer, id, columns, ifMatch, projection, baseUrl, ct);
+        return await UpdateAsync(writer, id, columns, ifMatch, projection, ct);
     }
 
     /// <summary>
@@ -56,19 +56,19 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
     }
 
     /// <summary>PATCH: the planned update, in one UPDATE.</summary>
-    public Task<ResourceRow> PatchAsync(WriteContext writer, Guid id, UpdatePlan plan, long? ifMatch, Projection projection, string baseUrl,
+    public Task<ResourceRow> PatchAsync(WriteContext writer, Guid id, UpdatePlan plan, long? ifMatch, Projection projection,
         CancellationToken ct) =>
-        UpdateAsync(writer, id, plan.Complete(), ifMatch, projection, baseUrl, ct);
+        UpdateAsync(writer, id, plan.Complete(), ifMatch, projection, ct);
 
     /// <summary>
     /// One UPDATE ... RETURNING, with the If-Match check in its WHERE. An update that sets nothing (every operation
     /// ignored) reads the user under the same check instead.
     /// </summary>
-    Task<ResourceRow> UpdateAsync(WriteContext writer, Guid id, IColumnChanges changes, long? ifMatch, Projection projection, string baseUrl,
+    Task<ResourceRow> UpdateAsync(WriteContext writer, Guid id, IColumnChanges changes, long? ifMatch, Projection projection,
         CancellationToken ct)
     {
         var parameters = changes.Parameters;
-        parameters.AddDynamicParams(new { id, if_match = ifMatch, now = Now, base_url = baseUrl });
+        parameters.AddDynamicParams(new { id, if_match = ifMatch, now = Now });
         var sql = changes.Assignments.Count == 0
             ? Statements.SelectByIdIfMatch(Map, projection)
             : Statements.Update(Map, changes, new UpdateShape(IfMatch: true, MembersChanged: false, Returning: projection));

@@ -34,7 +34,7 @@ public static class UsersApi
     {
         var columns = await request.ReadResourceAsync(store.Map);
         var projection = request.Projection(store.Map.Type);
-        var row = await store.CreateAsync(request.Writer, columns, projection, request.BaseUrl, request.Aborted);
+        var row = await store.CreateAsync(request.Writer, columns, projection, request.Aborted);
         return ScimResults.Written(request, store.Map, 201, row, projection);
     }
 
@@ -44,7 +44,7 @@ public static class UsersApi
         var columns = await request.ReadResourceAsync(store.Map);
         ProvisioningMetrics.Requested(request.Context, PutChanges(store.Map, columns));
         var projection = request.Projection(store.Map.Type);
-        var row = await store.ReplaceAsync(request.Writer, id, columns, request.IfMatch, projection, request.BaseUrl, request.Aborted);
+        var row = await store.ReplaceAsync(request.Writer, id, columns, request.IfMatch, projection, request.Aborted);
         return ScimResults.Written(request, store.Map, 200, row, projection);
     }
 
@@ -58,7 +58,7 @@ public static class UsersApi
         var plan = await request.ReadPatchAsync(store.Map, id, options.Value);
         ProvisioningMetrics.Requested(request.Context, PatchChanges(plan));
         var projection = request.Projection(store.Map.Type);
-        var row = await store.PatchAsync(request.Writer, id, plan, request.IfMatch, projection, request.BaseUrl, request.Aborted);
+        var row = await store.PatchAsync(request.Writer, id, plan, request.IfMatch, projection, request.Aborted);
         return ScimResults.Written(request, store.Map, 200, row, projection);
     }
 

@@ -102,3 +102,13 @@ public sealed record ResourceTypeDef(string Name, string Endpoint, string Table,
         return sub is null ? null : new ResolvedPath(schema, attribute, sub);
     }
 }
+
+/// <summary>The resource types this host offers, as declared (core schemas and <c>Scim:Extensions</c>).</summary>
+public interface IResourceTypes
+{
+    ResourceTypeDef User { get; }
+
+    ResourceTypeDef Group { get; }
+
+    IReadOnlyList<ResourceTypeDef> All { get; }
+}

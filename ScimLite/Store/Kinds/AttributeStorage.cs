@@ -27,7 +27,7 @@ public abstract class AttributeStorage
     public virtual bool HasValue(AttributeDef attribute, ResourceRow row) => false;
 
     /// <summary>Writes the attribute as the projection asks; nothing when it has no value.</summary>
-    public virtual void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection)
+    public virtual void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection, string baseUrl)
     {
     }
 

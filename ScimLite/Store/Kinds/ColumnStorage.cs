@@ -28,7 +28,7 @@ public sealed class ColumnStorage(string column, bool uuid = false) : AttributeS
 
     public override bool HasValue(AttributeDef attribute, ResourceRow row) => row.Column(column) is not null;
 
-    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection) =>
+    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection, string baseUrl) =>
         WriteValue(w, attribute.Name, row.Column(column));
 
     internal static void WriteValue(Utf8JsonWriter w, string name, object? value)

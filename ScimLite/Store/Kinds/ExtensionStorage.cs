@@ -43,7 +43,7 @@ public sealed class ExtensionStorage(string urn) : AttributeStorage
     public override bool HasValue(AttributeDef attribute, ResourceRow row) =>
         row.Document(Column, urn, attribute.Name).ValueKind != JsonValueKind.Undefined;
 
-    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection)
+    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection, string baseUrl)
     {
         if (row.Document(Column, urn, attribute.Name) is { ValueKind: not JsonValueKind.Undefined } value)
         {

@@ -29,7 +29,7 @@ public sealed class JsonArrayStorage(string column, Func<string, string>? valueI
 
     public override bool HasValue(AttributeDef attribute, ResourceRow row) => row.Column(column) is not null;
 
-    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection)
+    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection, string baseUrl)
     {
         if (row.Column(column) is not string json)
             return;

@@ -18,26 +18,29 @@ public sealed class LinkStorage : AttributeStorage
 
     /// <param name="source">The items of the resource <c>r</c>: <c>FROM link l … WHERE … = r.id</c>.</param>
     /// <param name="firstItemOrder">Which item comes first (for sortBy): there is no primary item.</param>
-    /// <param name="itemJson">One item as <c>json_build_object(...)</c>.</param>
     /// <param name="itemOrder">The order of the items in a response.</param>
-    /// <param name="items">The sub-attributes a filter can name, over one item.</param>
-    public LinkStorage(string source, string firstItemOrder, string itemJson, string itemOrder, params Operand[] items)
+    /// <param name="endpoint">The endpoint of an item's <c>$ref</c>, given its <c>type</c>.</param>
+    /// <param name="value">The item's <c>value</c>, a resource id.</param>
+    /// <param name="display">The item's <c>display</c>.</param>
+    /// <param name="type">The item's <c>type</c>.</param>
+    public LinkStorage(string source, string firstItemOrder, string itemOrder, Func<string, string> endpoint, Operand value, Operand display, Operand type)
     {
         Source = source;
         FirstItemOrder = firstItemOrder;
-        ItemJson = itemJson;
         ItemOrder = itemOrder;
-        Items = items;
+        this.endpoint = endpoint;
+        Items = [value, display, type];
     }
+
+    readonly Func<string, string> endpoint;
 
     public string Source { get; }
 
     public string FirstItemOrder { get; }
 
-    public string ItemJson { get; }
-
     public string ItemOrder { get; }
 
+    /// <summary>The sub-attributes a filter can name, over one item: value, display and type.</summary>
     public IReadOnlyList<Operand> Items { get; }
 
     /// <summary>
@@ -54,28 +57,43 @@ public sealed class LinkStorage : AttributeStorage
     /// <summary>A PATCH step on a writable link, as a change of the link table; null: the attribute is read-only.</summary>
     public Func<PatchStep, LinkChange>? Change { get; init; }
 
-    /// <summary>The whole array as one JSON value (NULL without items), for a select list.</summary>
-    public string Json => $"(SELECT json_agg({ItemJson} ORDER BY {ItemOrder}) {Source})";
+    /// <summary>The items as one JSON array of value, display and type (NULL without items), for a select list.</summary>
+    public string Json => $"(SELECT json_agg(json_build_object('value', {Items[0].Sql}, 'display', {Items[1].Sql}, 'type', {Items[2].Sql}) ORDER BY {ItemOrder}) {Source})";
 
     /// <summary>
     /// The items of every resource in <c>@link_ids</c> (a uuid[]), one row each: the resource's position in the array
-    /// (from 1), then the item's JSON as UTF-8 bytes (copied into one reused buffer, where text would be a string per
-    /// item); in array order, then item order.
+    /// (from 1), then the item's value, display and type; in array order, then item order.
     /// </summary>
     public string ItemsQuery => $"""
-        SELECT r.n, x.item FROM unnest(@link_ids::uuid[]) WITH ORDINALITY AS r(id, n)
-         CROSS JOIN LATERAL (SELECT convert_to(({ItemJson})::text, 'UTF8') AS item, row_number() OVER (ORDER BY {ItemOrder}) AS k {Source}) x
+        SELECT r.n, x.value, x.display, x.type FROM unnest(@link_ids::uuid[]) WITH ORDINALITY AS r(id, n)
+         CROSS JOIN LATERAL (SELECT {Items[0].Sql} AS value, {Items[1].Sql} AS display, {Items[2].Sql} AS type, row_number() OVER (ORDER BY {ItemOrder}) AS k {Source}) x
          ORDER BY r.n, x.k
         """;
 
-    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection)
+    /// <summary>One item, its <c>$ref</c> built from the request's base URL.</summary>
+    public void WriteItem(Utf8JsonWriter w, string baseUrl, string value, string? display, string type)
+    {
+        w.WriteStartObject();
+        w.WriteString("value", value);
+        w.WriteString("$ref", $"{baseUrl}{endpoint(type)}/{value}");
+        if (display is null)
+            w.WriteNull("display");
+        else
+            w.WriteString("display", display);
+        w.WriteString("type", type);
+        w.WriteEndObject();
+    }
+
+    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection, string baseUrl)
     {
         // No items: unassigned, so left out like any empty multi-valued attribute (RFC 7643 §2.5).
-        if (row.Computed(attribute, null) is string json)
-        {
-            w.WritePropertyName(attribute.Name);
-            w.WriteRawValue(json, skipInputValidation: true);
-        }
+        if (row.Computed(attribute, null) is not string json)
+            return;
+        using var items = JsonDocument.Parse(json);
+        w.WriteStartArray(attribute.Name);
+        foreach (var item in items.RootElement.EnumerateArray())
+            WriteItem(w, baseUrl, item.GetProperty("value").GetString()!, item.GetProperty("display").GetString(), item.GetProperty("type").GetString()!);
+        w.WriteEndArray();
     }
 
     public override void Patch(UpdatePlan plan, PatchStep step)

@@ -23,7 +23,7 @@ public sealed class PartsStorage(IReadOnlyDictionary<AttributeDef, AttributeStor
 
     IEnumerable<(AttributeDef Sub, ColumnStorage Column)> WritableParts => ColumnParts.Where(p => !p.Sub.IsReadOnly);
 
-    public override IEnumerable<string> Columns => ColumnParts.Select(p => p.Column.Column);
+    public override IEnumerable<string> Columns => parts.Values.SelectMany(p => p.Columns);
 
     /// <summary>The computed sub-attributes, selected under their path when projected.</summary>
     public IEnumerable<(AttributeDef Sub, ComputedStorage Computed)> ComputedParts =>
@@ -51,7 +51,7 @@ public sealed class PartsStorage(IReadOnlyDictionary<AttributeDef, AttributeStor
 
     public override bool HasValue(AttributeDef attribute, ResourceRow row) => ColumnParts.Any(p => p.Column.HasValue(p.Sub, row));
 
-    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection)
+    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection, string baseUrl)
     {
         if (!HasValue(attribute, row))
             return;
@@ -63,10 +63,13 @@ public sealed class PartsStorage(IReadOnlyDictionary<AttributeDef, AttributeStor
             switch (Part(sub))
             {
                 case ColumnStorage column:
-                    column.Write(w, schema, sub, row, projection);
+                    column.Write(w, schema, sub, row, projection, baseUrl);
                     break;
                 case ComputedStorage when row.Computed(attribute, sub) is string computed:
                     w.WriteString(sub.Name, computed);
+                    break;
+                case ReferenceStorage reference:
+                    reference.Write(w, schema, sub, row, projection, baseUrl);
                     break;
             }
         }
@@ -177,4 +180,19 @@ public sealed class ConstantStorage(string value) : AttributeStorage
     }
 
     public override string? SortKey(AttributeDef attribute, AttributeDef? sub) => null;
+}
+
+/// <summary>
+/// A <c>$ref</c>: the URL of the resource whose id a column holds (<c>manager.$ref</c> from <c>manager_id</c>), built
+/// from the request's base URL as the response is written.
+/// </summary>
+public sealed class ReferenceStorage(string endpoint, string idColumn) : AttributeStorage
+{
+    public override IEnumerable<string> Columns => [idColumn];
+
+    public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection, string baseUrl)
+    {
+        if (row.Column(idColumn) is Guid id)
+            w.WriteString(attribute.Name, $"{baseUrl}{endpoint}/{id}");
+    }
 }

@@ -1,14 +1,13 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using ScimLite.Http;
 using ScimLite.Scim;
 
-namespace ScimLite.Hosting;
+namespace ScimLite.Http;
 
 /// <summary>
 /// Enforces <see cref="ScimOptions.MaxPayloadBytes"/> with a SCIM 413 rather than Kestrel's bare one: a declared
 /// Content-Length over the limit is refused before anything reads the body. A chunked body is stopped by Kestrel's
-/// MaxRequestBodySize (see <see cref="ScimHosting"/>), whose exception <see cref="ScimErrorHandler"/> turns into the same
+/// MaxRequestBodySize (see <see cref="Hosting.ScimHosting"/>), whose exception <see cref="ScimErrorHandler"/> turns into the same
 /// 413; a server without that limit (the in-memory test server) reads through a counting stream instead.
 /// </summary>
 public sealed class RequestBodyLimit(RequestDelegate next, IOptions<ScimOptions> options)

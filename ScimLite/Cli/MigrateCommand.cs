@@ -1,8 +1,8 @@
 using System.CommandLine;
 using DbUp.Engine.Output;
-using ScimLite.Cli;
+using ScimLite.Data;
 
-namespace ScimLite.Data;
+namespace ScimLite.Cli;
 
 /// <summary>
 /// <c>ScimLite migrate [--dry-run]</c>: applies the pending scripts of sql/ and exits — the step a deploy pipeline runs

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using ScimLite.Hosting;
+using ScimLite.Cli;
 
-namespace ScimLite.Cli;
+namespace ScimLite;
 
 /// <summary>
 /// <c>ScimLite serve [--urls http://…] [--Section:Key=value …]</c>: runs the SCIM server. Its arguments are ASP.NET

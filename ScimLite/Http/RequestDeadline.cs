@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
-using ScimLite.Http;
 using ScimLite.Scim;
 
-namespace ScimLite.Hosting;
+namespace ScimLite.Http;
 
 /// <summary>
 /// The request deadline (<see cref="ScimOptions.RequestTimeoutSeconds"/>), through ASP.NET Core's request-timeouts

@@ -1,8 +1,9 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.CommandLine;
 using Npgsql;
+using ScimLite.Cli;
 
-namespace ScimLite.Cli;
+namespace ScimLite;
 
 /// <summary>
 /// The command line. <c>ScimLite</c> alone, <c>ScimLite serve</c>, or server arguments alone (<c>--urls …</c>) run the
@@ -62,7 +63,7 @@ public static class ScimLiteCli
     static IEnumerable<Command> Verbs() =>
     [
         ServeCommand.Create(),
-        Data.MigrateCommand.Create(),
+        MigrateCommand.Create(),
         Auth.TokensCommand.Create(),
         Journal.JournalCommand.Create(),
         Requests.RequestsCommand.Create(),

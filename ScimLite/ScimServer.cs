@@ -1,20 +1,22 @@
 using ScimLite.Auth;
+using ScimLite.Cli;
 using ScimLite.Data;
 using ScimLite.Discovery;
 using ScimLite.Extensions;
 using ScimLite.Groups;
 using ScimLite.Health;
+using ScimLite.Hosting;
+using ScimLite.Http;
 using ScimLite.Journal;
 using ScimLite.Requests;
 using ScimLite.Safety;
 using ScimLite.Scim;
-using ScimLite.Http;
-using ScimLite.Store;
 using ScimLite.Search;
+using ScimLite.Store;
 using ScimLite.Telemetry;
 using ScimLite.Users;
 
-namespace ScimLite.Hosting;
+namespace ScimLite;
 
 /// <summary>The SCIM service itself: what <c>ScimLite</c> runs when no operator verb is given.</summary>
 public static class ScimServer
@@ -33,7 +35,7 @@ public static class ScimServer
         {
             app = Build(builder);
             await app.StartAsync();
-            StartupFailure.HostStarted = true;
+            ConsoleLogging.HostStarted = true;
         }
         catch (Exception ex) when (ex is not (HostAbortedException or OperationCanceledException) && StartupFailure.OwnProcess)
         {

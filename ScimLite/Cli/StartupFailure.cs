@@ -1,13 +1,12 @@
 using Npgsql;
 
-namespace ScimLite.Hosting;
+using ScimLite.Hosting;
+
+namespace ScimLite.Cli;
 
 /// <summary>A server that cannot start says why in one Critical log line, in the configured log format, and exits.</summary>
 public static class StartupFailure
 {
-    /// <summary>Set once the host has started; until then the host's own error lines are left to this class.</summary>
-    public static bool HostStarted { get; set; }
-
     /// <summary>
     /// ScimLite is the process (not a test host running it in-process, which needs the exception itself to report why
     /// its server did not start).
@@ -16,7 +15,7 @@ public static class StartupFailure
 
     public static async Task<int> ReportAsync(WebApplicationBuilder builder, WebApplication? app, Exception ex)
     {
-        var exitCode = ex is IOException ? Cli.ExitCodes.Failed : Cli.ExitCodes.Environment;
+        var exitCode = ex is IOException ? ExitCodes.Failed : ExitCodes.Environment;
         var own = app is null ? ConsoleLogging.Standalone(builder.Configuration) : null;
         var logger = (own ?? app!.Services.GetRequiredService<ILoggerFactory>()).CreateLogger("ScimLite.Startup");
         logger.LogCritical(new EventId(1, "StartupFailed"), "ScimLite cannot start: {Reason}", Describe(ex));

@@ -1,0 +1,3 @@
+SELECT x FROM unnest(@ids) AS x
+ WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = x) AND NOT EXISTS (SELECT 1 FROM groups WHERE id = x)
+ LIMIT 5

@@ -1,0 +1,1 @@
+DELETE FROM link WHERE group_id = @group_id

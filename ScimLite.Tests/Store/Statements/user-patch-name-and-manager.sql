@@ -1,0 +1,7 @@
+UPDATE users AS r SET given_name = @u0::text,
+       manager_value = @u1::text,
+       manager_id = scim_user_id(@u1::text),
+       version = CASE WHEN ROW(r.given_name, r.manager_value, r.manager_id) IS DISTINCT FROM ROW(@u0::text, @u1::text, scim_user_id(@u1::text)) THEN (r.version % 9223372036854775807 + 1) ELSE r.version END,
+       last_modified = CASE WHEN ROW(r.given_name, r.manager_value, r.manager_id) IS DISTINCT FROM ROW(@u0::text, @u1::text, scim_user_id(@u1::text)) THEN @now ELSE r.last_modified END
+ WHERE r.id = @id AND (@if_match::bigint IS NULL OR r.version = @if_match)
+RETURNING r.id, r.external_id, r.created, r.last_modified, r.user_name, r.formatted, r.family_name, r.given_name, r.middle_name, r.honorific_prefix, r.honorific_suffix, r.display_name, r.nick_name, r.profile_url, r.title, r.user_type, r.preferred_language, r.locale, r.timezone, r.active, r.emails, r.phone_numbers, r.ims, r.photos, r.addresses, r.entitlements, r.roles, r.x509_certificates, r.employee_number, r.cost_center, r.organization, r.division, r.department, r.manager_value, r.manager_id, r.version, (SELECT json_agg(json_build_object('value', l.group_id, 'display', g.display_name, 'type', 'direct') ORDER BY g.display_name, l.group_id) FROM link l JOIN groups g ON g.id = l.group_id WHERE l.user_id = r.id) AS "groups", (SELECT m.display_name FROM users m WHERE m.id = r.manager_id) AS "manager.displayName"
