@@ -124,21 +124,8 @@ public abstract class ResourceMap
     public string SelectList(Projection projection, bool streamed = false)
     {
         var list = Columns.Select(c => $"{Sql.Resource}.{c}").ToList();
-        foreach (var (schema, attribute) in Type.AllAttributes)
-        {
-            if (!projection.Includes(schema, attribute))
-                continue;
-            switch (Storage(attribute))
-            {
-                case PartsStorage parts:
-                    list.AddRange(parts.ComputedParts.Where(p => projection.Includes(schema, attribute, p.Sub))
-                        .Select(p => $"{p.Computed.Sql} AS \"{ResourceRow.Key(attribute, p.Sub)}\""));
-                    break;
-                case LinkStorage link when !(streamed && link.Streamed):
-                    list.Add($"{link.Json} AS \"{ResourceRow.Key(attribute, null)}\"");
-                    break;
-            }
-        }
+        foreach (var (schema, attribute) in Type.AllAttributes.Where(x => projection.Includes(x.Schema, x.Attribute)))
+            list.AddRange(Storage(attribute).Selections(schema, attribute, null, projection, streamed));
         return string.Join(", ", list);
     }
 

@@ -31,6 +31,28 @@ public abstract class AttributeStorage
     {
     }
 
+    /// <summary>Writes the attribute as sub-attribute <paramref name="sub"/> of the complex <paramref name="parent"/>.</summary>
+    public virtual void WritePart(Utf8JsonWriter w, SchemaDef schema, AttributeDef parent, AttributeDef sub, ResourceRow row, Projection projection,
+        string baseUrl) => Write(w, schema, sub, row, projection, baseUrl);
+
+    /// <summary>
+    /// What the SELECT adds for the attribute (or sub-attribute <paramref name="sub"/>) as projected: computed values,
+    /// each under its path (<c>"manager.displayName"</c>); none for what is read from the row's own columns.
+    /// </summary>
+    /// <param name="streamed">The response streams: a link read item by item is left out.</param>
+    public virtual IEnumerable<string> Selections(SchemaDef schema, AttributeDef attribute, AttributeDef? sub, Projection projection, bool streamed) => [];
+
+    /// <summary>The attribute as a filter and sort operand named <paramref name="name"/>; null when it cannot be one.</summary>
+    public virtual Operand? Operand(string name, AttributeDef attribute) => null;
+
+    /// <summary>A filter leaf on the attribute as the part <paramref name="name"/> of a complex one.</summary>
+    public virtual string PartFilter(FilterCompilation c, string name, AttributeDef sub, CompareOp? op, FilterValue? value) =>
+        SqlPredicates.Compare(Operand(name, sub) ?? throw c.Error($"The attribute '{name}' cannot be filtered or sorted on."), op, value, c.Parameters);
+
+    /// <summary>The ORDER BY key of the attribute as the part <paramref name="name"/> of a complex one; null when constant.</summary>
+    public virtual string? PartSortKey(string name, AttributeDef sub) =>
+        Operand(name, sub) is { } operand ? Operands.SortValue(operand) : throw ScimException.InvalidValue($"The attribute '{name}' cannot be filtered or sorted on.");
+
     /// <summary>One PATCH step on the attribute (or one of its sub-attributes), as part of the request's update.</summary>
     public virtual void Patch(UpdatePlan plan, PatchStep step) =>
         throw ScimException.InvalidPath($"{step.Where}: '{step.Target}' cannot be patched here.");

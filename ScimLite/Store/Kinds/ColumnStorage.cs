@@ -19,7 +19,7 @@ public sealed class ColumnStorage(string column, bool uuid = false) : AttributeS
     public override IEnumerable<string> Columns => [column];
 
     /// <summary>The column as a filter and sort operand named <paramref name="name"/>.</summary>
-    public Operand Operand(string name, AttributeDef attribute) => uuid
+    public override Operand Operand(string name, AttributeDef attribute) => uuid
         ? new Operand(name, $"{Sql.Resource}.{column}", OperandKind.Uuid)
         : new Operand(name, $"{Sql.Resource}.{column}", Operands.KindOf(attribute.Type), attribute.CaseExact);
 

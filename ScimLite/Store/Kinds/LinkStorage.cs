@@ -84,6 +84,9 @@ public sealed class LinkStorage : AttributeStorage
         w.WriteEndObject();
     }
 
+    public override IEnumerable<string> Selections(SchemaDef schema, AttributeDef attribute, AttributeDef? sub, Projection projection, bool streamed) =>
+        streamed && Streamed ? [] : [$"{Json} AS \"{ResourceRow.Key(attribute, null)}\""];
+
     public override void Write(Utf8JsonWriter w, SchemaDef schema, AttributeDef attribute, ResourceRow row, Projection projection, string baseUrl)
     {
         // No items: unassigned, so left out like any empty multi-valued attribute (RFC 7643 §2.5).

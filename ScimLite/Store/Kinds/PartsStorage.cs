@@ -60,18 +60,7 @@ public sealed class PartsStorage(IReadOnlyDictionary<AttributeDef, AttributeStor
         {
             if (!projection.Includes(schema, attribute, sub))
                 continue;
-            switch (Part(sub))
-            {
-                case ColumnStorage column:
-                    column.Write(w, schema, sub, row, projection, baseUrl);
-                    break;
-                case ComputedStorage when row.Computed(attribute, sub) is string computed:
-                    w.WriteString(sub.Name, computed);
-                    break;
-                case ReferenceStorage reference:
-                    reference.Write(w, schema, sub, row, projection, baseUrl);
-                    break;
-            }
+            Part(sub).WritePart(w, schema, attribute, sub, row, projection, baseUrl);
         }
         w.WriteEndObject();
     }
@@ -118,22 +107,12 @@ public sealed class PartsStorage(IReadOnlyDictionary<AttributeDef, AttributeStor
         throw c.Error(NeedsSub(attribute, ""));
     }
 
-    string PartFilter(FilterCompilation c, AttributeDef attribute, AttributeDef sub, CompareOp? op, FilterValue? value) => Part(sub) switch
-    {
-        ConstantStorage constant => constant.Filter(c, sub, null, op, value),
-        var part => SqlPredicates.Compare(Operand(c, attribute, sub, part), op, value, c.Parameters),
-    };
+    string PartFilter(FilterCompilation c, AttributeDef attribute, AttributeDef sub, CompareOp? op, FilterValue? value) =>
+        Part(sub).PartFilter(c, $"{attribute.Name}.{sub.Name}", sub, op, value);
 
-    static Operand Operand(FilterCompilation c, AttributeDef attribute, AttributeDef sub, AttributeStorage part)
-    {
-        var name = $"{attribute.Name}.{sub.Name}";
-        return part switch
-        {
-            ColumnStorage column => column.Operand(name, sub),
-            ComputedStorage { Kind: { } kind } computed => new Operand(name, computed.Sql, kind, sub.CaseExact),
-            _ => throw c.Error($"The attribute '{name}' cannot be filtered or sorted on."),
-        };
-    }
+    public override IEnumerable<string> Selections(SchemaDef schema, AttributeDef attribute, AttributeDef? sub, Projection projection, bool streamed) =>
+        attribute.SubAttributes.Where(s => projection.Includes(schema, attribute, s))
+            .SelectMany(s => Part(s).Selections(schema, attribute, s, projection, streamed));
 
     /// <summary>Inside <c>name[givenName eq "x"]</c>: the parts of the one value.</summary>
     public override string ValuePath(FilterCompilation c, AttributeDef attribute, FilterNode inner) => c.Node(inner, attribute);
@@ -145,11 +124,7 @@ public sealed class PartsStorage(IReadOnlyDictionary<AttributeDef, AttributeStor
     {
         if (sub is null)
             throw ScimException.InvalidValue(NeedsSub(attribute, " to sort by"));
-        return Part(sub) switch
-        {
-            ConstantStorage => null,
-            var part => Operands.SortValue(Operand(FilterCompilation.ForSort, attribute, sub, part)),
-        };
+        return Part(sub).PartSortKey($"{attribute.Name}.{sub.Name}", sub);
     }
 
     public override string? Presence(AttributeDef attribute) =>
@@ -165,21 +140,34 @@ public sealed class ComputedStorage(string sql, OperandKind? kind = null) : Attr
 {
     public string Sql => sql;
 
-    public OperandKind? Kind => kind;
+    public override Operand? Operand(string name, AttributeDef attribute) =>
+        kind is { } known ? new Operand(name, sql, known, attribute.CaseExact) : null;
+
+    public override IEnumerable<string> Selections(SchemaDef schema, AttributeDef attribute, AttributeDef? sub, Projection projection, bool streamed) =>
+        [$"{sql} AS \"{ResourceRow.Key(attribute, sub)}\""];
+
+    public override void WritePart(Utf8JsonWriter w, SchemaDef schema, AttributeDef parent, AttributeDef sub, ResourceRow row, Projection projection,
+        string baseUrl)
+    {
+        if (row.Computed(parent, sub) is string computed)
+            w.WriteString(sub.Name, computed);
+    }
 }
 
 /// <summary>A value that is the same for every resource of the type (<c>meta.resourceType</c>): filters fold it.</summary>
 public sealed class ConstantStorage(string value) : AttributeStorage
 {
+    public override Operand Operand(string name, AttributeDef attribute) => new(name, Sql.Literal(value), OperandKind.Text, CaseExact: true);
+
     /// <summary><c>eq</c>/<c>ne</c> a string fold to true or false (root queries narrow by type with it, RFC 7644 §3.4.2.1).</summary>
-    public override string Filter(FilterCompilation c, AttributeDef attribute, AttributeDef? sub, CompareOp? op, FilterValue? compared)
+    public override string PartFilter(FilterCompilation c, string name, AttributeDef sub, CompareOp? op, FilterValue? compared)
     {
         if (compared is StringValue s && op is CompareOp.Eq or CompareOp.Ne)
             return string.Equals(s.Value, value, StringComparison.OrdinalIgnoreCase) == (op == CompareOp.Eq) ? "true" : "false";
-        return SqlPredicates.Compare(new Operand(attribute.Name, Sql.Literal(value), OperandKind.Text, CaseExact: true), op, compared, c.Parameters);
+        return base.PartFilter(c, name, sub, op, compared);
     }
 
-    public override string? SortKey(AttributeDef attribute, AttributeDef? sub) => null;
+    public override string? PartSortKey(string name, AttributeDef sub) => null;
 }
 
 /// <summary>
