@@ -15,7 +15,7 @@ RUN dotnet publish ScimLite/ScimLite.csproj -c Release -o /app --no-restore -p:U
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
-# `ScimLite <command>` on the PATH, so `docker compose exec scimlite ScimLite brake status` works as the README writes it.
+# `ScimLite <command>` on the PATH, so `docker compose exec scimlite ScimLite brake status` works as docs/operations.md writes it.
 RUN printf '#!/bin/sh\nexec dotnet /app/ScimLite.dll "$@"\n' >/usr/local/bin/ScimLite && chmod 755 /usr/local/bin/ScimLite
 ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080

@@ -7,7 +7,7 @@ using static ScimLite.Tests.Extensions.ExtensionHost;
 namespace ScimLite.Tests.Extensions;
 
 /// <summary>
-/// The README's index for a custom attribute, <c>lower(extensions -> 'urn' ->> 'costCode')</c>, is the expression the
+/// The index docs/identity-providers.md gives for a custom attribute, <c>lower(extensions -> 'urn' ->> 'costCode')</c>, is the expression the
 /// compiled <c>eq</c> filter compares, so PostgreSQL answers the filter from it.
 /// </summary>
 [Collection("scim")]
@@ -54,7 +54,7 @@ public class CustomAttributeIndexTests(ScimApp app) : IAsyncLifetime
     }
 
     /// <summary>
-    /// An integer compiles to a guarded cast (a stored value of another type reads as absent); the README's index on
+    /// An integer compiles to a guarded cast (a stored value of another type reads as absent); the index docs/identity-providers.md gives on
     /// that expression serves a comparison, and a stored "abc" fails no query.
     /// </summary>
     [Fact]

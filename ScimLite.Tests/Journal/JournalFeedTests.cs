@@ -166,7 +166,7 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
             Assert.Equal(["created", "deactivated"], history.OrderBy(e => e.Seq).Select(e => e.Action)));
         Assert.Equal(entries.Count, entries.Select(e => e.RequestId).Distinct().Count());
 
-        // The README's feed query, in (xid, seq) pages of 7 from the start, returns every row exactly once. Rows wait
+        // The feed query in docs/database.md, in (xid, seq) pages of 7 from the start, returns every row exactly once. Rows wait
         // while any older transaction anywhere on the server still runs (other suites share it), so read until the
         // feed has caught up, within a bound.
         await using var connection = await app.OpenConnectionAsync();

@@ -1,6 +1,6 @@
 namespace ScimLite.Cli;
 
-/// <summary>What every verb's exit code means (README, "Operator commands").</summary>
+/// <summary>What every verb's exit code means (docs/operations.md, "Exit codes").</summary>
 public static class ExitCodes
 {
     /// <summary>Done.</summary>

@@ -38,6 +38,6 @@ public sealed partial class IgnoredExtensions(ILogger<IgnoredExtensions> logger)
     [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message =
         "Ignored the undeclared schema extension {Urn} sent for a {ResourceType}; its values are not stored. To keep them, " +
         "declare it: Scim:Extensions:<i>:Schema=<that URN>, Scim:Extensions:<i>:ResourceType=<User or Group>, " +
-        "Scim:Extensions:<i>:Attributes:<j>:Name=<attribute> (see README, Custom attributes). Logged once per URN.")]
+        "Scim:Extensions:<i>:Attributes:<j>:Name=<attribute> (see docs/identity-providers.md, Custom attributes). Logged once per URN.")]
     static partial void LogIgnored(ILogger logger, string urn, string resourceType);
 }

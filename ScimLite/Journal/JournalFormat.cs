@@ -33,7 +33,7 @@ public static class JournalFormat
 
     /// <summary>
     /// <c>title: "a" → "b"; password set; emails: +a@example.com, -b@example.com; +alice, +bob … (9500 more)</c>, and
-    /// <c>(truncated, 5242880 bytes in full)</c> for a row cut to the journal's bound (README, "Journal and change feed").
+    /// <c>(truncated, 5242880 bytes in full)</c> for a row cut to the journal's bound (docs/database.md, "Journal and change feed").
     /// </summary>
     public static string Summary(string changes)
     {

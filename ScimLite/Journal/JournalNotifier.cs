@@ -8,7 +8,7 @@ namespace ScimLite.Journal;
 /// <summary>
 /// The change feed's announcer: every <see cref="JournalOptions.NotifyIntervalMilliseconds"/> it looks at the feed's
 /// head — the last row, in (xid, seq) order, that no running transaction can still precede, which is exactly what
-/// the README's feed query can return — and when the head has moved since the last announcement it sends
+/// the feed query in docs/database.md can return — and when the head has moved since the last announcement it sends
 /// <c>NOTIFY scimlite_journal, '&lt;seq&gt;'</c> with the head row's seq. The announced position lives in the one row
 /// of <c>journal_feed</c> (<c>sql/0008_journal_cost.sql</c>), moved forward in the notifying transaction, so several
 /// instances announce each head once. Writes themselves never notify: PostgreSQL commits notifying transactions one

@@ -28,7 +28,7 @@ public sealed class BrakeRefusals(BrakeStore store, ILogger<BrakeRefusals> logge
             {
                 BrakeMetrics.Engaged();
                 logger.LogError("Deprovisioning brake ENGAGED: {Reason}. Deactivations, deletions and bulk member removals are "
-                    + "refused with 503 until an operator runs `ScimLite brake release` (see README, Safety).", refusal.MessageText);
+                    + "refused with 503 until an operator runs `ScimLite brake release` (see docs/operations.md, Safety).", refusal.MessageText);
             }
             BrakeMetrics.Observed(engaged: true);
         }

@@ -96,7 +96,7 @@ public sealed class ExtensionStorage(string urn) : AttributeStorage
     /// another JSON type (written while the attribute was declared differently: "abc" under an integer) reads as NULL,
     /// absent to filters and sorts, where a plain cast would fail every query that touches it
     /// (<c>ScimLite extensions check</c> lists such values). Text is read as it is, so the compiled expression stays
-    /// the one the documented index is built on.
+    /// the one the index in docs/identity-providers.md is built on.
     /// </summary>
     static Operand Typed(AttributeDef attribute, string json, string text) => attribute.Type switch
     {
