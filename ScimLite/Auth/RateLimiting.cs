@@ -31,7 +31,7 @@ public static class RateLimiting
 
     static RateLimitPartition<string> Partition(HttpContext context, RateLimitOptions limits)
     {
-        if (!context.Request.Path.StartsWithSegments(ScimHttp.BasePath))
+        if (!context.Request.Path.StartsWithSegments(ScimRequest.BasePath))
             return RateLimitPartition.GetNoLimiter("");
         if (ScimClient.Of(context) is { } client)
         {

@@ -18,7 +18,7 @@ public static class DiscoveryApi
 {
     public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder app)
     {
-        var scim = app.MapGroup(ScimHttp.BasePath).AllowAnonymous().AddEndpointFilter(RejectFilterParameter);
+        var scim = app.MapGroup(ScimRequest.BasePath).AllowAnonymous().AddEndpointFilter(RejectFilterParameter);
 
         scim.MapGet("/ServiceProviderConfig", GetServiceProviderConfig);
         scim.MapGet("/ResourceTypes", ListResourceTypes);
@@ -35,13 +35,13 @@ public static class DiscoveryApi
 
     static IResult GetServiceProviderConfig(HttpRequest request, IOptions<ScimOptions> options)
     {
-        var baseUrl = ScimHttp.BaseUrl(request);
+        var baseUrl = ScimRequest.BaseUrlOf(request);
         return Scim(ServiceProviderConfigDocument.Build(options.Value, baseUrl), ServiceProviderConfigDocument.Location(baseUrl));
     }
 
     static IResult ListResourceTypes(HttpRequest request, ResourceTypes types)
     {
-        var baseUrl = ScimHttp.BaseUrl(request);
+        var baseUrl = ScimRequest.BaseUrlOf(request);
         return List(types.All.Select(type => ResourceTypeDocument.Build(type, baseUrl)));
     }
 
@@ -50,13 +50,13 @@ public static class DiscoveryApi
         // Lenient about case: ids of resource types are their names, and "user" can only mean one thing.
         var type = types.All.FirstOrDefault(t => string.Equals(t.Name, id, StringComparison.OrdinalIgnoreCase))
             ?? throw ScimException.NotFound($"Resource type '{id}' not found");
-        var baseUrl = ScimHttp.BaseUrl(request);
+        var baseUrl = ScimRequest.BaseUrlOf(request);
         return Scim(ResourceTypeDocument.Build(type, baseUrl), ResourceTypeDocument.Location(type, baseUrl));
     }
 
     static IResult ListSchemas(HttpRequest request, ResourceTypes types)
     {
-        var baseUrl = ScimHttp.BaseUrl(request);
+        var baseUrl = ScimRequest.BaseUrlOf(request);
         return List(Schemas(types).Select(schema => SchemaDocument.Build(schema, baseUrl)));
     }
 
@@ -65,7 +65,7 @@ public static class DiscoveryApi
         // Schema URIs are case-insensitive (RFC 7644 §3.10).
         var schema = Schemas(types).FirstOrDefault(s => string.Equals(s.Id, urn, StringComparison.OrdinalIgnoreCase))
             ?? throw ScimException.NotFound($"Schema '{urn}' not found");
-        var baseUrl = ScimHttp.BaseUrl(request);
+        var baseUrl = ScimRequest.BaseUrlOf(request);
         return Scim(SchemaDocument.Build(schema, baseUrl), SchemaDocument.Location(schema, baseUrl));
     }
 

@@ -12,7 +12,7 @@ public static class GroupsApi
 {
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {
-        var groups = app.MapGroup($"{ScimHttp.BasePath}/Groups");
+        var groups = app.MapGroup($"{ScimRequest.BasePath}/Groups");
         var list = new ResourceList(app.ServiceProvider.GetRequiredService<ResourceMaps>().Group);
         groups.MapGet("/", list.List);
         groups.MapPost("/", Create).AddEndpointFilter(ProvisioningMetrics.Counting(ScimMetrics.Change.GroupCreated));
@@ -58,7 +58,7 @@ public static class GroupsApi
         var plan = await request.ReadPatchAsync(store.Map, id, options.Value);
         ProvisioningMetrics.Requested(request.Context, plan.LinkChanges.OfType<MemberChange>().Select(c => c.Counted).OfType<(ScimMetrics.Change, long)>());
         var projection = request.Projection(store.Map.Type);
-        var withBody = ScimPrefer.Body(request.Http, byDefault: request.AsksForAttributes);
+        var withBody = ScimResults.Body(request.Http, byDefault: request.AsksForAttributes);
         var (version, row) = await store.PatchAsync(request.Writer, id, plan, request.IfMatch, withBody ? projection : null,
             request.Aborted);
         return row is null ? ScimResults.NoContent(request.Context, version) : ScimResults.Resource(store.Map, 200, row, projection, request.BaseUrl);

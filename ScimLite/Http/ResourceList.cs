@@ -25,7 +25,7 @@ public sealed record ResourceList(ResourceMap Map)
     IResult Query(ListQuery query, HttpRequest request, Db db, PageContinuations continuations, ScimOptions options)
     {
         var projection = Projection.From(Map.Type, query.Attributes, query.ExcludedAttributes);
-        var baseUrl = ScimHttp.BaseUrl(request);
+        var baseUrl = ScimRequest.BaseUrlOf(request);
         var compiled = ResourceQuery.Compile(Map, query, options) with { Continuations = continuations };
         return StreamedResources.Page(db, compiled, projection, baseUrl);
     }

@@ -85,7 +85,7 @@ public sealed class ScimErrorHandler(ILogger<ScimErrorHandler> logger) : IExcept
     public static Task StatusCodePage(StatusCodeContext context)
     {
         var http = context.HttpContext;
-        if (!http.Request.Path.StartsWithSegments(ScimHttp.BasePath))
+        if (!http.Request.Path.StartsWithSegments(ScimRequest.BasePath))
             return Task.CompletedTask;
         var status = http.Response.StatusCode;
         var detail = status switch

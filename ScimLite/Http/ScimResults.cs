@@ -5,7 +5,11 @@ using ScimLite.Store;
 
 namespace ScimLite.Http;
 
-/// <summary>The SCIM responses of the endpoints: JSON with the SCIM media type, written with bounded buffering.</summary>
+/// <summary>
+/// The SCIM responses of the endpoints: JSON with the SCIM media type, written with bounded buffering; and
+/// <c>Prefer: return=minimal</c> / <c>return=representation</c> (RFC 7240 §4.2) on POST, PUT and PATCH: a client may
+/// ask for the other of body and no body, and honoured preferences are echoed in <c>Preference-Applied</c>.
+/// </summary>
 public static class ScimResults
 {
     /// <summary>A JSON response built by <paramref name="write"/>.</summary>
@@ -25,11 +29,11 @@ public static class ScimResults
 
     /// <summary>
     /// A resource a POST (201), PUT or PATCH (200) wrote: the resource, or no body when the request prefers
-    /// return=minimal (<see cref="ScimPrefer"/>): 201 stays 201 with Location, 200 becomes 204, the ETag is kept.
+    /// return=minimal : 201 stays 201 with Location, 200 becomes 204, the ETag is kept.
     /// </summary>
     public static IResult Written(ScimRequest request, ResourceMap map, int status, ResourceRow row, Projection projection)
     {
-        if (ScimPrefer.Body(request.Http, byDefault: true))
+        if (Body(request.Http, byDefault: true))
             return Resource(map, status, row, projection, request.BaseUrl, withLocation: status == StatusCodes.Status201Created);
         var headers = request.Context.Response.Headers;
         headers.ETag = ScimValues.ETag(row.Version);
@@ -82,5 +86,38 @@ public static class ScimResults
             await write(context, stream);
             await stream.CompleteAsync();
         }
+    }
+
+    // Prefer (RFC 7240 §4.2).
+    const string Minimal = "return=minimal";
+    const string Representation = "return=representation";
+
+    /// <summary>True for return=representation, false for return=minimal, null when the request states neither.</summary>
+    public static bool? WantsBody(HttpRequest request)
+    {
+        foreach (var header in request.Headers["Prefer"])
+        {
+            foreach (var part in (header ?? "").Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var token = part.Replace(" ", "", StringComparison.Ordinal).Replace("\"", "", StringComparison.Ordinal);
+                if (string.Equals(token, Minimal, StringComparison.OrdinalIgnoreCase))
+                    return false;
+                if (string.Equals(token, Representation, StringComparison.OrdinalIgnoreCase))
+                    return true;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the answer carries a body: as the request prefers, else <paramref name="byDefault"/>. A stated
+    /// preference is echoed in <c>Preference-Applied</c>.
+    /// </summary>
+    public static bool Body(HttpRequest request, bool byDefault)
+    {
+        if (WantsBody(request) is not { } wants)
+            return byDefault;
+        request.HttpContext.Response.Headers["Preference-Applied"] = wants ? Representation : Minimal;
+        return wants;
     }
 }

@@ -28,9 +28,9 @@ public static class StreamedResources
             var row = await connection.QueryRowAsync(new CommandDefinition(
                 Statements.SelectById(map, projection, streamed: true), new { id }, tx, cancellationToken: ct))
                 ?? throw ScimException.NotFound(map.Type.Name, id);
-            if (ScimHttp.IfNoneMatch(context.Request, row.Version))
+            if (ScimRequest.IfNoneMatch(context.Request, row.Version))
             {
-                ScimHttp.NotModified(context.Response, row.Version);
+                ScimRequest.NotModified(context.Response, row.Version);
                 return;
             }
             ScimJson.Start(context.Response, 200, ScimValues.ETag(row.Version));

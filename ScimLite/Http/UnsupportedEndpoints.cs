@@ -7,8 +7,8 @@ public static class UnsupportedEndpoints
 {
     public static IEndpointRouteBuilder MapUnsupported(this IEndpointRouteBuilder app)
     {
-        app.MapMethods($"{ScimHttp.BasePath}/Bulk", ["POST"], NotImplemented("Bulk operations are not supported."));
-        app.MapMethods($"{ScimHttp.BasePath}/Me", ["GET", "POST", "PUT", "PATCH", "DELETE"], NotImplemented("/Me is not supported: tokens are not tied to a user."));
+        app.MapMethods($"{ScimRequest.BasePath}/Bulk", ["POST"], NotImplemented("Bulk operations are not supported."));
+        app.MapMethods($"{ScimRequest.BasePath}/Me", ["GET", "POST", "PUT", "PATCH", "DELETE"], NotImplemented("/Me is not supported: tokens are not tied to a user."));
         return app;
     }
 

@@ -21,7 +21,7 @@ public sealed class RequestCapture(RequestDelegate next, RequestLogWriter writer
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!logOptions.Value.Enabled || !request.Path.StartsWithSegments(ScimHttp.BasePath))
+        if (!logOptions.Value.Enabled || !request.Path.StartsWithSegments(ScimRequest.BasePath))
         {
             await next(context);
             return;

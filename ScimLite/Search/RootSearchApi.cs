@@ -17,7 +17,7 @@ public static class RootSearchApi
 {
     public static IEndpointRouteBuilder MapRootSearch(this IEndpointRouteBuilder app)
     {
-        app.MapPost($"{ScimHttp.BasePath}/.search", Search);
+        app.MapPost($"{ScimRequest.BasePath}/.search", Search);
         return app;
     }
 
@@ -29,7 +29,7 @@ public static class RootSearchApi
         var query = ListQuery.FromSearchRequest(body.RootElement);
         if (query.Cursor is not null)
             throw ScimException.InvalidValue("Cursor paging is offered on /Users/.search and /Groups/.search, not across resource types.");
-        var baseUrl = ScimHttp.BaseUrl(request);
+        var baseUrl = ScimRequest.BaseUrlOf(request);
         RequireKnownSomewhere(maps.All, query);
         var parts = maps.All.Select(map => Compile(map, query, options.Value)).ToList();
 

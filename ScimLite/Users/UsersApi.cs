@@ -13,7 +13,7 @@ public static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup($"{ScimHttp.BasePath}/Users");
+        var users = app.MapGroup($"{ScimRequest.BasePath}/Users");
         var list = new ResourceList(app.ServiceProvider.GetRequiredService<ResourceMaps>().User);
         users.MapGet("/", list.List);
         users.MapPost("/", Create).AddEndpointFilter(ProvisioningMetrics.Counting(ScimMetrics.Change.UserCreated));
