@@ -1,6 +1,8 @@
 using Dapper;
 using Npgsql;
 using ScimLite.Data;
+using ScimLite.Scim.Schema;
+using ScimLite.Store;
 
 namespace ScimLite.Safety;
 
@@ -26,10 +28,15 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
         public string? DeletedBy { get; set; }
     }
 
-    sealed record Kind(string ResourceType, string Noun, string Table, string NameColumn, string NameAttribute);
+    /// <summary>What a restore needs of a resource type, from its definition and the maps' column convention.</summary>
+    sealed record Kind(string ResourceType, string Noun, string Table, string NameColumn, string NameAttribute)
+    {
+        public static Kind Of(ResourceTypeDef type) => new(type.Name, type.Name.ToLowerInvariant(), type.Table,
+            ResourceMap.SnakeCase(type.NameAttribute.Name), type.NameAttribute.Name);
+    }
 
-    static readonly Kind User = new("User", "user", "users", "user_name", "userName");
-    static readonly Kind Group = new("Group", "group", "groups", "display_name", "displayName");
+    static readonly Kind User = Kind.Of(ResourceTypeDef.User);
+    static readonly Kind Group = Kind.Of(ResourceTypeDef.Group);
 
     /// <summary>Restores a user; <paramref name="by"/> names the operator, the journal's client for what the restore writes.</summary>
     public Task<Outcome> RestoreUserAsync(string idOrName, string by, CancellationToken ct) => RestoreAsync(User, idOrName, by, ct);
@@ -137,7 +144,7 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(insert + " ON CONFLICT DO NOTHING", new { id, ids = alive }, tx, cancellationToken: ct));
         if (bumpTargets)
             await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE groups SET version = {Store.Sql.NextVersion()}, last_modified = now() WHERE id = ANY(@ids)", new { ids = alive }, tx, cancellationToken: ct));
+                $"UPDATE groups SET version = {Sql.NextVersion()}, last_modified = now() WHERE id = ANY(@ids)", new { ids = alive }, tx, cancellationToken: ct));
         foreach (var x in ids)
             lines.Add(existing.TryGetValue(x, out var name) ? $"{present} '{name}' ({x})." : string.Format(missing, x));
     }

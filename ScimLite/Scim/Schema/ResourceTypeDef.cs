@@ -52,6 +52,9 @@ public sealed record ResourceTypeDef(string Name, string Endpoint, string Table,
     public IEnumerable<(SchemaDef Schema, AttributeDef Attribute)> AllAttributes =>
         Common.Select(a => (Schema, a)).Concat(AllSchemas.SelectMany(s => s.Attributes.Select(a => (s, a))));
 
+    /// <summary>The attribute that names a resource uniquely, ignoring case (userName, displayName).</summary>
+    public AttributeDef NameAttribute => Schema.Attributes.First(a => a.Uniqueness == Uniqueness.Server);
+
     /// <summary>The URL of one resource under <paramref name="baseUrl"/>.</summary>
     public string Location(string baseUrl, Guid id) => $"{baseUrl}{Endpoint}/{id}";
 
