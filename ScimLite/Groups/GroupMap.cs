@@ -30,7 +30,7 @@ public sealed class GroupMap(ResourceTypeDef type, ScimOptions options) : Resour
                 "(SELECT mg.display_name FROM groups mg WHERE mg.id = l.member_group_id))", OperandKind.Text);
             var kind = new Operand("type", "CASE WHEN l.user_id IS NOT NULL THEN 'User' ELSE 'Group' END", OperandKind.Text);
             return new LinkStorage($"FROM link l WHERE l.group_id = {Sql.Resource}.id", LinkStorage.FirstLinkOrder,
-                $"l.created, {value.Sql}", type => type == "User" ? ResourceTypeDef.User.Endpoint : Type.Endpoint,
+                $"l.created, {value.Sql}", type => type.SequenceEqual("User"u8) ? ResourceTypeDef.User.Endpoint : Type.Endpoint,
                 value, display, kind)
             {
                 Streamed = true,

@@ -14,9 +14,11 @@ public sealed class LinkItems : IAsyncDisposable
     readonly NpgsqlCommand command;
     readonly NpgsqlDataReader reader;
     readonly LinkStorage link;
-    readonly string baseUrl;
+    readonly byte[] baseUrl;
     readonly CancellationToken ct;
     bool hasRow;
+    byte[] display = new byte[256];
+    byte[] type = new byte[16];
 
     LinkItems(NpgsqlCommand command, NpgsqlDataReader reader, bool hasRow, LinkStorage link, string baseUrl, CancellationToken ct)
     {
@@ -24,7 +26,7 @@ public sealed class LinkItems : IAsyncDisposable
         this.reader = reader;
         this.hasRow = hasRow;
         this.link = link;
-        this.baseUrl = baseUrl;
+        this.baseUrl = System.Text.Encoding.UTF8.GetBytes(baseUrl);
         this.ct = ct;
     }
 
@@ -55,13 +57,26 @@ public sealed class LinkItems : IAsyncDisposable
                     w.WriteStartArray(name);
                     started = true;
                 }
-                link.WriteItem(w, baseUrl, reader.GetGuid(1).ToString(), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3));
+                var hasDisplay = !reader.IsDBNull(2);
+                var displayLength = hasDisplay ? Read(2, ref display) : 0;
+                var typeLength = Read(3, ref type);
+                link.WriteItem(w, baseUrl, reader.GetGuid(1), display.AsSpan(0, displayLength), hasDisplay, type.AsSpan(0, typeLength));
                 await stream.FlushIfFullAsync();
             }
             hasRow = await reader.ReadAsync(ct);
         }
         if (started)
             w.WriteEndArray();
+    }
+
+    /// <summary>Copies the bytes of column <paramref name="ordinal"/> into <paramref name="buffer"/>, grown when short; returns their length.</summary>
+    int Read(int ordinal, ref byte[] buffer)
+    {
+        var length = (int)reader.GetBytes(ordinal, 0, null, 0, 0);
+        if (buffer.Length < length)
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
+        reader.GetBytes(ordinal, 0, buffer, 0, length);
+        return length;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using ScimLite.Scim;
 using ScimLite.Scim.Filter;
@@ -23,7 +24,7 @@ public sealed class LinkStorage : AttributeStorage
     /// <param name="value">The item's <c>value</c>, a resource id.</param>
     /// <param name="display">The item's <c>display</c>.</param>
     /// <param name="type">The item's <c>type</c>.</param>
-    public LinkStorage(string source, string firstItemOrder, string itemOrder, Func<string, string> endpoint, Operand value, Operand display, Operand type)
+    public LinkStorage(string source, string firstItemOrder, string itemOrder, EndpointOf endpoint, Operand value, Operand display, Operand type)
     {
         Source = source;
         FirstItemOrder = firstItemOrder;
@@ -32,7 +33,10 @@ public sealed class LinkStorage : AttributeStorage
         Items = [value, display, type];
     }
 
-    readonly Func<string, string> endpoint;
+    readonly EndpointOf endpoint;
+
+    /// <summary>The endpoint of an item's <c>$ref</c> (<c>/Users</c>), given its <c>type</c> as UTF-8.</summary>
+    public delegate string EndpointOf(ReadOnlySpan<byte> type);
 
     public string Source { get; }
 
@@ -62,25 +66,37 @@ public sealed class LinkStorage : AttributeStorage
 
     /// <summary>
     /// The items of every resource in <c>@link_ids</c> (a uuid[]), one row each: the resource's position in the array
-    /// (from 1), then the item's value, display and type; in array order, then item order.
+    /// (from 1), then the item's value, and its display and type as UTF-8 bytes (copied into reused buffers, where text
+    /// would be a string per item); in array order, then item order.
     /// </summary>
     public string ItemsQuery => $"""
-        SELECT r.n, x.value, x.display, x.type FROM unnest(@link_ids::uuid[]) WITH ORDINALITY AS r(id, n)
+        SELECT r.n, x.value, convert_to(x.display, 'UTF8'), convert_to(x.type, 'UTF8') FROM unnest(@link_ids::uuid[]) WITH ORDINALITY AS r(id, n)
          CROSS JOIN LATERAL (SELECT {Items[0].Sql} AS value, {Items[1].Sql} AS display, {Items[2].Sql} AS type, row_number() OVER (ORDER BY {ItemOrder}) AS k {Source}) x
          ORDER BY r.n, x.k
         """;
 
-    /// <summary>One item, its <c>$ref</c> built from the request's base URL.</summary>
-    public void WriteItem(Utf8JsonWriter w, string baseUrl, string value, string? display, string type)
+    /// <summary>
+    /// One item, its <c>$ref</c> built from the request's base URL (as UTF-8) as it is written: nothing is allocated per
+    /// item, however many a group has.
+    /// </summary>
+    /// <param name="display">The item's display as UTF-8; null: JSON null.</param>
+    public void WriteItem(Utf8JsonWriter w, ReadOnlySpan<byte> baseUrl, Guid value, ReadOnlySpan<byte> display, bool hasDisplay, ReadOnlySpan<byte> type)
     {
         w.WriteStartObject();
-        w.WriteString("value", value);
-        w.WriteString("$ref", $"{baseUrl}{endpoint(type)}/{value}");
-        if (display is null)
-            w.WriteNull("display");
+        w.WriteString("value"u8, value);
+        var path = endpoint(type);
+        var length = baseUrl.Length + path.Length + 1 + 36;
+        var reference = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        baseUrl.CopyTo(reference);
+        var written = baseUrl.Length + Encoding.UTF8.GetBytes(path, reference[baseUrl.Length..]);
+        reference[written++] = (byte)'/';
+        value.TryFormat(reference[written..], out var id, "D");
+        w.WriteString("$ref"u8, reference[..(written + id)]);
+        if (hasDisplay)
+            w.WriteString("display"u8, display);
         else
-            w.WriteString("display", display);
-        w.WriteString("type", type);
+            w.WriteNull("display"u8);
+        w.WriteString("type"u8, type);
         w.WriteEndObject();
     }
 
@@ -93,9 +109,14 @@ public sealed class LinkStorage : AttributeStorage
         if (row.Computed(attribute, null) is not string json)
             return;
         using var items = JsonDocument.Parse(json);
+        var url = Encoding.UTF8.GetBytes(baseUrl);
         w.WriteStartArray(attribute.Name);
         foreach (var item in items.RootElement.EnumerateArray())
-            WriteItem(w, baseUrl, item.GetProperty("value").GetString()!, item.GetProperty("display").GetString(), item.GetProperty("type").GetString()!);
+        {
+            var display = item.GetProperty("display").GetString();
+            WriteItem(w, url, item.GetProperty("value").GetGuid(), display is null ? default : Encoding.UTF8.GetBytes(display), display is not null,
+                Encoding.UTF8.GetBytes(item.GetProperty("type").GetString()!));
+        }
         w.WriteEndArray();
     }
 
