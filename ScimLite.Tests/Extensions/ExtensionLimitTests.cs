@@ -14,18 +14,14 @@ namespace ScimLite.Tests.Extensions;
 /// grows what is stored without reading it), is 400 invalidValue naming the limit, and nothing changes. A body of
 /// millions of bytes of one multi-valued attribute is answered within the request deadline: the work is linear.
 /// </summary>
-[Collection("scim")]
-public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     WebApplicationFactory<Program> Host(params (string Key, string Value)[] settings)
     {
         var all = new Dictionary<string, string?>(Settings);
         foreach (var (key, value) in settings)
             all[key] = value;
-        return app.NewHost(all);
+        return App.NewHost(all);
     }
 
     static string User(string acme, string emails = "[]") => $$"""
@@ -41,7 +37,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
 
     async Task<string?> StoredAsync(string column)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<string?>($"SELECT {column}::text FROM users");
     }
 
@@ -55,7 +51,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task Items_OverTheLimit_Is400_InPostPutAndAfterPatchAdds_ForCustomAndCoreAttributes()
     {
         await using var host = Host(("Scim:MaxMultiValuedItems", "5"));
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         using (var over = await client.PostScimAsync("/scim/v2/Users", User($$"""{"badges":{{Strings(6)}}}""")))
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
         using (var over = await client.PostScimAsync("/scim/v2/Users", User("{}", Emails(6))))
@@ -88,7 +84,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task DocumentSize_OverTheLimit_Is400_InPostPut_AndWhenPatchAddsGrowIt()
     {
         await using var host = Host(("Scim:MaxExtensionBytes", "2000"));
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var big = $$"""{"costCode":"{{new string('c', 2100)}}"}""";
         using (var over = await client.PostScimAsync("/scim/v2/Users", User(big)))
             await AssertOverLimitAsync(over, "Scim:MaxExtensionBytes");
@@ -125,7 +121,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task ThousandsOfItems_WithTheDefaultLimits_Are400AtOnce(int count, string verb)
     {
         await using var host = Host();
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var (elapsed, response) = await SendAsync(client, verb, count);
 
         output.WriteLine($"{verb} of {count:N0} badges ({response.Length:N0} bytes): {(int)response.Status} in {elapsed.TotalMilliseconds:0} ms; {response.Detail}");
@@ -144,7 +140,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task FourMegabytesOfOneAttribute_IsAnsweredWithinTheDeadline(string verb)
     {
         await using var host = Host(("Scim:MaxMultiValuedItems", "10000000"));
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var (elapsed, response) = await SendAsync(client, verb, 360_000);
 
         output.WriteLine($"{verb} of 360,000 badges ({response.Length:N0} bytes): {(int)response.Status} in {elapsed.TotalMilliseconds:0} ms; {response.Detail}");
@@ -163,12 +159,12 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task ThousandsOfItems_WithTheLimitsLifted_AreStoredWithinTheDeadline(int count, string verb)
     {
         await using var host = Host(("Scim:MaxMultiValuedItems", "0"), ("Scim:MaxExtensionBytes", "0"));
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var (elapsed, response) = await SendAsync(client, verb, count);
 
         output.WriteLine($"{verb} of {count:N0} badges ({response.Length:N0} bytes), limits lifted: {(int)response.Status} in {elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(verb == "POST" ? HttpStatusCode.Created : HttpStatusCode.OK, response.Status);
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         Assert.Equal(count, await connection.ExecuteScalarAsync<int>(
             "SELECT jsonb_array_length(extensions -> @urn -> 'badges') FROM users", new { urn = Acme }));
     }

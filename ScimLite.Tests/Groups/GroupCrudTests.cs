@@ -5,18 +5,14 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Groups;
 
 /// <summary>Read, replace, delete and list groups and their membership over HTTP.</summary>
-[Collection("scim")]
-public class GroupCrudTests(ScimApp app) : IAsyncLifetime
+public class GroupCrudTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string NowhereId = "9c3e6a1b-2d4f-4a8b-9c0d-1e2f3a4b5c6d";
 
     [Fact]
     public async Task Get_ById_ReturnsGroupWithMembersAndETag()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("yoda@example.com", "Yoda");
         var created = await client.CreateGroupAsync("Council", user.Id());
 
@@ -36,7 +32,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ReplacesDisplayNameAndMembershipAndClearsExternalId()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var a = await client.CreateUserAsync("a@example.com");
         var b = await client.CreateUserAsync("b@example.com");
         var c = await client.CreateUserAsync("c@example.com");
@@ -62,7 +58,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithoutMembers_EmptiesTheGroup()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("a@example.com");
         var created = await client.CreateGroupAsync("Team", user.Id());
 
@@ -70,13 +66,13 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Empty((await response.ReadJsonAsync()).MemberIds());
-        Assert.Equal(0, await app.CountAsync("link"));
+        Assert.Equal(0, await App.CountAsync("link"));
     }
 
     [Fact]
     public async Task Put_SameContent_KeepsVersion()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("a@example.com");
         var created = await client.CreateGroupAsync("Team", user.Id());
 
@@ -92,7 +88,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_IdAndMetaInBody_AreIgnored()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.CreateGroupAsync("Team");
 
         using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
@@ -109,7 +105,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Delete_Returns204ThenGroupIsGoneAndMembersStay()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("a@example.com");
         var group = await client.CreateGroupAsync("Doomed", user.Id());
         var url = $"/scim/v2/Groups/{group.Id()}";
@@ -120,7 +116,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         using (var get = await client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
         using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, (await client.GetJsonAsync("/scim/v2/Groups")).GetProperty("totalResults").GetInt32());
-        Assert.Equal(0, await app.CountAsync("link"));
+        Assert.Equal(0, await App.CountAsync("link"));
         var member = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
         // No groups left: unassigned, so left out (RFC 7643 §2.5).
         Assert.False(member.TryGetProperty("groups", out _));
@@ -129,7 +125,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_Paging_ItemsPerPageIsWhatWasReturnedAndTotalIsAllMatches()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         foreach (var name in new[] { "Alpha", "Bravo", "Charlie" })
             await client.CreateGroupAsync(name);
 
@@ -144,7 +140,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_GroupAsMember_IsNestedWithTypeGroup()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("a@example.com");
         var inner = await client.CreateGroupAsync("Inner", user.Id());
 
@@ -155,14 +151,14 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("Inner", members[inner.Id()].GetProperty("display").GetString());
         Assert.EndsWith($"/scim/v2/Groups/{inner.Id()}", members[inner.Id()].GetProperty("$ref").GetString());
         Assert.Equal("User", members[user.Id()].GetProperty("type").GetString());
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM link WHERE member_group_id IS NOT NULL"));
     }
 
     [Fact]
     public async Task Delete_NestedGroup_LeavesParentAndMovesItsVersion()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var inner = await client.CreateGroupAsync("Inner");
         var outer = await client.CreateGroupAsync("Outer", inner.Id());
 
@@ -176,95 +172,95 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_AddItselfAsMember_Returns400AndChangesNothing()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var group = await client.CreateGroupAsync("Ouroboros");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = group.Id() } } }));
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Put_ItselfAsMember_Returns400AndChangesNothing()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("a@example.com");
         var group = await client.CreateGroupAsync("Ouroboros", user.Id());
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
             new { displayName = "Ouroboros", members = new[] { new { value = group.Id() } } });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Post_MemberThatExistsNowhere_Returns400NamingItAndCreatesNoGroup()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("a@example.com");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PostScimAsync("/scim/v2/Groups",
             new { displayName = "Phantoms", members = new[] { new { value = user.Id() }, new { value = NowhereId } } });
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
-        Assert.Equal(0, await app.CountAsync("groups"));
+        Assert.Equal(before, await App.SnapshotAsync());
+        Assert.Equal(0, await App.CountAsync("groups"));
     }
 
     [Fact]
     public async Task Patch_AddMemberThatExistsNowhere_Returns400NamingItAndLeavesLinkUnchanged()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var a = await client.CreateUserAsync("a@example.com");
         var b = await client.CreateUserAsync("b@example.com");
         var group = await client.CreateGroupAsync("Team", a.Id());
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = b.Id() }, new { value = NowhereId } } }));
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Put_MemberThatExistsNowhere_Returns400NamingItAndLeavesLinkUnchanged()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var a = await client.CreateUserAsync("a@example.com");
         var group = await client.CreateGroupAsync("Team", a.Id());
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
             new { displayName = "Renamed", members = new[] { new { value = NowhereId } } });
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Patch_AddExistingMembers_KeepsVersion()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var a = await client.CreateUserAsync("a@example.com");
         var group = await client.CreateGroupAsync("Team", a.Id());
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = a.Id() } } }));
 
         Assert.True(response.IsSuccessStatusCode, $"PATCH answered {(int)response.StatusCode}");
         Assert.Equal(group.Version(), response.Headers.ETag?.ToString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Theory]
@@ -272,7 +268,7 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [InlineData("attributes=displayName")]
     public async Task Get_WithoutMembersProjection_OmitsMembers(string query)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("a@example.com");
         var group = await client.CreateGroupAsync("Team", user.Id());
 

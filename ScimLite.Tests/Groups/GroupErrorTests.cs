@@ -4,26 +4,22 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Groups;
 
 /// <summary>Bad requests on /Groups: the right status and SCIM error body, and nothing written.</summary>
-[Collection("scim")]
-public class GroupErrorTests(ScimApp app) : IAsyncLifetime
+public class GroupErrorTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string MissingId = "6f1d8a0e-3b4c-4e5f-8a9b-0c1d2e3f4a5b";
 
     /// <summary>Sends a bad request after a user in a group exists and asserts the error and that no row changed.</summary>
     async Task AssertRejectedAsync(Func<HttpClient, string, Task<HttpResponseMessage>> send, HttpStatusCode status, string? scimType)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("member@example.com");
         var group = await client.CreateGroupAsync("Existing", user.Id());
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await send(client, group.Id());
 
         await response.AssertScimErrorAsync(status, scimType);
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
@@ -57,27 +53,27 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_DuplicateDisplayNameIgnoringCase_Returns409UniquenessAndKeepsOneRow()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateGroupAsync("Droids");
 
         using var response = await client.PostScimAsync("/scim/v2/Groups", new { displayName = "DROIDS" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
-        Assert.Equal(1, await app.CountAsync("groups"));
+        Assert.Equal(1, await App.CountAsync("groups"));
     }
 
     [Fact]
     public async Task Put_DisplayNameOfAnotherGroup_Returns409Uniqueness()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateGroupAsync("Jedi");
         var sith = await client.CreateGroupAsync("Sith");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PutScimAsync($"/scim/v2/Groups/{sith.Id()}", new { displayName = "jedi" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
@@ -103,9 +99,9 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
     [InlineData("6f1d8a0e3b4c4e5f8a9b0c1d2e3f4a5b00")]
     public async Task AnyMethod_NonUuidId_Returns404Not500(string id)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateGroupAsync("Existing");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var url = $"/scim/v2/Groups/{id}";
 
         foreach (var send in new Func<Task<HttpResponseMessage>>[]
@@ -119,7 +115,7 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
             using var response = await send();
             await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
         }
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Theory]
@@ -129,7 +125,7 @@ public class GroupErrorTests(ScimApp app) : IAsyncLifetime
     public Task AnyMethod_WithoutValidBearerToken_Returns401(string? authorization) =>
         AssertRejectedAsync(async (_, id) =>
         {
-            using var anonymous = app.CreateAnonymousClient();
+            using var anonymous = App.CreateAnonymousClient();
             if (authorization is not null)
                 anonymous.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
             var response = await anonymous.DeleteAsync($"/scim/v2/Groups/{id}");

@@ -7,17 +7,13 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Journal;
 
 /// <summary><c>ScimLite journal</c> against the test database.</summary>
-[Collection("scim")]
-public class JournalCommandTests(ScimApp app) : IAsyncLifetime
+public class JournalCommandTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var exit = await JournalCommand.Create(output, errors).Parse([.. args, "--connection", app.ConnectionString]).InvokeAsync();
+        var exit = await JournalCommand.Create(output, errors).Parse([.. args, "--connection", App.ConnectionString]).InvokeAsync();
         return (exit, output.ToString(), errors.ToString());
     }
 
@@ -41,7 +37,7 @@ public class JournalCommandTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task User_PrintsTheirHistoryInOrder_AsATable()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await AliceHistoryAsync(client);
 
         var (exit, text, errors) = await RunAsync("--user", "alice@example.com");
@@ -62,7 +58,7 @@ public class JournalCommandTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Json_PrintsOneObjectPerLine_FindsTheUserByIdOrFormerName()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var alice = await AliceHistoryAsync(client);
 
         var byOldName = await RunAsync("--user", "ALICE@example.com", "--json");
@@ -81,7 +77,7 @@ public class JournalCommandTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task GroupAfterAndLimit_Narrow_UnknownUserExits2()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await AliceHistoryAsync(client);
 
         var group = await RunAsync("--group", "droids", "--json");

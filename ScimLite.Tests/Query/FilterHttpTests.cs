@@ -6,12 +6,8 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Query;
 
 /// <summary>Filters sent over HTTP are answered by the SQL the server compiles, against real rows.</summary>
-[Collection("scim")]
-public class FilterHttpTests(ScimApp app) : IAsyncLifetime
+public class FilterHttpTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     /// <summary>The people the filters look for; their ids fill in after <see cref="ArrangeAsync"/>.</summary>
     sealed record People(string Alice, string Bob, string Carol, string Engineering, string Sales);
 
@@ -60,7 +56,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("USERNAME Eq \"alice@example.com\"")]
     public async Task Filter_UserNameEq_IgnoresCase(string filter)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         var list = await client.FilterAsync("Users", filter);
@@ -75,7 +71,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("externalId eq jyoung")]
     public async Task Filter_ExternalIdEq_IsCaseExact(string filter)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         (await client.FilterAsync("Users", filter)).AssertIds(people.Alice);
@@ -85,7 +81,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_GroupDisplayNameEq_WithoutMembers_FindsTheGroup()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         var list = await client.FilterAsync("Groups", "displayName eq \"engineering\"", "excludedAttributes=members");
@@ -99,7 +95,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_EmailsValueEq_MatchesAnyItemIgnoringCase()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         (await client.FilterAsync("Users", "emails.value eq \"bob@EXAMPLE.com\"")).AssertIds(people.Bob);
@@ -110,7 +106,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_ValuePath_RequiresOneItemToMatchEveryCondition()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         // bob has a work email and an @example.com email, but not in the same item.
@@ -121,7 +117,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_EnterpriseAttributes_MatchDepartmentAndManager()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         (await client.FilterAsync("Users", $"{EnterpriseUrn}:department eq \"R&D\"")).AssertIds(people.Alice);
@@ -131,9 +127,9 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_MetaLastModifiedGt_ComparesInstants()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
-        await using (var connection = await app.OpenConnectionAsync())
+        await using (var connection = await App.OpenConnectionAsync())
         {
             await connection.ExecuteAsync("UPDATE users SET last_modified = '2020-01-01T00:00:00Z' WHERE id = @id", new { id = Guid.Parse(people.Alice) });
             await connection.ExecuteAsync("UPDATE users SET last_modified = '2024-03-01T12:00:00Z' WHERE id = @id", new { id = Guid.Parse(people.Bob) });
@@ -148,7 +144,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_ActiveEqFalse_FindsInactiveUsers()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         (await client.FilterAsync("Users", "active eq false")).AssertIds(people.Bob);
@@ -158,7 +154,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_Not_NegatesIncludingUsersWithoutTheAttribute()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         (await client.FilterAsync("Users", "not (userName eq \"alice@example.com\")")).AssertIds(people.Bob, people.Carol);
@@ -169,7 +165,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_AndBindsTighterThanOr()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         // carol or (alice and inactive) = carol; read left to right it would be (carol or alice) and inactive = nobody.
@@ -184,7 +180,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_MembershipValues_MatchOnUsersAndGroups()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         (await client.FilterAsync("Users", $"groups.value eq \"{people.Engineering}\"")).AssertIds(people.Alice, people.Bob);
@@ -198,7 +194,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_TitlePr_SkipsMissingAndEmptyValues()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         (await client.FilterAsync("Users", "title pr")).AssertIds(people.Alice);
@@ -212,7 +208,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("title co \"\\\\%\"", "back\\%slash")]
     public async Task Filter_LikeOperators_MatchWildcardCharactersLiterally(string filter, string expectedTitle)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         // Each title except the expected one would match if % _ \ were LIKE wildcards or escapes.
         string[] titles = ["50% off", "5000 off", "a_b", "axb", "C:\\dir", "C:dir", "C:%", "back\\%slash", "back%slash"];
         var ids = new Dictionary<string, string>();
@@ -230,16 +226,16 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("emails[value eq \"a' OR 1=1) --\"]")]
     public async Task Filter_InjectionLookingValue_MatchesNothingAndLeavesTablesIntact(string filter)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await ArrangeAsync(client);
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         var list = await client.FilterAsync("Users", filter);
 
         Assert.Equal(0, list.TotalResults());
-        Assert.Equal(before, await app.SnapshotAsync());
-        Assert.Equal(3, await app.CountAsync("users"));
-        Assert.Equal(4, await app.CountAsync("link"));
+        Assert.Equal(before, await App.SnapshotAsync());
+        Assert.Equal(3, await App.CountAsync("users"));
+        Assert.Equal(4, await App.CountAsync("link"));
     }
 
     [Theory]
@@ -248,7 +244,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups", "displayName eq \"No Such Group\"")]
     public async Task Filter_NoMatch_Returns200WithEmptyResources(string endpoint, string filter)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await ArrangeAsync(client);
 
         var list = await client.FilterAsync(endpoint, filter);
@@ -262,7 +258,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_UnknownAttribute_Returns400InvalidFilter()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         using var response = await client.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString("shoeSize eq \"42\"")}");
 

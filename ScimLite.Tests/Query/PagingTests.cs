@@ -5,12 +5,8 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Query;
 
 /// <summary>startIndex/count paging (RFC 7644 §3.4.2.4) and RFC 9865 cursor paging of GET /Users.</summary>
-[Collection("scim")]
-public class PagingTests(ScimApp app) : IAsyncLifetime
+public class PagingTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     /// <summary>The first page in the server's default order, as the reference the lenient requests must equal.</summary>
     static async Task<string[]> FirstPageAsync(HttpClient client, int count) =>
         (await client.ListAsync($"/scim/v2/Users?startIndex=1&count={count}")).Ids();
@@ -18,8 +14,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task AStartIndexWalk_ContinuesWhereItsLastPageEnded_WhenAUserBeforeItIsDeleted()
     {
-        await app.SeedUsersAsync(10);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(10);
+        using var client = App.CreateClient();
         var all = await FirstPageAsync(client, 10);
         Assert.Equal(all[..4], (await client.ListAsync("/scim/v2/Users?startIndex=1&count=4")).Ids());
 
@@ -36,8 +32,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task AStartIndexWalk_WhoseLastRowIsDeleted_GetsTheOffsetPage()
     {
-        await app.SeedUsersAsync(10);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(10);
+        using var client = App.CreateClient();
         var all = await FirstPageAsync(client, 10);
         Assert.Equal(all[..4], (await client.ListAsync("/scim/v2/Users?startIndex=1&count=4")).Ids());
 
@@ -52,8 +48,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [InlineData("-5")]
     public async Task List_StartIndexBelowOne_IsTreatedAsOne(string startIndex)
     {
-        await app.SeedUsersAsync(25);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(25);
+        using var client = App.CreateClient();
 
         var list = await client.ListAsync($"/scim/v2/Users?startIndex={startIndex}&count=10");
 
@@ -67,8 +63,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [InlineData("-3")]
     public async Task List_CountZeroOrNegative_ReturnsOnlyTotalResults(string count)
     {
-        await app.SeedUsersAsync(25);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(25);
+        using var client = App.CreateClient();
 
         var list = await client.ListAsync($"/scim/v2/Users?count={count}");
 
@@ -80,8 +76,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_CountAboveMaximum_IsClampedToMaxResults()
     {
-        await app.SeedUsersAsync(1200);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(1200);
+        using var client = App.CreateClient();
 
         var list = await client.ListAsync("/scim/v2/Users?count=5000");
 
@@ -93,8 +89,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_WithoutCount_ReturnsTheDefaultPageSize()
     {
-        await app.SeedUsersAsync(150);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(150);
+        using var client = App.CreateClient();
 
         var list = await client.ListAsync("/scim/v2/Users");
 
@@ -106,8 +102,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_LastPartialPage_ItemsPerPageIsWhatWasReturned()
     {
-        await app.SeedUsersAsync(25);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(25);
+        using var client = App.CreateClient();
 
         var list = await client.ListAsync("/scim/v2/Users?startIndex=21&count=10");
 
@@ -121,9 +117,9 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_TotalResultsCountsAllMatchesNotThePage()
     {
-        await app.SeedUsersAsync(30, "alpha");
-        await app.SeedUsersAsync(12, "beta");
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(30, "alpha");
+        await App.SeedUsersAsync(12, "beta");
+        using var client = App.CreateClient();
 
         var list = await client.FilterAsync("Users", "userName sw \"alpha\"", "count=7");
 
@@ -135,8 +131,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_StartIndexPastTheEnd_Returns200Empty()
     {
-        await app.SeedUsersAsync(25);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(25);
+        using var client = App.CreateClient();
 
         var list = await client.ListAsync("/scim/v2/Users?startIndex=100&count=10");
 
@@ -152,7 +148,7 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [InlineData("startIndex=1e3")]
     public async Task List_NonNumericPaging_Returns400InvalidValue(string query)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         using var response = await client.GetAsync($"/scim/v2/Users?{query}");
 
@@ -162,8 +158,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_PagingByStartIndex_VisitsEveryUserExactlyOnce()
     {
-        await app.SeedUsersAsync(10_000);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(10_000);
+        using var client = App.CreateClient();
         var seen = new List<string>();
 
         // Okta's loop: startIndex += 100 until a page comes back short.
@@ -182,8 +178,8 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_PagingByCursor_VisitsEveryUserExactlyOnce()
     {
-        await app.SeedUsersAsync(10_000);
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(10_000);
+        using var client = App.CreateClient();
         var seen = new List<string>();
 
         var first = await client.ListAsync("/scim/v2/Users?cursor=&count=100");
@@ -210,9 +206,9 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_CursorWithFilter_PagesOnlyTheMatches()
     {
-        await app.SeedUsersAsync(25, "alpha");
-        await app.SeedUsersAsync(25, "beta");
-        using var client = app.CreateClient();
+        await App.SeedUsersAsync(25, "alpha");
+        await App.SeedUsersAsync(25, "beta");
+        using var client = App.CreateClient();
         var seen = new List<string>();
 
         var url = $"/scim/v2/Users?filter={Uri.EscapeDataString("userName sw \"beta\"")}&count=10&cursor=";
@@ -236,7 +232,7 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [InlineData("xAAAAAAAAAAAAAAAAAAAAAA")]
     public async Task List_GarbageCursor_Returns400InvalidCursor(string cursor)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         using var response = await client.GetAsync($"/scim/v2/Users?cursor={Uri.EscapeDataString(cursor)}");
 
@@ -246,7 +242,7 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_CursorWithSortBy_Returns400InvalidValue()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         using var response = await client.GetAsync("/scim/v2/Users?cursor=&sortBy=userName");
 
@@ -256,7 +252,7 @@ public class PagingTests(ScimApp app) : IAsyncLifetime
     async Task AssertEveryUserOnceAsync(List<string> seen)
     {
         Assert.Equal(seen.Count, seen.Distinct().Count());
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var all = await connection.QueryAsync<Guid>("SELECT id FROM users");
         Assert.Equal(all.Select(id => id.ToString()).Order().ToArray(), seen.Order().ToArray());
     }

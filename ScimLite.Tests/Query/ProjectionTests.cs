@@ -7,12 +7,8 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Query;
 
 /// <summary>attributes / excludedAttributes (RFC 7644 §3.4.2.5) on reads, lists and writes, down to the SQL.</summary>
-[Collection("scim")]
-public class ProjectionTests(ScimApp app) : IAsyncLifetime
+public class ProjectionTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     static readonly object FullUser = new Dictionary<string, object?>
     {
         ["schemas"] = new[] { UserUrn },
@@ -27,7 +23,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_AttributesUserName_ReturnsOnlySchemasIdAndUserName()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
         var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?attributes=userName");
@@ -41,7 +37,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_AttributesSubAttribute_ReturnsOnlyThatPartOfTheComplexAttribute()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
         var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?attributes=name.givenName");
@@ -54,7 +50,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_ExcludedAttributes_LeavesThemOutAndKeepsTheRest()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
         var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,meta");
@@ -69,7 +65,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_ExcludedId_IsStillReturned()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
         var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?excludedAttributes=id,userName");
@@ -84,7 +80,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [InlineData("?attributes=password,userName")]
     public async Task Get_Password_IsNeverReturned(string query)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(FullUser);
 
         var user = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}{query}");
@@ -97,7 +93,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_WithAttributes_ProjectsTheCreatedResource()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         using var response = await client.PostScimAsync("/scim/v2/Users?attributes=userName", FullUser);
 
@@ -108,7 +104,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithExcludedAttributes_ProjectsTheReplacedResource()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,name", FullUser);
@@ -123,7 +119,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_WithAttributes_ProjectsThePatchedUserAndGroup()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var userId = (await client.PostUserAsync(FullUser)).Id();
         var groupId = (await client.CreateGroupAsync("Staff", userId)).Id();
 
@@ -145,7 +141,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Groups_ExcludedMembers_NeverReadTheLinkTable()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var userId = (await client.CreateUserAsync("member@example.com")).Id();
         var groupId = (await client.CreateGroupAsync("Locked Out", userId)).Id();
         var filter = Uri.EscapeDataString("displayName eq \"Locked Out\"");
@@ -170,7 +166,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Users_ExcludedGroups_NeverReadTheLinkTable()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var userId = (await client.CreateUserAsync("member@example.com")).Id();
         await client.CreateGroupAsync("Some Group", userId);
         var filter = Uri.EscapeDataString("userName eq \"member@example.com\"");
@@ -192,7 +188,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     /// <summary>Holds ACCESS EXCLUSIVE on link (which blocks even reads of it) while <paramref name="body"/> runs.</summary>
     async Task WhileLinkIsLockedAsync(Func<Task> body)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("LOCK TABLE link IN ACCESS EXCLUSIVE MODE", transaction: tx);
         try

@@ -6,12 +6,8 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Query;
 
 /// <summary>POST /Users/.search, /Groups/.search and the root /.search (RFC 7644 §3.4.3).</summary>
-[Collection("scim")]
-public class SearchTests(ScimApp app) : IAsyncLifetime
+public class SearchTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     sealed record Directory(string Dana, string Dave, string Erin, string Devs, string Design, string Ops);
 
     /// <summary>Users dana, dave (displayName "Dave"), erin; groups Devs (dana, dave), Design (erin), Ops.</summary>
@@ -38,7 +34,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task UsersSearch_BodyParameters_FilterProjectAndPage()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         var list = await SearchAsync(client, "/scim/v2/Users/.search", new
@@ -62,7 +58,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task GroupsSearch_BodyParameters_FilterAndExcludeMembers()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         var list = await SearchAsync(client, "/scim/v2/Groups/.search", new
@@ -81,7 +77,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task UsersSearch_CursorInBody_PagesByCursor()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await ArrangeAsync(client);
         var seen = new List<string>();
 
@@ -109,7 +105,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [InlineData("""["filter", "userName pr"]""")]
     public async Task Search_WrongBodyTypes_Returns400InvalidSyntax(string body)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         foreach (var url in new[] { "/scim/v2/Users/.search", "/scim/v2/Groups/.search", "/scim/v2/.search" })
         {
@@ -121,7 +117,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_WithoutFilter_ReturnsUsersThenGroups()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         var list = await SearchAsync(client, "/scim/v2/.search", new { schemas = new[] { SearchRequestUrn } });
@@ -137,7 +133,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_PagesAcrossTheTypeBoundary()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
         var all = (await SearchAsync(client, "/scim/v2/.search", new { count = 10 })).Ids();
 
@@ -153,7 +149,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_ResourceTypeEqGroup_ReturnsOnlyGroups()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         var list = await SearchAsync(client, "/scim/v2/.search", new { filter = "meta.resourceType eq \"Group\"" });
@@ -164,7 +160,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_DisplayNameSw_FindsUsersAndGroups()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         var list = await SearchAsync(client, "/scim/v2/.search", new
@@ -181,7 +177,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_AttributeOfOneType_MatchesOnlyThatType()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         (await SearchAsync(client, "/scim/v2/.search", new { filter = "userName eq \"erin@example.com\"" })).AssertIds(people.Erin);
@@ -194,7 +190,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_SortByAnAttributeOfOneType_SortsThatTypeAndKeepsTheOther()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
         var list = await SearchAsync(client, "/scim/v2/.search", new { sortBy = "userName", sortOrder = "descending" });
@@ -207,7 +203,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_SortByUnknownEverywhere_Returns400InvalidValue()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         using var response = await client.PostScimAsync("/scim/v2/.search", new { sortBy = "shoeSize" });
 
@@ -220,7 +216,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [InlineData("urn:example:custom:2.0:User:badge pr")]
     public async Task RootSearch_AttributeUnknownEverywhere_Returns400InvalidFilter(string filter)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         using var response = await client.PostScimAsync("/scim/v2/.search", new { filter });
 

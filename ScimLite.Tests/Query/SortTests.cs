@@ -5,16 +5,12 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Query;
 
 /// <summary>sortBy / sortOrder (RFC 7644 §3.4.2.3), compiled to ORDER BY.</summary>
-[Collection("scim")]
-public class SortTests(ScimApp app) : IAsyncLifetime
+public class SortTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Sort_UserNameAscending_IgnoresCase()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         foreach (var name in new[] { "dave", "Bob", "alice", "Carol", "erin" })
             await client.CreateUserAsync(name);
 
@@ -26,7 +22,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_UserNameDescending_IgnoresCase()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         foreach (var name in new[] { "dave", "Bob", "alice", "Carol", "erin" })
             await client.CreateUserAsync(name);
 
@@ -38,7 +34,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_UserNameWithoutSortOrder_IsAscending()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         foreach (var name in new[] { "b", "c", "a" })
             await client.CreateUserAsync(name);
 
@@ -48,7 +44,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_EmailsValue_SortsByThePrimaryItemElseTheFirst()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         // Sort keys: primary "b@x" (listed last), first "c@x" (no primary), "a@x", and no emails at all.
         await CreateWithEmailsAsync(client, "primary-b", new { value = "z@x.org" }, new { value = "b@x.org", primary = true });
         await CreateWithEmailsAsync(client, "first-c", new { value = "c@x.org" }, new { value = "a0@x.org" });
@@ -65,7 +61,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_FamilyName_MissingValuesLastAscendingFirstDescending()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await CreateWithFamilyNameAsync(client, "u-jones", "jones");
         await CreateWithFamilyNameAsync(client, "u-adams", "Adams");
         await client.CreateUserAsync("u-none");
@@ -81,7 +77,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_WithPaging_PagesTheSortedOrder()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         foreach (var name in new[] { "e", "b", "d", "a", "c" })
             await client.CreateUserAsync(name);
 
@@ -94,7 +90,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_GroupsByDisplayName_IgnoresCase()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         foreach (var name in new[] { "sales", "Admins", "engineering", "Board" })
             await client.CreateGroupAsync(name);
 
@@ -111,7 +107,7 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [InlineData("sortOrder=up")]
     public async Task Sort_UnknownAttributeOrOrder_Returns400InvalidValue(string query)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateUserAsync("someone");
 
         using var response = await client.GetAsync($"/scim/v2/Users?{query}");

@@ -10,19 +10,15 @@ namespace ScimLite.Tests.Reliability;
 /// Many clients at once on the same resource: the database's unique index and row locks decide, so exactly one create
 /// or conditional write wins, no membership change is lost, and nothing answers 500 — also across two servers.
 /// </summary>
-[Collection("scim")]
-public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
     const int Clients = 40;
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Post_SameUserNameInDifferentCases_CreatesExactlyOne_OthersAre409Uniqueness()
     {
-        await using var host = app.UnthrottledHost();
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.UnthrottledHost();
+        using var client = host.CreateClient(App.Token);
 
         var answers = await AllAtOnceAsync(Clients, async i =>
         {
@@ -37,15 +33,15 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
             Assert.Equal(HttpStatusCode.Conflict, a.Status);
             Assert.Contains("\"uniqueness\"", a.Body);
         });
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE lower(user_name) = 'race.user@example.com'"));
     }
 
     [Fact]
     public async Task PatchAddMembers_EachClientAddsOne_NoMemberLost()
     {
-        await using var host = app.UnthrottledHost();
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.UnthrottledHost();
+        using var client = host.CreateClient(App.Token);
         var users = await CreateUsersAsync(client, "adder", Clients);
         var group = (await client.CreateGroupAsync("Race adders")).Id();
 
@@ -59,8 +55,8 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task PatchMembers_MixOfAddsAndRemoves_EndsWithExactlyTheExpectedMembers()
     {
-        await using var host = app.UnthrottledHost();
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.UnthrottledHost();
+        using var client = host.CreateClient(App.Token);
         var leaving = await CreateUsersAsync(client, "leaver", Clients / 2);
         var joining = await CreateUsersAsync(client, "joiner", Clients / 2);
         var group = (await client.CreateGroupAsync("Race mix", leaving)).Id();
@@ -80,10 +76,10 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task PatchAddMembers_ThroughTwoServersOnOneDatabase_NoMemberLost()
     {
-        await using var first = app.UnthrottledHost();
-        await using var second = app.UnthrottledHost();
-        using var one = first.CreateClient(app.Token);
-        using var two = second.CreateClient(app.Token);
+        await using var first = App.UnthrottledHost();
+        await using var second = App.UnthrottledHost();
+        using var one = first.CreateClient(App.Token);
+        using var two = second.CreateClient(App.Token);
         var users = await CreateUsersAsync(one, "two-servers", Clients);
         var group = (await one.CreateGroupAsync("Race two servers")).Id();
 
@@ -100,8 +96,8 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     [InlineData("Groups")]
     public async Task Put_ManyWithTheSameIfMatch_ExactlyOneSucceeds_Others412(string resource)
     {
-        await using var host = app.UnthrottledHost();
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.UnthrottledHost();
+        using var client = host.CreateClient(App.Token);
         var created = resource == "Users" ? await client.CreateUserAsync("put.race@example.com") : await client.CreateGroupAsync("Put race");
         var id = created.Id();
         var etag = created.GetProperty("meta").GetProperty("version").GetString()!;
@@ -153,7 +149,7 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     /// <summary>The group's members as link rows in the database, in id order.</summary>
     async Task<string[]> MembersAsync(string group)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var members = await connection.QueryAsync<Guid>(
             "SELECT coalesce(user_id, member_group_id) FROM link WHERE group_id = @group", new { group = Guid.Parse(group) });
         return members.Select(m => m.ToString()).Order().ToArray();

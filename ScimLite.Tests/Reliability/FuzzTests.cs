@@ -11,15 +11,11 @@ namespace ScimLite.Tests.Reliability;
 /// Thousands of generated malformed requests (seeded, so a failure can be replayed) against every endpoint: none may
 /// answer 500, every error must be a SCIM error body, and the database invariants must hold afterwards.
 /// </summary>
-[Collection("scim")]
-public class FuzzTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class FuzzTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
     const int Seed = 7643;
     const int Workers = 4;
     const int RequestsPerWorker = 1300;
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     sealed record Failure(string Request, HttpStatusCode Status, string Problem);
 
@@ -27,7 +23,7 @@ public class FuzzTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     public async Task Fuzz_MalformedRequests_NeverAnswer500_ErrorsAreScim_AndDatabaseInvariantsHold()
     {
         // Cheap password hashing keeps 5,000 requests inside a minute on two cores; the hash itself is not under test.
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
             ["Scim:PasswordIterations"] = "1000",
             ["Scim:RateLimit:PermitsPerSecond"] = "1000000",
@@ -36,7 +32,7 @@ public class FuzzTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
             ["Scim:RateLimit:AnonymousBurst"] = "1000000",
         });
         using var client = host.CreateClient(token: null);
-        using var seeder = host.CreateClient(app.Token);
+        using var seeder = host.CreateClient(App.Token);
         var userIds = new List<string>();
         for (var i = 0; i < 12; i++)
             userIds.Add((await seeder.CreateUserAsync($"seed-{i}@example.com")).Id());
@@ -49,7 +45,7 @@ public class FuzzTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
         {
-            var requests = new MalformedRequests(new Random(Seed + worker), app.Token, userIds, groupIds);
+            var requests = new MalformedRequests(new Random(Seed + worker), App.Token, userIds, groupIds);
             for (var i = 0; i < RequestsPerWorker; i++)
             {
                 var (request, description) = requests.Next();
@@ -98,7 +94,7 @@ public class FuzzTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     /// <summary>What the schema promises whatever the requests did.</summary>
     async Task AssertInvariantsAsync()
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var orphanLinks = await connection.ExecuteScalarAsync<long>("""
             SELECT count(*) FROM link l
              WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = l.group_id)

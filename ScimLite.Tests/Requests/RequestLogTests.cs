@@ -12,24 +12,24 @@ namespace ScimLite.Tests.Requests;
 /// Failed requests land in request_log, through HTTP against PostgreSQL: what was sent (body redacted), what was
 /// answered, and nothing secret.
 /// </summary>
-[Collection("scim")]
-public sealed class RequestLogTests(ScimApp app) : IAsyncLifetime
+public sealed class RequestLogTests(ScimApp app) : ScimTest(app)
 {
     WebApplicationFactory<Program> host = null!;
     HttpClient client = null!;
     readonly string marker = Guid.NewGuid().ToString("N")[..12];
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await app.ResetAsync();
-        host = app.RequestLogHost();
-        client = host.CreateClient(app.Token);
+        await base.InitializeAsync();
+        host = App.RequestLogHost();
+        client = host.CreateClient(App.Token);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         client.Dispose();
         await host.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class RequestLogTests(ScimApp app) : IAsyncLifetime
         using var response = await client.GetAsync($"{UsersUrl}?filter=userName%20eq%20%22{marker}");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
 
-        var row = Assert.Single(await app.WaitForRowsAsync(marker));
+        var row = Assert.Single(await App.WaitForRowsAsync(marker));
 
         await row.AssertRecordsAnswerAsync(response);
         Assert.Equal("invalidFilter", row.ScimType);
@@ -56,7 +56,7 @@ public sealed class RequestLogTests(ScimApp app) : IAsyncLifetime
         using var second = await client.PostScimAsync(UsersUrl, user);
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
 
-        var row = Assert.Single(await app.WaitForRowsAsync(marker));
+        var row = Assert.Single(await App.WaitForRowsAsync(marker));
 
         await row.AssertRecordsAnswerAsync(second);
         Assert.Equal("uniqueness", row.ScimType);
@@ -79,7 +79,7 @@ public sealed class RequestLogTests(ScimApp app) : IAsyncLifetime
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
 
-        var row = Assert.Single(await app.WaitForRowsAsync(marker));
+        var row = Assert.Single(await App.WaitForRowsAsync(marker));
 
         await row.AssertRecordsAnswerAsync(response);
         Assert.Equal(("PATCH", $"/scim/v2/Users/{id}"), (row.Method, row.Path));
@@ -103,20 +103,20 @@ public sealed class RequestLogTests(ScimApp app) : IAsyncLifetime
         using (var refused = await anonymous.GetAsync($"{UsersUrl}?filter=userName%20eq%20%22{marker}%22"))
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
-        var rows = await app.WaitForRowsAsync(marker, 2);
+        var rows = await App.WaitForRowsAsync(marker, 2);
 
         await rows[0].AssertRecordsAnswerAsync(response);
         Assert.Contains("\"password\":\"[redacted]\"", rows[0].Body);
         Assert.Contains("\"x-api-token\":\"[redacted]\"", rows[0].Body);
         Assert.Contains("\"active\":\"maybe\"", rows[0].Body);
         Assert.Equal((401, null), (rows[1].Status, rows[1].Client));
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var everything = string.Join('\n', await connection.QueryAsync<string>("SELECT r::text FROM request_log AS r"));
         Assert.Contains(marker, everything);
         Assert.DoesNotContain(password, everything);
         Assert.DoesNotContain($"t-{marker}", everything);
         Assert.DoesNotContain(guessed, everything);
-        Assert.DoesNotContain(app.Token, everything);
+        Assert.DoesNotContain(App.Token, everything);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class RequestLogTests(ScimApp app) : IAsyncLifetime
         using var response = await client.PostScimAsync($"{UsersUrl}?m={marker}", text);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
 
-        var row = Assert.Single(await app.WaitForRowsAsync(marker));
+        var row = Assert.Single(await App.WaitForRowsAsync(marker));
 
         Assert.Equal((text.Length, $"[not JSON, {text.Length} bytes]"), (row.BodyBytes, row.Body));
     }

@@ -10,18 +10,14 @@ namespace ScimLite.Tests.Safety;
 /// a storm engages it exactly at the threshold, what it refuses changes nothing, the rest keeps working, an operator's
 /// release lets the identity provider's retries through, and every instance obeys the one state in the database.
 /// </summary>
-[Collection("scim")]
-public class BrakeTests(ScimApp app) : IAsyncLifetime
+public class BrakeTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Storm_OfDeactivationsFromSeveralClients_EngagesAtThreshold_RefusedChangeNothing_ReleaseLetsRetriesThrough()
     {
-        var ids = await app.SeedEstablishedUsersAsync(200);
-        await using var second = app.UnthrottledHost();
-        var clients = new[] { app.CreateClient(), app.CreateClient(), second.CreateClient(app.Token), second.CreateClient(app.Token) };
+        var ids = await App.SeedEstablishedUsersAsync(200);
+        await using var second = App.UnthrottledHost();
+        var clients = new[] { App.CreateClient(), App.CreateClient(), second.CreateClient(App.Token), second.CreateClient(App.Token) };
         var storm = ids.Take(80).ToArray();
 
         var answers = await Task.WhenAll(storm.Select(async (id, i) =>
@@ -39,18 +35,18 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
         Assert.Equal(50, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
         Assert.Equal(30, answers.Count(a => a.StatusCode == HttpStatusCode.ServiceUnavailable));
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).Select(a => a.id).ToArray();
-        Assert.Equal(50L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
-        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE id = ANY(@refused) AND (NOT active OR version <> 1)", new { refused }));
-        Assert.True(await app.ScalarAsync<bool>("SELECT engaged FROM brake"));
-        Assert.Equal(30L, await app.ScalarAsync<long>("SELECT held FROM brake"));
+        Assert.Equal(50L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
+        Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE id = ANY(@refused) AND (NOT active OR version <> 1)", new { refused }));
+        Assert.True(await App.ScalarAsync<bool>("SELECT engaged FROM brake"));
+        Assert.Equal(30L, await App.ScalarAsync<long>("SELECT held FROM brake"));
 
-        var (code, status) = await app.VerbAsync("brake", "status");
+        var (code, status) = await App.VerbAsync("brake", "status");
         Assert.Equal(0, code);
         Assert.Contains("ENGAGED", status);
         Assert.Contains("30 refused requests", status);
         Assert.Contains("50 users deactivated", status);
 
-        (code, var released) = await app.VerbAsync("brake", "release");
+        (code, var released) = await App.VerbAsync("brake", "release");
         Assert.Equal(0, code);
         Assert.Contains("released", released);
         foreach (var id in refused)
@@ -58,8 +54,8 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
             using var retry = await clients[0].PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
             await retry.AssertStatusAsync(HttpStatusCode.OK);
         }
-        Assert.Equal(80L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
-        Assert.False(await app.ScalarAsync<bool>("SELECT engaged FROM brake"));
+        Assert.Equal(80L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
+        Assert.False(await App.ScalarAsync<bool>("SELECT engaged FROM brake"));
         foreach (var client in clients)
             client.Dispose();
     }
@@ -67,13 +63,13 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Engaged_CreatesUpdatesReactivationsAndSmallRemovalsPass_DeletesAndBulkRemovalsAre503()
     {
-        var ids = await app.SeedUsersAsync(20, "person");
-        using var client = app.CreateClient();
+        var ids = await App.SeedUsersAsync(20, "person");
+        using var client = App.CreateClient();
         var group = await client.CreateGroupAsync("Everyone", ids.Select(id => id.ToString()).ToArray());
         var groupId = group.GetProperty("id").GetString();
         using (var off = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
             await off.AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal(0, (await app.VerbAsync("brake", "engage", "--reason", "test")).Code);
+        Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "test")).Code);
 
         using (var on = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Reactivate))
             await on.AssertStatusAsync(HttpStatusCode.OK);
@@ -95,27 +91,27 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
         using (var deleteGroup = await client.DeleteAsync($"/scim/v2/Groups/{groupId}"))
             await AssertHeldAsync(deleteGroup);
 
-        Assert.Equal(20L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE active AND user_name LIKE 'person%'"));
-        Assert.Equal(19L, await app.ScalarAsync<long>("SELECT count(*) FROM link"));
-        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM tombstones"));
-        Assert.Equal(4L, await app.ScalarAsync<long>("SELECT held FROM brake"));
+        Assert.Equal(20L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE active AND user_name LIKE 'person%'"));
+        Assert.Equal(19L, await App.ScalarAsync<long>("SELECT count(*) FROM link"));
+        Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM tombstones"));
+        Assert.Equal(4L, await App.ScalarAsync<long>("SELECT held FROM brake"));
     }
 
     [Fact]
     public async Task TwoHosts_ShareTheBrake_EngagedAndReleasedInTheDatabase()
     {
-        var ids = await app.SeedUsersAsync(4, "person");
-        await using var other = app.UnthrottledHost();
-        using var first = app.CreateClient();
-        using var second = other.CreateClient(app.Token);
-        Assert.Equal(0, (await app.VerbAsync("brake", "engage")).Code);
+        var ids = await App.SeedUsersAsync(4, "person");
+        await using var other = App.UnthrottledHost();
+        using var first = App.CreateClient();
+        using var second = other.CreateClient(App.Token);
+        Assert.Equal(0, (await App.VerbAsync("brake", "engage")).Code);
 
         using (var a = await first.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
             await AssertHeldAsync(a);
         using (var b = await second.PatchScimAsync($"/scim/v2/Users/{ids[1]}", SafetyKit.Deactivate))
             await AssertHeldAsync(b);
 
-        Assert.Equal(0, (await app.VerbAsync("brake", "release")).Code);
+        Assert.Equal(0, (await App.VerbAsync("brake", "release")).Code);
         using (var a = await first.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
             await a.AssertStatusAsync(HttpStatusCode.OK);
         using (var b = await second.DeleteAsync($"/scim/v2/Users/{ids[1]}"))
@@ -125,15 +121,15 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Disabled_NothingIsCountedOrRefused()
     {
-        var ids = await app.SeedUsersAsync(60, "person");
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Brake:Enabled"] = "false" });
-        using var client = host.CreateClient(app.Token);
+        var ids = await App.SeedUsersAsync(60, "person");
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:Brake:Enabled"] = "false" });
+        using var client = host.CreateClient(App.Token);
         foreach (var id in ids)
         {
             using var response = await client.PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
             await response.AssertStatusAsync(HttpStatusCode.OK);
         }
-        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
+        Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
     }
 
     static async Task AssertHeldAsync(HttpResponseMessage response)

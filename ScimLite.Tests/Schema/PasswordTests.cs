@@ -6,12 +6,8 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Schema;
 
 /// <summary>password is writeOnly and returned never (RFC 7643 §4.1.1): no response ever carries it.</summary>
-[Collection("scim")]
-public class PasswordTests(ScimApp app) : IAsyncLifetime
+public class PasswordTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string Secret = "Pa55w0rd!Secret";
 
     static void AssertNoPassword(JsonElement body)
@@ -33,7 +29,7 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_ResponseHasNoPassword()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await CreateAsync(client);
     }
 
@@ -45,7 +41,7 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [InlineData("?excludedAttributes=userName")]
     public async Task Get_ByIdAndList_NeverReturnPassword(string query)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await CreateAsync(client);
 
         AssertNoPassword(await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}{query}"));
@@ -55,7 +51,7 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Search_WithAttributesPassword_DoesNotReturnIt()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await CreateAsync(client);
 
         using var response = await client.PostScimAsync("/scim/v2/Users/.search", new
@@ -73,7 +69,7 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ResponseHasNoPassword()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await CreateAsync(client);
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "secret@example.com", password = Secret + "2" });
@@ -85,7 +81,7 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_ResponseHasNoPassword()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await CreateAsync(client);
 
         using var response = await client.PatchScimAsync($"/scim/v2/Users/{created.Id()}?attributes=password,userName",
@@ -98,12 +94,12 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task StoredPassword_IsASaltedHashNotTheCleartext()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await CreateAsync(client);
         using (var second = await client.PostScimAsync("/scim/v2/Users", new { userName = "same@example.com", password = Secret }))
             await second.AssertStatusAsync(HttpStatusCode.Created);
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var hashes = (await connection.QueryAsync<string>("SELECT password_hash FROM users")).ToList();
         Assert.Equal(2, hashes.Count);
         Assert.All(hashes, h => Assert.StartsWith("pbkdf2-sha256$", h));

@@ -5,12 +5,8 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Schema;
 
 /// <summary>The full RFC 7643 schema survives POST → GET → PUT → GET exactly as sent.</summary>
-[Collection("scim")]
-public class RoundTripTests(ScimApp app) : IAsyncLifetime
+public class RoundTripTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string BaseUrl = "http://localhost/scim/v2";
 
     async Task<JsonElement> CreateManagerAsync(HttpClient client) =>
@@ -19,7 +15,7 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task FullUser_PostThenGet_ReturnsEveryAttributeAsSent()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var manager = await CreateManagerAsync(client);
 
         var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
@@ -34,7 +30,7 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task FullUser_PutSameBody_ChangesNothingAndKeepsVersion()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var manager = await CreateManagerAsync(client);
         var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
 
@@ -51,7 +47,7 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task FullUser_PutSameBodyWithoutPassword_KeepsVersion()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var manager = await CreateManagerAsync(client);
         var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
         var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(FullUser.Json(manager.Id()))!;
@@ -66,7 +62,7 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Enterprise_ManagerDisplayName_ComesFromTheManagerUser()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var manager = await CreateManagerAsync(client);
 
         var created = await client.PostUserAsync(new Dictionary<string, object>
@@ -90,7 +86,7 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Enterprise_DeletingTheManager_ClearsManagerAndMovesTheReportsVersion()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var manager = await CreateManagerAsync(client);
         var report = await client.PostUserAsync(new Dictionary<string, object>
         {
@@ -110,7 +106,7 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Enterprise_SelfManagedUser_CanBeDeleted()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("self@example.com");
         using (var put = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new Dictionary<string, object>
         {
@@ -121,13 +117,13 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
         using var deleted = await client.DeleteAsync($"/scim/v2/Users/{user.Id()}");
 
         await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
-        Assert.Equal(0, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Enterprise_UrnInSchemasOnlyWhenTheUserHasEnterpriseData()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         var plain = await client.PostUserAsync(new Dictionary<string, object>
         {
@@ -155,7 +151,7 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task FullGroup_PostGetPut_RoundTripsEveryAttribute()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("member@example.com", "Member One");
         var nested = await client.CreateGroupAsync("Nested");
         var body = $$"""

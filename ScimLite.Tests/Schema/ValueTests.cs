@@ -5,16 +5,12 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Schema;
 
 /// <summary>How attribute values are taken: exactly as sent, null clears, unknown ignored, at most one primary.</summary>
-[Collection("scim")]
-public class ValueTests(ScimApp app) : IAsyncLifetime
+public class ValueTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Values_AreStoredExactlyAsSent()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var sent = new Dictionary<string, object>
         {
             ["userName"] = "BJensen@Example.COM",
@@ -44,7 +40,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ExplicitNull_ClearsTheAttribute()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var manager = await client.CreateUserAsync("jsmith@example.com", "John Smith");
         var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
         var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(FullUser.Json(manager.Id()))!;
@@ -69,7 +65,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_ExplicitNullAndEmptyArrays_LeaveAttributesUnassigned()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         var created = await client.PostUserAsync("""
             {"userName": "nulls@example.com", "nickName": null, "emails": [], "name": null, "phoneNumbers": null, "title": ""}
@@ -82,7 +78,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_UnknownAttributesAndExtensions_AreIgnored()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         var created = await client.PostUserAsync("""
             {
@@ -113,7 +109,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
     [InlineData("roles")]
     public async Task Post_TwoPrimaryValues_Returns400InvalidValueAndWritesNothing(string attribute)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var values = attribute == "addresses"
             ? new object[] { new { locality = "A", primary = true }, new { locality = "B", primary = true } }
             : new object[] { new { value = "a@example.com", primary = true }, new { value = "b@example.com", primary = true } };
@@ -124,15 +120,15 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
         });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(0, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Put_TwoPrimaryEmails_Returns400AndChangesNothing()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("one@example.com");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new
         {
@@ -141,13 +137,13 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
         });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Put_ChangingOnlyTheCaseOfUserName_StoresTheNewCase()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("bjensen@example.com");
 
         using var put = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new { userName = "BJensen@Example.com" });

@@ -9,21 +9,17 @@ using Xunit.Abstractions;
 namespace ScimLite.Tests.Security;
 
 /// <summary>Bearer tokens: rotation, hashed configuration, uniform rejection, and per-token and per-address rate limits.</summary>
-[Collection("scim")]
-public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     [Fact]
     public async Task TwoConfiguredTokens_BothAccepted_DuringRotation()
     {
         var next = NewSecret();
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = next });
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = next });
 
-        foreach (var token in new[] { app.Token, next })
+        foreach (var token in new[] { App.Token, next })
         {
             using var client = host.CreateClient(token);
             using var response = await client.GetAsync("/scim/v2/Users");
@@ -39,7 +35,7 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     {
         var secret = NewSecret();
         var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = $"sha256:{digest}" });
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = $"sha256:{digest}" });
 
         using (var client = host.CreateClient(secret))
         using (var response = await client.GetAsync("/scim/v2/Users"))
@@ -59,11 +55,11 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task MissingMalformedOrWrongToken_Returns401_WithOneIdenticalScimBody()
     {
-        using var client = app.CreateAnonymousClient();
+        using var client = App.CreateAnonymousClient();
         string[] headers =
         [
-            "", "Bearer", "Bearer ", $"Bearer {NewSecret()}", $"Bearer {app.Token}x", $"Bearer {app.Token[..^1]}",
-            $"Basic {app.Token}", app.Token, $"Bearer {app.Token} {app.Token}", "Bearer \u00e9t\u00e9",
+            "", "Bearer", "Bearer ", $"Bearer {NewSecret()}", $"Bearer {App.Token}x", $"Bearer {App.Token[..^1]}",
+            $"Basic {App.Token}", App.Token, $"Bearer {App.Token} {App.Token}", "Bearer \u00e9t\u00e9",
         ];
         var bodies = new HashSet<string>();
         foreach (var header in headers)
@@ -84,11 +80,11 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task RateLimit_TokenExhaustsItsBucket_Returns429WithIntegerRetryAfterAndScimBody()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
             ["Scim:RateLimit:PermitsPerSecond"] = "1", ["Scim:RateLimit:Burst"] = "5",
         });
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
 
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? limited = null;
@@ -118,11 +114,11 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     public async Task RateLimit_IsPerToken_AnotherTokenIsStillServed()
     {
         var other = NewSecret();
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
             ["Scim:Tokens:1"] = other, ["Scim:RateLimit:PermitsPerSecond"] = "1", ["Scim:RateLimit:Burst"] = "3",
         });
-        using var busy = host.CreateClient(app.Token);
+        using var busy = host.CreateClient(App.Token);
         using var quiet = host.CreateClient(other);
 
         Assert.True(await ExhaustAsync(busy, "/scim/v2/Users"), "the busy token was never limited");
@@ -134,12 +130,12 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task RateLimit_RequestsWithoutValidToken_AreLimitedByAddress_ValidTokenUnaffected()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
             ["Scim:RateLimit:AnonymousPermitsPerSecond"] = "1", ["Scim:RateLimit:AnonymousBurst"] = "3",
         });
         using var guesser = host.CreateClient(NewSecret());
-        using var owner = host.CreateClient(app.Token);
+        using var owner = host.CreateClient(App.Token);
 
         // Each guess uses a fresh token, and still draws from the one bucket of its address.
         var limited = false;

@@ -16,12 +16,8 @@ namespace ScimLite.Tests.Security;
 /// accepted, a revoked or expired one refused without a restart, a rotated one valid beside its successor during grace.
 /// The hosts re-read the client table every 0.1 s, so "within the refresh interval" is a short poll.
 /// </summary>
-[Collection("scim")]
-public class ClientTokenTests(ScimApp app) : IAsyncLifetime
+public class ClientTokenTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     WebApplicationFactory<Program> FastHost(Dictionary<string, string?>? more = null)
@@ -29,14 +25,14 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
         var settings = new Dictionary<string, string?> { ["Scim:TokenRefreshSeconds"] = "0.1" };
         foreach (var (key, value) in more ?? [])
             settings[key] = value;
-        return app.NewHost(settings);
+        return App.NewHost(settings);
     }
 
     async Task<(int Code, string Output, string Error)> TokensAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await TokensCommand.Create(output, error).Parse([.. args, "--connection", app.ConnectionString]).InvokeAsync();
+        var code = await TokensCommand.Create(output, error).Parse([.. args, "--connection", App.ConnectionString]).InvokeAsync();
         return (code, output.ToString(), error.ToString());
     }
 
@@ -78,7 +74,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
 
         await EventuallyAsync(host, token, HttpStatusCode.OK);
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await using var command = new NpgsqlCommand("SELECT token_digest, row_to_json(c)::text FROM clients c WHERE name = 'okta-prod'", connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
@@ -100,7 +96,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
         var took = await EventuallyAsync(host, token, HttpStatusCode.Unauthorized);
         Assert.True(took < TimeSpan.FromSeconds(5), $"refused only after {took.TotalSeconds:0.0} s");
         // The configured token is untouched.
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, app.Token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, App.Token));
     }
 
     [Fact]
@@ -129,7 +125,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
         var token = await SecretFromAsync("add", "okta-prod", "--expires", "90d");
         await EventuallyAsync(host, token, HttpStatusCode.OK);
 
-        await using (var connection = await app.OpenConnectionAsync())
+        await using (var connection = await App.OpenConnectionAsync())
         await using (var expire = new NpgsqlCommand("UPDATE clients SET expires = now() - interval '1 minute'", connection))
             await expire.ExecuteNonQueryAsync();
 
@@ -156,7 +152,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
         }
         Assert.Matches(@"idle\s+table\s+\S+\s+never\s+never\s+active", list);
         Assert.DoesNotContain(token, list);
-        Assert.DoesNotContain(app.Token, list);
+        Assert.DoesNotContain(App.Token, list);
     }
 
     [Theory]
@@ -210,7 +206,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, secret));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, hashed));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, app.Token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, App.Token));
     }
 
     [Fact]
@@ -225,7 +221,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
             limited = await StatusAsync(host, token) == HttpStatusCode.TooManyRequests;
 
         Assert.True(limited, "the client's own limit never applied");
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, app.Token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, App.Token));
     }
 
     [Fact]

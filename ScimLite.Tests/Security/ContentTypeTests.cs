@@ -27,19 +27,15 @@ public class ContentTypeRuleTests
         Assert.Equal(accepted, ScimJson.IsAcceptedContentType(contentType));
 }
 
-[Collection("scim")]
-public class ContentTypeHttpTests(ScimApp app) : IAsyncLifetime
+public class ContentTypeHttpTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Theory]
     [InlineData("multipart/form-data; boundary=json", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("application/scim+json; charset=iso-8859-1", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("application/json; charset=utf-8", HttpStatusCode.Created)]
     public async Task Post_ContentType_IsParsedAsMediaType(string contentType, HttpStatusCode expected)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"schemas":["{{UserUrn}}"],"userName":"ct@example.com"}"""));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 

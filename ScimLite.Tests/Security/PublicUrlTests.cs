@@ -15,19 +15,15 @@ namespace ScimLite.Tests.Security;
 /// URLs in responses never come from an unchecked Host header; behind a configured proxy the scheme and the client
 /// address are the proxy's forwarded ones, and the anonymous rate limit keys on that client address.
 /// </summary>
-[Collection("scim")]
-public class PublicUrlTests(ScimApp app) : IAsyncLifetime
+public class PublicUrlTests(ScimApp app) : ScimTest(app)
 {
     const string RemoteHeader = "X-Test-Remote-Address";
     const string Proxy = "10.0.0.1";
 
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task SpoofedHost_WithoutPublicUrl_NeverAppearsInResponses()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         var (location, metaLocation, groupRef) = await CreateWithHostAsync(client, "evil.example");
 
@@ -41,8 +37,8 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task PublicUrl_IsUsedForEveryUrl_WhateverTheHost()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:PublicUrl"] = "https://scim.example.com/" });
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:PublicUrl"] = "https://scim.example.com/" });
+        using var client = host.CreateClient(App.Token);
 
         var (location, metaLocation, groupRef) = await CreateWithHostAsync(client, "evil.example");
 
@@ -53,8 +49,8 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task AllowedHosts_RefusesAnotherHost_AndUsesTheAllowedOne()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["AllowedHosts"] = "scim.example.com" });
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["AllowedHosts"] = "scim.example.com" });
+        using var client = host.CreateClient(App.Token);
 
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users") { Headers = { Host = "evil.example" } })
         using (var refused = await client.SendAsync(request))
@@ -70,7 +66,7 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     public async Task ForwardedProto_IsBelievedFromKnownProxiesOnly(string remote, string expectedPrefix)
     {
         await using var host = ProxiedHost(new() { ["AllowedHosts"] = "scim.example.com" });
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         client.DefaultRequestHeaders.Add(RemoteHeader, remote);
         client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
 
@@ -130,7 +126,7 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     WebApplicationFactory<Program> ProxiedHost(Dictionary<string, string?> settings)
     {
         settings["Scim:ForwardedHeaders:KnownProxies:0"] = Proxy;
-        return app.NewHost(settings, builder => builder.ConfigureTestServices(services =>
+        return App.NewHost(settings, builder => builder.ConfigureTestServices(services =>
             services.AddSingleton<IStartupFilter>(new RemoteAddressFromHeader())));
     }
 

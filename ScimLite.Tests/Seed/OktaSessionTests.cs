@@ -10,12 +10,8 @@ namespace ScimLite.Tests.Seed;
 /// The Okta session of /work/shared/seed/okta-flask-scim-blog.md, replayed with its exact request bodies: assign a
 /// user, unassign it, assign the Droids group (three users), push the group, then the rows it leaves behind.
 /// </summary>
-[Collection("scim")]
-public class OktaSessionTests(ScimApp app) : IAsyncLifetime
+public class OktaSessionTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string ObiWanPassword = "gl^m&qWZ";
 
     const string ObiWan = """
@@ -144,7 +140,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Lookup_UnknownUser_ReturnsEmptyListResponse()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         using var response = await client.GetAsync(Lookup("obi-wan.kenobi@iamciam.dev"));
         await AssertEmptyListAsync(response);
     }
@@ -152,7 +148,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task AssignUser_PostAsApplicationJson_Returns201WithStoredRepresentation()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
         foreach (var member in new[] { "schemas", "id", "userName", "name", "emails", "displayName", "locale", "externalId", "active", "meta" })
@@ -185,7 +181,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task UnassignUser_PatchActiveFalse_DeactivatesAndKeepsUserFindable()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
         using (var patch = await client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", Unassign))
@@ -203,7 +199,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Lookup_UpperCasedUserName_FindsTheUser()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
         var found = await client.GetJsonAsync(Lookup("OBI-WAN.KENOBI@IAMCIAM.DEV"));
@@ -217,7 +213,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task WholeSession_LeavesFourUsersOneGroupThreeLinks()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         // Assign a user, then unassign it.
         var obiWan = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
@@ -274,7 +270,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
         var c3po = await client.GetJsonAsync($"/scim/v2/Users/{ids["c-3po@iamciam.dev"]}");
         Assert.Equal(group.Id(), Assert.Single(c3po.GetProperty("groups").EnumerateArray()).GetProperty("value").GetString());
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var users = (await connection.QueryAsync<(string UserName, bool Active, string? PasswordHash)>(
             "SELECT user_name, active, password_hash FROM users ORDER BY user_name")).ToList();
         Assert.Equal(

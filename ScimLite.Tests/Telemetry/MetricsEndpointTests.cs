@@ -11,12 +11,8 @@ namespace ScimLite.Tests.Telemetry;
 /// counters and the per-client request metrics move during a small Okta-shaped contract run, and neither port serves
 /// the other's endpoints.
 /// </summary>
-[Collection("scim")]
-public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     /// <summary>The sum of every sample of a metric (all label sets), 0 when it has none yet.</summary>
     static double Sum(string scrape, string metric, string? label = null) =>
         Regex.Matches(scrape, $@"^{Regex.Escape(metric)}(\{{.*\}})? (\S+)$", RegexOptions.Multiline)
@@ -26,7 +22,7 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task PrometheusScrape_ShowsProvisioningCountersMoving_OnTheMetricsPortOnly()
     {
-        await using var host = MetricsHost.Start(app);
+        await using var host = MetricsHost.Start(App);
         var (api, metrics) = (host.Api, host.Metrics);
 
         var before = await metrics.GetStringAsync("/metrics");
@@ -60,7 +56,7 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyn
         Assert.Matches(@"http_server_request_duration_seconds_bucket\{[^}]*http_route=""/scim/v2/Users/\{id\}""", after);
         Assert.Matches(@"http_server_request_duration_seconds_count\{[^}]*http_response_status_code=""401""", after);
         Assert.Contains("db_client_connection", after); // Npgsql's pool metrics
-        Assert.DoesNotContain(app.Token, after);
+        Assert.DoesNotContain(App.Token, after);
 
         // Each port serves only its own endpoints.
         using (var onApi = await api.GetAsync("/metrics"))

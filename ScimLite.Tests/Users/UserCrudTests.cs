@@ -5,12 +5,8 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Users;
 
 /// <summary>Read, replace, delete and list users over HTTP.</summary>
-[Collection("scim")]
-public class UserCrudTests(ScimApp app) : IAsyncLifetime
+public class UserCrudTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     static object Vader(string? password = "Sk1walker!") => new Dictionary<string, object?>
     {
         ["schemas"] = new[] { ResourceRequests.UserUrn },
@@ -27,14 +23,14 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
 
     async Task<string?> PasswordHashAsync(string id)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return await connection.QuerySingleAsync<string?>("SELECT password_hash FROM users WHERE id = @id", new { id = Guid.Parse(id) });
     }
 
     [Fact]
     public async Task Get_ById_ReturnsTheStoredUserWithETag()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
 
         using var response = await client.GetAsync($"/scim/v2/Users/{created.Id()}");
@@ -49,7 +45,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ReplacesAndClearsAttributesLeftOut()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new
@@ -72,7 +68,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithoutActive_MakesTheUserActive()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(new { userName = "inactive@example.com", active = false });
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "inactive@example.com" });
@@ -84,7 +80,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithoutPassword_KeepsThePassword()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
         var hash = await PasswordHashAsync(created.Id());
 
@@ -98,7 +94,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithNewPassword_ReplacesTheHash()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: "N3w&Dark"));
@@ -113,7 +109,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_SamePassword_KeepsHashAndVersion()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
         var hash = await PasswordHashAsync(created.Id());
 
@@ -127,7 +123,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_IdMetaAndGroupsInBody_AreIgnored()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
         var group = await client.CreateGroupAsync("Sith");
         var otherId = Guid.NewGuid().ToString();
@@ -150,14 +146,14 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         Assert.NotEqual("W/\"99\"", replaced.Version());
         // Still in no group: groups is unassigned, so left out (RFC 7643 §2.5).
         Assert.False(replaced.TryGetProperty("groups", out _));
-        Assert.Equal(0, await app.CountAsync("link"));
-        Assert.Equal(1, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("link"));
+        Assert.Equal(1, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Post_IdMetaAndGroupsInBody_AreIgnored()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var group = await client.CreateGroupAsync("Sith");
         var chosenId = Guid.NewGuid().ToString();
 
@@ -175,13 +171,13 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("W/\"1\"", created.Version());
         // Still in no group: groups is unassigned, so left out (RFC 7643 §2.5).
         Assert.False(created.TryGetProperty("groups", out _));
-        Assert.Equal(0, await app.CountAsync("link"));
+        Assert.Equal(0, await App.CountAsync("link"));
     }
 
     [Fact]
     public async Task Get_UserInGroups_ListsThemInGroups()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var user = await client.CreateUserAsync("member@example.com");
         var jedi = await client.CreateGroupAsync("Jedi", user.Id());
         await client.CreateGroupAsync("Unrelated");
@@ -197,7 +193,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_WithAttributes_ReturnsOnlyTheNamedAndAlwaysReturned()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
 
         var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}?attributes=userName,name.givenName");
@@ -209,7 +205,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_SameContent_KeepsVersionAndLastModified()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader(password: null));
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: null));
@@ -222,7 +218,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ChangedContent_MovesVersionAndLastModified()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader(password: null));
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "vader@empire.example", title = "Emperor's apprentice" });
@@ -238,7 +234,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Delete_Returns204ThenTheUserIsGoneEverywhere()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
         var url = $"/scim/v2/Users/{created.Id()}";
 
@@ -255,13 +251,13 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
         var list = await client.GetJsonAsync("/scim/v2/Users");
         Assert.Equal(0, list.GetProperty("totalResults").GetInt32());
-        Assert.Equal(0, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Post_UserNameOfADeletedUser_Succeeds()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var first = await client.CreateUserAsync("reused@example.com");
         (await client.DeleteAsync($"/scim/v2/Users/{first.Id()}")).Dispose();
 
@@ -273,7 +269,7 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Delete_UserInGroups_RemovesMembershipsAndMovesEachGroupsVersion()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         var luke = await client.CreateUserAsync("luke@example.com");
         var leia = await client.CreateUserAsync("leia@example.com");
         var jedi = await client.CreateGroupAsync("Jedi", luke.Id(), leia.Id());
@@ -297,13 +293,13 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         Assert.True(modifiedAfter["Jedi"] > modifiedBefore["Jedi"]);
         Assert.True(modifiedAfter["Pilots"] > modifiedBefore["Pilots"]);
         Assert.Equal(modifiedBefore["Senators"], modifiedAfter["Senators"]);
-        Assert.Equal(2, await app.CountAsync("link"));
+        Assert.Equal(2, await App.CountAsync("link"));
     }
 
     /// <summary>Groups' last_modified straight from the table, in microseconds (the API shows milliseconds).</summary>
     async Task<Dictionary<string, DateTime>> LastModifiedAsync()
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return (await connection.QueryAsync<(string Name, DateTime Modified)>("SELECT display_name, last_modified FROM groups"))
             .ToDictionary(g => g.Name, g => g.Modified);
     }

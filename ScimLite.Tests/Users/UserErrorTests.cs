@@ -6,25 +6,21 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Users;
 
 /// <summary>Bad requests on /Users: the right status and SCIM error body, and nothing written.</summary>
-[Collection("scim")]
-public class UserErrorTests(ScimApp app) : IAsyncLifetime
+public class UserErrorTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string MissingId = "0b9a3c52-5f2e-4d7e-9a51-7c1f0e6d2a11";
 
     /// <summary>Sends a bad request after one user exists and asserts the error and that no row changed.</summary>
     async Task AssertRejectedAsync(Func<HttpClient, Task<HttpResponseMessage>> send, HttpStatusCode status, string? scimType)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateUserAsync("existing@example.com", "Existing");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await send(client);
 
         await response.AssertScimErrorAsync(status, scimType);
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
@@ -72,27 +68,27 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_UserNameDifferingOnlyInCase_Returns409UniquenessAndKeepsOneRow()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateUserAsync("Luke.Skywalker@example.com");
 
         using var response = await client.PostScimAsync("/scim/v2/Users", new { userName = "luke.skywalker@EXAMPLE.com" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
-        Assert.Equal(1, await app.CountAsync("users"));
+        Assert.Equal(1, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Put_UserNameTakenByAnotherUser_Returns409Uniqueness()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateUserAsync("leia@example.com");
         var han = await client.CreateUserAsync("han@example.com");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
 
         using var response = await client.PutScimAsync($"/scim/v2/Users/{han.Id()}", new { userName = "LEIA@example.com" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
@@ -120,9 +116,9 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
     [InlineData("%27%20OR%201%3D1--")]
     public async Task AnyMethod_NonUuidId_Returns404Not500(string id)
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateUserAsync("existing@example.com");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var url = $"/scim/v2/Users/{id}";
 
         foreach (var send in new Func<Task<HttpResponseMessage>>[]
@@ -136,7 +132,7 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
             using var response = await send();
             await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
         }
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Theory]
@@ -147,12 +143,12 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
     [InlineData("Token {token}")]
     public async Task Request_WithoutValidBearerToken_Returns401WithScimBodyAndChallenge(string? authorization)
     {
-        using var client = app.CreateAnonymousClient();
-        using (var authorized = app.CreateClient())
+        using var client = App.CreateAnonymousClient();
+        using (var authorized = App.CreateClient())
             await authorized.CreateUserAsync("existing@example.com");
-        var before = await app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         if (authorization is not null)
-            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization.Replace("{token}", app.Token));
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization.Replace("{token}", App.Token));
 
         foreach (var request in new Func<Task<HttpResponseMessage>>[]
         {
@@ -164,15 +160,15 @@ public class UserErrorTests(ScimApp app) : IAsyncLifetime
             await response.AssertScimErrorAsync(HttpStatusCode.Unauthorized);
             Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
         }
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Request_WithTokenInBasicScheme_Returns401()
     {
-        using var client = app.CreateAnonymousClient();
+        using var client = App.CreateAnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"scim:{app.Token}")));
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"scim:{App.Token}")));
 
         using var response = await client.GetAsync("/scim/v2/Users");
 

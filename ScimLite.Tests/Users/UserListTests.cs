@@ -4,16 +4,12 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Users;
 
 /// <summary>GET /Users paging: itemsPerPage is what the page holds, totalResults every match, RFC 7644 §3.4.2.4 clamps.</summary>
-[Collection("scim")]
-public class UserListTests(ScimApp app) : IAsyncLifetime
+public class UserListTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task List_Paging_ItemsPerPageIsWhatWasReturnedAndTotalIsAllMatches()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         for (var i = 1; i <= 5; i++)
             await client.CreateUserAsync($"trooper{i}@empire.example");
         await client.CreateUserAsync("rebel@alliance.example");
@@ -50,7 +46,7 @@ public class UserListTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_NegativeCountAndZeroStartIndex_AreClamped()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await client.CreateUserAsync("one@example.com");
 
         var negative = await client.GetJsonAsync("/scim/v2/Users?count=-3&startIndex=0");
@@ -63,7 +59,7 @@ public class UserListTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_NoUsers_Returns200EmptyListResponse()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
 
         var list = await client.GetJsonAsync("/scim/v2/Users");
 

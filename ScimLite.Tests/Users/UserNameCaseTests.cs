@@ -4,16 +4,12 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Users;
 
 /// <summary>userName is unique and matched ignoring case for every letter, not only ASCII, and kept as sent.</summary>
-[Collection("scim")]
-public class UserNameCaseTests(ScimApp app) : IAsyncLifetime
+public class UserNameCaseTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Post_NonAsciiNameDifferingOnlyInCase_Returns409Uniqueness()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await (await client.PostScimAsync("/scim/v2/Users", new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
 
         var duplicate = await client.PostScimAsync("/scim/v2/Users", new { userName = "änne.øberg@example.org" });
@@ -24,7 +20,7 @@ public class UserNameCaseTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_NonAsciiNameInOtherCase_FindsTheUserAsSent()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         await (await client.PostScimAsync("/scim/v2/Users", new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
 
         var list = await (await client.GetAsync("/scim/v2/Users?filter=" + Uri.EscapeDataString("userName eq \"änne.øberg@example.org\"")))
