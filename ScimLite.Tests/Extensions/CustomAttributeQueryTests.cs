@@ -20,7 +20,7 @@ public class CustomAttributeQueryTests(ScimApp fixture) : ExtensionHostTests(fix
 {
     static string Terms(string term, int count) => string.Join(" or ", Enumerable.Range(0, count).Select(i => string.Format(term, i)));
 
-    Task<HttpResponseMessage> ListAsync(string query) => Client.GetAsync($"/scim/v2/Users?{query}");
+    Task<HttpResponseMessage> ListAsync(string query) => Client.GetAsync($"{Urls.Users}?{query}");
 
     [Theory]
     [InlineData("{0}:badges eq \"a\"", 0, 1)]

@@ -52,12 +52,12 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : ScimTe
     {
         await using var host = Host(("Scim:MaxMultiValuedItems", "5"));
         using var client = host.CreateClient(App.Token);
-        using (var over = await client.PostScimAsync("/scim/v2/Users", User($$"""{"badges":{{Strings(6)}}}""")))
+        using (var over = await client.PostScimAsync(Urls.Users, User($$"""{"badges":{{Strings(6)}}}""")))
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
-        using (var over = await client.PostScimAsync("/scim/v2/Users", User("{}", Emails(6))))
+        using (var over = await client.PostScimAsync(Urls.Users, User("{}", Emails(6))))
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
-        var id = (await client.CreateAsync("/scim/v2/Users", User($$"""{"badges":{{Strings(5)}}}""", Emails(5)))).Id();
-        using (var over = await client.PutScimAsync($"/scim/v2/Users/{id}", User($$"""{"badges":{{Strings(6)}}}""")))
+        var id = (await client.CreateAsync(Urls.Users, User($$"""{"badges":{{Strings(5)}}}""", Emails(5)))).Id();
+        using (var over = await client.PutScimAsync(Urls.User(id), User($$"""{"badges":{{Strings(6)}}}""")))
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
         var (badges, emails) = (await StoredAsync("extensions"), await StoredAsync("emails"));
 
@@ -68,13 +68,13 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : ScimTe
             """{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@example.com"}""",
         })
         {
-            using var over = await client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(operation));
+            using var over = await client.PatchScimAsync(Urls.User(id), PatchOp(operation));
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
         }
         Assert.Equal((badges, emails), (await StoredAsync("extensions"), await StoredAsync("emails")));
 
         // Re-adding values already there grows nothing.
-        using var again = await client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
+        using var again = await client.PatchScimAsync(Urls.User(id), PatchOp(
             $$"""{"op":"add","path":"{{Acme}}:badges","value":["b0000000"]}""",
             """{"op":"add","path":"emails","value":[{"value":"a0@example.com","type":"other"}]}"""));
         await again.AssertStatusAsync(HttpStatusCode.OK);
@@ -86,10 +86,10 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : ScimTe
         await using var host = Host(("Scim:MaxExtensionBytes", "2000"));
         using var client = host.CreateClient(App.Token);
         var big = $$"""{"costCode":"{{new string('c', 2100)}}"}""";
-        using (var over = await client.PostScimAsync("/scim/v2/Users", User(big)))
+        using (var over = await client.PostScimAsync(Urls.Users, User(big)))
             await AssertOverLimitAsync(over, "Scim:MaxExtensionBytes");
-        var id = (await client.CreateAsync("/scim/v2/Users", User("""{"costCode":"C-1"}"""))).Id();
-        using (var over = await client.PutScimAsync($"/scim/v2/Users/{id}", User(big)))
+        var id = (await client.CreateAsync(Urls.Users, User("""{"costCode":"C-1"}"""))).Id();
+        using (var over = await client.PutScimAsync(Urls.User(id), User(big)))
             await AssertOverLimitAsync(over, "Scim:MaxExtensionBytes");
 
         // Each add of 4 × 150 characters fits alone; the fourth would take the document over 2,000 bytes.
@@ -97,7 +97,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : ScimTe
         var adds = 0;
         do
         {
-            using var response = await client.PatchScimAsync($"/scim/v2/Users/{id}",
+            using var response = await client.PatchScimAsync(Urls.User(id),
                 PatchOp($$"""{"op":"add","path":"{{Acme}}:badges","value":{{Strings(4, $"{adds}-", 150)}}}"""));
             status = response.StatusCode;
             if (status != HttpStatusCode.OK)
@@ -171,14 +171,14 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : ScimTe
 
     async Task<(TimeSpan Elapsed, (HttpStatusCode Status, string Detail, int Length) Response)> SendAsync(HttpClient client, string verb, int count)
     {
-        var id = verb == "PATCH" ? (await client.CreateAsync("/scim/v2/Users", User("""{"costCode":"C-1"}"""))).Id() : null;
+        var id = verb == "PATCH" ? (await client.CreateAsync(Urls.Users, User("""{"costCode":"C-1"}"""))).Id() : null;
         var body = verb == "PATCH"
             ? PatchOp($$"""{"op":"replace","path":"{{Acme}}:badges","value":{{Strings(count)}}}""")
             : User($$"""{"badges":{{Strings(count)}}}""");
         var clock = Stopwatch.StartNew();
         using var response = verb == "PATCH"
-            ? await client.PatchScimAsync($"/scim/v2/Users/{id}", body)
-            : await client.PostScimAsync("/scim/v2/Users", body);
+            ? await client.PatchScimAsync(Urls.User(id), body)
+            : await client.PostScimAsync(Urls.Users, body);
         var json = await response.ReadJsonAsync();
         return (clock.Elapsed, (response.StatusCode, json.TryGetProperty("detail", out var d) ? d.GetString()! : "", System.Text.Encoding.UTF8.GetByteCount(body)));
     }

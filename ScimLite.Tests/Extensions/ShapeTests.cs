@@ -13,7 +13,7 @@ public class ShapeTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task ManagerThatNamesNobody_IsKeptAsSent()
     {
-        var created = await (await Client.PostScimAsync("/scim/v2/Users",
+        var created = await (await Client.PostScimAsync(Urls.Users,
             $$"""{"userName":"m1@example.com","{{Enterprise}}":{"manager":{"value":"EMP-0042"} } }""")).AssertStatusAsync(HttpStatusCode.Created);
         var user = await created.ReadJsonAsync();
         var manager = user.GetProperty(Enterprise).GetProperty("manager");
@@ -23,10 +23,10 @@ public class ShapeTests(ScimApp app) : ScimTest(app)
 
         // A UUID that is no user's id is kept too.
         var nobody = Guid.NewGuid().ToString();
-        var patched = await (await Client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", PatchOp(
+        var patched = await (await Client.PatchScimAsync(Urls.User(user.Id()), PatchOp(
             $$"""{"op":"Replace","path":"{{Enterprise}}:manager","value":"{{nobody}}"}"""))).ReadJsonAsync();
         Assert.Equal(nobody, patched.GetProperty(Enterprise).GetProperty("manager").GetProperty("value").GetString());
-        var found = await Client.GetJsonAsync($"/scim/v2/Users?filter={Uri.EscapeDataString($"{Enterprise}:manager.value eq \"{nobody}\"")}");
+        var found = await Client.GetJsonAsync($"{Urls.Users}?filter={Uri.EscapeDataString($"{Enterprise}:manager.value eq \"{nobody}\"")}");
         Assert.Equal(user.Id(), Assert.Single(found.GetProperty("Resources").EnumerateArray()).Id());
     }
 
@@ -34,7 +34,7 @@ public class ShapeTests(ScimApp app) : ScimTest(app)
     public async Task ManagerThatNamesAUser_GetsDisplayNameAndRef_AndTheForeignKey()
     {
         var boss = await Client.CreateUserAsync("boss@example.com", "The Boss");
-        var user = await Client.CreateAsync("/scim/v2/Users",
+        var user = await Client.CreateAsync(Urls.Users,
             $$"""{"userName":"m2@example.com","{{Enterprise}}":{"manager":{"value":"{{boss.Id()}}"} } }""");
         var manager = user.GetProperty(Enterprise).GetProperty("manager");
         Assert.Equal(boss.Id(), manager.GetProperty("value").GetString());
@@ -48,15 +48,15 @@ public class ShapeTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task EmptyMultiValuedAttributes_AreLeftOut()
     {
-        var user = await Client.CreateAsync("/scim/v2/Users", """{"userName":"e@example.com","emails":[{"value":"e@example.com"}]}""");
+        var user = await Client.CreateAsync(Urls.Users, """{"userName":"e@example.com","emails":[{"value":"e@example.com"}]}""");
         Assert.False(user.TryGetProperty("groups", out _));
         var group = await Client.CreateGroupAsync("Team", user.Id());
         Assert.Single(group.GetProperty("members").EnumerateArray());
 
-        await (await Client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}", PatchOp("""{"op":"replace","path":"members","value":[]}""")))
+        await (await Client.PatchScimAsync(Urls.Group(group.Id()), PatchOp("""{"op":"replace","path":"members","value":[]}""")))
             .AssertStatusAsync(HttpStatusCode.NoContent);
-        Assert.False((await Client.GetJsonAsync($"/scim/v2/Groups/{group.Id()}")).TryGetProperty("members", out _));
-        var emptied = await (await Client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", PatchOp("""{"op":"replace","path":"emails","value":[]}""")))
+        Assert.False((await Client.GetJsonAsync(Urls.Group(group.Id()))).TryGetProperty("members", out _));
+        var emptied = await (await Client.PatchScimAsync(Urls.User(user.Id()), PatchOp("""{"op":"replace","path":"emails","value":[]}""")))
             .ReadJsonAsync();
         Assert.False(emptied.TryGetProperty("emails", out _));
         Assert.False(emptied.TryGetProperty("groups", out _));
@@ -65,7 +65,7 @@ public class ShapeTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task PreferReturnMinimal_OnUserWrites()
     {
-        var post = new HttpRequestMessage(HttpMethod.Post, "/scim/v2/Users") { Content = ScimContent("""{"userName":"p@example.com"}""") };
+        var post = new HttpRequestMessage(HttpMethod.Post, Urls.Users) { Content = ScimContent("""{"userName":"p@example.com"}""") };
         post.Headers.Add("Prefer", "return=minimal");
         var created = await (await Client.SendAsync(post)).AssertStatusAsync(HttpStatusCode.Created);
         Assert.Equal("", await created.Content.ReadAsStringAsync());
@@ -88,7 +88,7 @@ public class ShapeTests(ScimApp app) : ScimTest(app)
     public async Task PreferReturnRepresentation_OnGroupPatch()
     {
         var group = await Client.CreateGroupAsync("Reps");
-        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/scim/v2/Groups/{group.Id()}")
+        var patch = new HttpRequestMessage(HttpMethod.Patch, Urls.Group(group.Id()))
         {
             Content = ScimContent(PatchOp("""{"op":"replace","path":"displayName","value":"Reps 2"}""")),
         };
@@ -97,7 +97,7 @@ public class ShapeTests(ScimApp app) : ScimTest(app)
         Assert.Equal("return=representation", Assert.Single(response.Headers.GetValues("Preference-Applied")));
         Assert.Equal("Reps 2", (await response.ReadJsonAsync()).GetProperty("displayName").GetString());
 
-        var put = new HttpRequestMessage(HttpMethod.Put, $"/scim/v2/Groups/{group.Id()}") { Content = ScimContent("""{"displayName":"Reps 3"}""") };
+        var put = new HttpRequestMessage(HttpMethod.Put, Urls.Group(group.Id())) { Content = ScimContent("""{"displayName":"Reps 3"}""") };
         put.Headers.Add("Prefer", "return=minimal");
         await (await Client.SendAsync(put)).AssertStatusAsync(HttpStatusCode.NoContent);
     }

@@ -39,9 +39,9 @@ public sealed class FilterCostTests(ScimApp app) : ScimTest(app)
         var cap = new ScimOptions().MaxFilterSubstringTerms;
         await Client.CreateUserAsync("bjensen@example.com");
 
-        using (var atCap = await ListAsync(UsersUrl, Terms("userName co \"x{0}\"", cap)))
+        using (var atCap = await ListAsync(Urls.Users, Terms("userName co \"x{0}\"", cap)))
             await atCap.AssertStatusAsync(HttpStatusCode.OK);
-        using var over = await ListAsync(UsersUrl, Terms("userName co \"x{0}\"", cap + 1));
+        using var over = await ListAsync(Urls.Users, Terms("userName co \"x{0}\"", cap + 1));
 
         var error = await over.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
         Assert.Contains("Scim:MaxFilterSubstringTerms", error.GetProperty("detail").GetString()!);
@@ -54,9 +54,9 @@ public sealed class FilterCostTests(ScimApp app) : ScimTest(app)
         var user = (await Client.CreateUserAsync("bjensen@example.com")).Id();
         await Client.CreateGroupAsync("Droids", user);
 
-        using (var atCap = await ListAsync(GroupsUrl, Terms($"members[value eq \"{user}\" and display ne \"{{0}}\"]", cap)))
+        using (var atCap = await ListAsync(Urls.Groups, Terms($"members[value eq \"{user}\" and display ne \"{{0}}\"]", cap)))
             await atCap.AssertStatusAsync(HttpStatusCode.OK);
-        using var over = await ListAsync(GroupsUrl, Terms("members.value eq \"" + user + "\" and displayName ne \"{0}\"", cap + 1));
+        using var over = await ListAsync(Urls.Groups, Terms("members.value eq \"" + user + "\" and displayName ne \"{0}\"", cap + 1));
 
         var error = await over.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
         Assert.Contains("Scim:MaxFilterMultiValuedTerms", error.GetProperty("detail").GetString()!);
@@ -68,7 +68,7 @@ public sealed class FilterCostTests(ScimApp app) : ScimTest(app)
         await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:MaxFilterSubstringTerms"] = "1" });
         using var limited = host.CreateClient(App.Token);
 
-        using var response = await limited.PostScimAsync("/scim/v2/Users/.search",
+        using var response = await limited.PostScimAsync($"{Urls.Users}/.search",
             new { schemas = new[] { SearchRequestUrn }, filter = "userName sw \"a\" or userName ew \"b\"" });
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");

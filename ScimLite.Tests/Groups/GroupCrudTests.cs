@@ -16,7 +16,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var user = await client.CreateUserAsync("yoda@example.com", "Yoda");
         var created = await client.CreateGroupAsync("Council", user.Id());
 
-        using var response = await client.GetAsync($"/scim/v2/Groups/{created.Id()}");
+        using var response = await client.GetAsync(Urls.Group(created.Id()));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var group = await response.ReadJsonAsync();
@@ -26,7 +26,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         Assert.Equal(user.Id(), member.GetProperty("value").GetString());
         Assert.Equal("User", member.GetProperty("type").GetString());
         Assert.Equal("Yoda", member.GetProperty("display").GetString());
-        Assert.EndsWith($"/scim/v2/Users/{user.Id()}", member.GetProperty("$ref").GetString());
+        Assert.EndsWith(Urls.User(user.Id()), member.GetProperty("$ref").GetString());
     }
 
     [Fact]
@@ -37,9 +37,9 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var b = await client.CreateUserAsync("b@example.com");
         var c = await client.CreateUserAsync("c@example.com");
         var created = await client.CreateGroupAsync("Old", a.Id(), b.Id());
-        (await client.PatchScimAsync($"/scim/v2/Groups/{created.Id()}", HttpExtensions.PatchOp(new { op = "add", path = "externalId", value = "ext-1" }))).Dispose();
+        (await client.PatchScimAsync(Urls.Group(created.Id()), HttpExtensions.PatchOp(new { op = "add", path = "externalId", value = "ext-1" }))).Dispose();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        using var response = await client.PutScimAsync(Urls.Group(created.Id()), new
         {
             schemas = new[] { ResourceRequests.GroupUrn },
             displayName = "New",
@@ -52,7 +52,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         Assert.False(replaced.TryGetProperty("externalId", out _));
         Assert.Equal(new[] { b.Id(), c.Id() }.Order(), replaced.MemberIds());
         Assert.NotEqual(created.Version(), replaced.Version());
-        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync($"/scim/v2/Groups/{created.Id()}"));
+        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync(Urls.Group(created.Id())));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var user = await client.CreateUserAsync("a@example.com");
         var created = await client.CreateGroupAsync("Team", user.Id());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new { displayName = "Team" });
+        using var response = await client.PutScimAsync(Urls.Group(created.Id()), new { displayName = "Team" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Empty((await response.ReadJsonAsync()).MemberIds());
@@ -76,7 +76,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var user = await client.CreateUserAsync("a@example.com");
         var created = await client.CreateGroupAsync("Team", user.Id());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        using var response = await client.PutScimAsync(Urls.Group(created.Id()), new
         {
             displayName = "Team", members = new[] { new { value = user.Id(), display = "whatever" } },
         });
@@ -91,7 +91,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.CreateGroupAsync("Team");
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        using var response = await client.PutScimAsync(Urls.Group(created.Id()), new
         {
             id = Guid.NewGuid(), displayName = "Team", meta = new { version = "W/\"42\"", resourceType = "User" },
         });
@@ -108,16 +108,16 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var user = await client.CreateUserAsync("a@example.com");
         var group = await client.CreateGroupAsync("Doomed", user.Id());
-        var url = $"/scim/v2/Groups/{group.Id()}";
+        var url = Urls.Group(group.Id());
 
         using (var deleted = await client.DeleteAsync(url))
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
 
         using (var get = await client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
         using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        Assert.Equal(0, (await client.GetJsonAsync("/scim/v2/Groups")).GetProperty("totalResults").GetInt32());
+        Assert.Equal(0, (await client.GetJsonAsync(Urls.Groups)).GetProperty("totalResults").GetInt32());
         Assert.Equal(0, await App.CountAsync("link"));
-        var member = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
+        var member = await client.GetJsonAsync(Urls.User(user.Id()));
         // No groups left: unassigned, so left out (RFC 7643 §2.5).
         Assert.False(member.TryGetProperty("groups", out _));
     }
@@ -129,7 +129,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         foreach (var name in new[] { "Alpha", "Bravo", "Charlie" })
             await client.CreateGroupAsync(name);
 
-        var page = await client.GetJsonAsync("/scim/v2/Groups?sortBy=displayName&startIndex=2&count=5");
+        var page = await client.GetJsonAsync($"{Urls.Groups}?sortBy=displayName&startIndex=2&count=5");
 
         Assert.Equal(3, page.GetProperty("totalResults").GetInt32());
         Assert.Equal(2, page.GetProperty("itemsPerPage").GetInt32());
@@ -149,7 +149,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var members = outer.GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("value").GetString()!);
         Assert.Equal("Group", members[inner.Id()].GetProperty("type").GetString());
         Assert.Equal("Inner", members[inner.Id()].GetProperty("display").GetString());
-        Assert.EndsWith($"/scim/v2/Groups/{inner.Id()}", members[inner.Id()].GetProperty("$ref").GetString());
+        Assert.EndsWith(Urls.Group(inner.Id()), members[inner.Id()].GetProperty("$ref").GetString());
         Assert.Equal("User", members[user.Id()].GetProperty("type").GetString());
         await using var connection = await App.OpenConnectionAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM link WHERE member_group_id IS NOT NULL"));
@@ -162,9 +162,9 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var inner = await client.CreateGroupAsync("Inner");
         var outer = await client.CreateGroupAsync("Outer", inner.Id());
 
-        (await client.DeleteAsync($"/scim/v2/Groups/{inner.Id()}")).Dispose();
+        (await client.DeleteAsync(Urls.Group(inner.Id()))).Dispose();
 
-        var after = await client.GetJsonAsync($"/scim/v2/Groups/{outer.Id()}");
+        var after = await client.GetJsonAsync(Urls.Group(outer.Id()));
         Assert.Empty(after.MemberIds());
         Assert.NotEqual(outer.Version(), after.Version());
     }
@@ -176,7 +176,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var group = await client.CreateGroupAsync("Ouroboros");
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
+        using var response = await client.PatchScimAsync(Urls.Group(group.Id()),
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = group.Id() } } }));
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
@@ -191,7 +191,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var group = await client.CreateGroupAsync("Ouroboros", user.Id());
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
+        using var response = await client.PutScimAsync(Urls.Group(group.Id()),
             new { displayName = "Ouroboros", members = new[] { new { value = group.Id() } } });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
@@ -205,7 +205,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var user = await client.CreateUserAsync("a@example.com");
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PostScimAsync("/scim/v2/Groups",
+        using var response = await client.PostScimAsync(Urls.Groups,
             new { displayName = "Phantoms", members = new[] { new { value = user.Id() }, new { value = NowhereId } } });
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
@@ -223,7 +223,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var group = await client.CreateGroupAsync("Team", a.Id());
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
+        using var response = await client.PatchScimAsync(Urls.Group(group.Id()),
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = b.Id() }, new { value = NowhereId } } }));
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
@@ -239,7 +239,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var group = await client.CreateGroupAsync("Team", a.Id());
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
+        using var response = await client.PutScimAsync(Urls.Group(group.Id()),
             new { displayName = "Renamed", members = new[] { new { value = NowhereId } } });
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
@@ -255,7 +255,7 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var group = await client.CreateGroupAsync("Team", a.Id());
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
+        using var response = await client.PatchScimAsync(Urls.Group(group.Id()),
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = a.Id() } } }));
 
         Assert.True(response.IsSuccessStatusCode, $"PATCH answered {(int)response.StatusCode}");
@@ -272,8 +272,8 @@ public class GroupCrudTests(ScimApp app) : ScimTest(app)
         var user = await client.CreateUserAsync("a@example.com");
         var group = await client.CreateGroupAsync("Team", user.Id());
 
-        var single = await client.GetJsonAsync($"/scim/v2/Groups/{group.Id()}?{query}");
-        var list = await client.GetJsonAsync($"/scim/v2/Groups?{query}");
+        var single = await client.GetJsonAsync($"{Urls.Groups}/{group.Id()}?{query}");
+        var list = await client.GetJsonAsync($"{Urls.Groups}?{query}");
 
         Assert.False(single.TryGetProperty("members", out _), single.ToString());
         Assert.Equal("Team", single.GetProperty("displayName").GetString());

@@ -18,11 +18,11 @@ public sealed class GroupCycleTests(ScimApp app) : ScimTest(app)
         var g1 = (await Client.CreateGroupAsync("G1")).Id();
         var g2 = (await Client.CreateGroupAsync("G2", g1)).Id();
 
-        using var response = await Client.PatchScimAsync($"{GroupsUrl}/{g1}", AddMember(g2));
+        using var response = await Client.PatchScimAsync(Urls.Group(g1), AddMember(g2));
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains("cycle", error.GetProperty("detail").GetString()!);
-        Assert.Empty((await Client.GetJsonAsync($"{GroupsUrl}/{g1}")).MemberIds());
+        Assert.Empty((await Client.GetJsonAsync(Urls.Group(g1))).MemberIds());
     }
 
     [Fact]
@@ -33,10 +33,10 @@ public sealed class GroupCycleTests(ScimApp app) : ScimTest(app)
         var g2 = (await Client.CreateGroupAsync("G2", g1)).Id();
         var g3 = (await Client.CreateGroupAsync("G3", g2)).Id();
 
-        using var response = await Client.PatchScimAsync($"{GroupsUrl}/{g1}", AddMember(user, g3));
+        using var response = await Client.PatchScimAsync(Urls.Group(g1), AddMember(user, g3));
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{g1}");
+        var after = await Client.GetJsonAsync(Urls.Group(g1));
         Assert.Empty(after.MemberIds());
         Assert.Equal("W/\"1\"", after.Version());
     }
@@ -48,7 +48,7 @@ public sealed class GroupCycleTests(ScimApp app) : ScimTest(app)
         var g2 = (await Client.CreateGroupAsync("G2", g1)).Id();
         var g3 = (await Client.CreateGroupAsync("G3", g2)).Id();
 
-        using var response = await Client.PutScimAsync($"{GroupsUrl}/{g1}", new
+        using var response = await Client.PutScimAsync(Urls.Group(g1), new
         {
             schemas = new[] { GroupUrn },
             displayName = "G1",
@@ -56,7 +56,7 @@ public sealed class GroupCycleTests(ScimApp app) : ScimTest(app)
         });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Empty((await Client.GetJsonAsync($"{GroupsUrl}/{g1}")).MemberIds());
+        Assert.Empty((await Client.GetJsonAsync(Urls.Group(g1))).MemberIds());
     }
 
     [Fact]
@@ -68,10 +68,10 @@ public sealed class GroupCycleTests(ScimApp app) : ScimTest(app)
         var g3 = (await Client.CreateGroupAsync("G3", g1)).Id();
         var g4 = (await Client.CreateGroupAsync("G4", g2)).Id();
 
-        using var response = await Client.PatchScimAsync($"{GroupsUrl}/{g4}", AddMember(g3));
+        using var response = await Client.PatchScimAsync(Urls.Group(g4), AddMember(g3));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal(new[] { g2, g3 }.Order(), (await Client.GetJsonAsync($"{GroupsUrl}/{g4}")).MemberIds());
+        Assert.Equal(new[] { g2, g3 }.Order(), (await Client.GetJsonAsync(Urls.Group(g4))).MemberIds());
     }
 
     [Fact]
@@ -84,11 +84,11 @@ public sealed class GroupCycleTests(ScimApp app) : ScimTest(app)
             var g2 = (await Client.CreateGroupAsync("G2")).Id();
 
             var responses = await Task.WhenAll(
-                Client.PatchScimAsync($"{GroupsUrl}/{g1}", AddMember(g2)),
-                Client.PatchScimAsync($"{GroupsUrl}/{g2}", AddMember(g1)));
+                Client.PatchScimAsync(Urls.Group(g1), AddMember(g2)),
+                Client.PatchScimAsync(Urls.Group(g2), AddMember(g1)));
 
-            var members = (await Client.GetJsonAsync($"{GroupsUrl}/{g1}")).MemberIds().Length
-                + (await Client.GetJsonAsync($"{GroupsUrl}/{g2}")).MemberIds().Length;
+            var members = (await Client.GetJsonAsync(Urls.Group(g1))).MemberIds().Length
+                + (await Client.GetJsonAsync(Urls.Group(g2))).MemberIds().Length;
             Assert.Equal(1, members);
             Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.NoContent));
             foreach (var response in responses)

@@ -24,31 +24,31 @@ public class GroupErrorTests(ScimApp app) : ScimTest(app)
 
     [Fact]
     public Task Post_MalformedJson_Returns400InvalidSyntax() =>
-        AssertRejectedAsync((c, _) => c.PostScimAsync("/scim/v2/Groups", "{\"displayName\": \"Jedi\""), HttpStatusCode.BadRequest, "invalidSyntax");
+        AssertRejectedAsync((c, _) => c.PostScimAsync(Urls.Groups, "{\"displayName\": \"Jedi\""), HttpStatusCode.BadRequest, "invalidSyntax");
 
     [Theory]
     [InlineData("[]")]
     [InlineData("\"Jedi\"")]
     [InlineData("true")]
     public Task Post_BodyNotAnObject_Returns400InvalidSyntax(string body) =>
-        AssertRejectedAsync((c, _) => c.PostScimAsync("/scim/v2/Groups", body), HttpStatusCode.BadRequest, "invalidSyntax");
+        AssertRejectedAsync((c, _) => c.PostScimAsync(Urls.Groups, body), HttpStatusCode.BadRequest, "invalidSyntax");
 
     [Fact]
     public Task Patch_MalformedJson_Returns400InvalidSyntax() =>
-        AssertRejectedAsync((c, id) => c.PatchScimAsync($"/scim/v2/Groups/{id}", "{\"Operations\": [}"), HttpStatusCode.BadRequest, "invalidSyntax");
+        AssertRejectedAsync((c, id) => c.PatchScimAsync(Urls.Group(id), "{\"Operations\": [}"), HttpStatusCode.BadRequest, "invalidSyntax");
 
     [Fact]
     public Task Post_MissingDisplayName_Returns400InvalidValue() =>
-        AssertRejectedAsync((c, _) => c.PostScimAsync("/scim/v2/Groups", new { schemas = new[] { ResourceRequests.GroupUrn }, members = Array.Empty<object>() }),
+        AssertRejectedAsync((c, _) => c.PostScimAsync(Urls.Groups, new { schemas = new[] { ResourceRequests.GroupUrn }, members = Array.Empty<object>() }),
             HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Post_EmptyDisplayName_Returns400InvalidValue() =>
-        AssertRejectedAsync((c, _) => c.PostScimAsync("/scim/v2/Groups", new { displayName = "" }), HttpStatusCode.BadRequest, "invalidValue");
+        AssertRejectedAsync((c, _) => c.PostScimAsync(Urls.Groups, new { displayName = "" }), HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Put_MissingDisplayName_Returns400InvalidValue() =>
-        AssertRejectedAsync((c, id) => c.PutScimAsync($"/scim/v2/Groups/{id}", new { members = Array.Empty<object>() }), HttpStatusCode.BadRequest, "invalidValue");
+        AssertRejectedAsync((c, id) => c.PutScimAsync(Urls.Group(id), new { members = Array.Empty<object>() }), HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public async Task Post_DuplicateDisplayNameIgnoringCase_Returns409UniquenessAndKeepsOneRow()
@@ -56,7 +56,7 @@ public class GroupErrorTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         await client.CreateGroupAsync("Droids");
 
-        using var response = await client.PostScimAsync("/scim/v2/Groups", new { displayName = "DROIDS" });
+        using var response = await client.PostScimAsync(Urls.Groups, new { displayName = "DROIDS" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(1, await App.CountAsync("groups"));
@@ -70,7 +70,7 @@ public class GroupErrorTests(ScimApp app) : ScimTest(app)
         var sith = await client.CreateGroupAsync("Sith");
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{sith.Id()}", new { displayName = "jedi" });
+        using var response = await client.PutScimAsync(Urls.Group(sith.Id()), new { displayName = "jedi" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(before, await App.SnapshotAsync());
@@ -78,20 +78,20 @@ public class GroupErrorTests(ScimApp app) : ScimTest(app)
 
     [Fact]
     public Task Get_UnknownId_Returns404() =>
-        AssertRejectedAsync((c, _) => c.GetAsync($"/scim/v2/Groups/{MissingId}"), HttpStatusCode.NotFound, null);
+        AssertRejectedAsync((c, _) => c.GetAsync(Urls.Group(MissingId)), HttpStatusCode.NotFound, null);
 
     [Fact]
     public Task Put_UnknownId_Returns404AndCreatesNothing() =>
-        AssertRejectedAsync((c, _) => c.PutScimAsync($"/scim/v2/Groups/{MissingId}", new { displayName = "Ghosts" }), HttpStatusCode.NotFound, null);
+        AssertRejectedAsync((c, _) => c.PutScimAsync(Urls.Group(MissingId), new { displayName = "Ghosts" }), HttpStatusCode.NotFound, null);
 
     [Fact]
     public Task Patch_UnknownId_Returns404() =>
-        AssertRejectedAsync((c, _) => c.PatchScimAsync($"/scim/v2/Groups/{MissingId}",
+        AssertRejectedAsync((c, _) => c.PatchScimAsync(Urls.Group(MissingId),
             HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Ghosts" })), HttpStatusCode.NotFound, null);
 
     [Fact]
     public Task Delete_UnknownId_Returns404() =>
-        AssertRejectedAsync((c, _) => c.DeleteAsync($"/scim/v2/Groups/{MissingId}"), HttpStatusCode.NotFound, null);
+        AssertRejectedAsync((c, _) => c.DeleteAsync(Urls.Group(MissingId)), HttpStatusCode.NotFound, null);
 
     [Theory]
     [InlineData("abc")]
@@ -102,7 +102,7 @@ public class GroupErrorTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         await client.CreateGroupAsync("Existing");
         var before = await App.SnapshotAsync();
-        var url = $"/scim/v2/Groups/{id}";
+        var url = Urls.Group(id);
 
         foreach (var send in new Func<Task<HttpResponseMessage>>[]
         {
@@ -128,14 +128,14 @@ public class GroupErrorTests(ScimApp app) : ScimTest(app)
             using var anonymous = App.CreateAnonymousClient();
             if (authorization is not null)
                 anonymous.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
-            var response = await anonymous.DeleteAsync($"/scim/v2/Groups/{id}");
+            var response = await anonymous.DeleteAsync(Urls.Group(id));
             Assert.NotEmpty(response.Headers.WwwAuthenticate);
             return response;
         }, HttpStatusCode.Unauthorized, null);
 
     [Fact]
     public Task List_UnsupportedFilter_Returns400InvalidFilter() =>
-        AssertRejectedAsync((c, _) => c.GetAsync($"/scim/v2/Groups?filter={Uri.EscapeDataString("displayName regex \"x\"")}"),
+        AssertRejectedAsync((c, _) => c.GetAsync($"{Urls.Groups}?filter={Uri.EscapeDataString("displayName regex \"x\"")}"),
             HttpStatusCode.BadRequest, "invalidFilter");
 
     [Theory]
@@ -146,16 +146,16 @@ public class GroupErrorTests(ScimApp app) : ScimTest(app)
     [InlineData("""{"displayName": "Jedi", "members": [{"value": 42}]}""")]
     [InlineData("""{"displayName": "Jedi", "members": ["6f1d8a0e-3b4c-4e5f-8a9b-0c1d2e3f4a5b"]}""")]
     public Task Post_WrongJsonType_Returns400InvalidValue(string body) =>
-        AssertRejectedAsync((c, _) => c.PostScimAsync("/scim/v2/Groups", body), HttpStatusCode.BadRequest, "invalidValue");
+        AssertRejectedAsync((c, _) => c.PostScimAsync(Urls.Groups, body), HttpStatusCode.BadRequest, "invalidValue");
 
     [Theory]
     [InlineData("not-a-uuid")]
     [InlineData("")]
     public Task Patch_AddMemberWithNonUuidValue_Returns400InvalidValue(string value) =>
-        AssertRejectedAsync((c, id) => c.PatchScimAsync($"/scim/v2/Groups/{id}",
+        AssertRejectedAsync((c, id) => c.PatchScimAsync(Urls.Group(id),
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value } } })), HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Get_UnknownRouteUnderGroups_Returns404ScimBody() =>
-        AssertRejectedAsync((c, id) => c.GetAsync($"/scim/v2/Groups/{id}/members"), HttpStatusCode.NotFound, null);
+        AssertRejectedAsync((c, id) => c.GetAsync($"{Urls.Groups}/{id}/members"), HttpStatusCode.NotFound, null);
 }

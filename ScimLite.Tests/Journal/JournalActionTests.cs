@@ -31,8 +31,8 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
         var id = await client.NewUserAsync("alice@example.com");
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "active", value = true }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", path = "active", value = true }));
 
         var entries = await App.JournalAsync(before);
         Assert.Equal(["deactivated", "reactivated"], entries.Select(e => e.Action));
@@ -48,8 +48,8 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
         var id = await client.NewUserAsync("alice@example.com", title: "Pilot");
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "title", value = "Captain" }));
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { UserUrn }, userName = "alice@example.com", nickName = "Al" }))
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", path = "title", value = "Captain" }));
+        using (var put = await client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn }, userName = "alice@example.com", nickName = "Al" }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
         var entries = await App.JournalAsync(before);
@@ -69,7 +69,7 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
         var id = await client.NewUserAsync("alice@example.com");
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
 
         var entry = Assert.Single(await App.JournalAsync(before));
         Assert.Equal(("renamed", "alice.smith@example.com"), (entry.Action, entry.Name));
@@ -84,10 +84,10 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
         var group = await client.NewGroupAsync("Droids", id);
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "title", value = "Pilot" }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = true } }));
-        await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "add", path = "members", value = new[] { new { value = id } } });
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot" }))
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", path = "title", value = "Pilot" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = true } }));
+        await client.PatchAsync(Urls.Group(group), new { op = "add", path = "members", value = new[] { new { value = id } } });
+        using (var put = await client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot" }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
         Assert.Empty(await App.JournalAsync(before));
@@ -103,7 +103,7 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
         var pilots = await client.NewGroupAsync("Pilots", alice);
         var before = await App.LastSeqAsync();
 
-        using (var response = await client.DeleteAsync($"/scim/v2/Users/{alice}"))
+        using (var response = await client.DeleteAsync(Urls.User(alice)))
             await response.AssertStatusAsync(HttpStatusCode.NoContent);
 
         var entries = await App.JournalAsync(before);
@@ -126,10 +126,10 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
         var before = await App.LastSeqAsync();
 
         var group = await client.NewGroupAsync("Droids", alice);
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "add", path = "members", value = new[] { new { value = bob } } }));
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "remove", path = $"members[value eq \"{alice}\"]" }));
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "replace", value = new { id = group, displayName = "Droids 2" } }));
-        using (var response = await client.DeleteAsync($"/scim/v2/Groups/{group}"))
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync(Urls.Group(group), new { op = "add", path = "members", value = new[] { new { value = bob } } }));
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync(Urls.Group(group), new { op = "remove", path = $"members[value eq \"{alice}\"]" }));
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync(Urls.Group(group), new { op = "replace", value = new { id = group, displayName = "Droids 2" } }));
+        using (var response = await client.DeleteAsync(Urls.Group(group)))
             await response.AssertStatusAsync(HttpStatusCode.NoContent);
 
         var entries = await App.JournalAsync(before);
@@ -170,10 +170,10 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
         var before = await App.LastSeqAsync();
 
         // The unique index on lower(user_name) rejects the UPDATE: 409, and the title change in the same statement is gone.
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{bob}", new { schemas = new[] { UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
+        using (var put = await client.PutScimAsync(Urls.User(bob), new { schemas = new[] { UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
             await put.AssertStatusAsync(HttpStatusCode.Conflict);
         // The first operation adds alice (a journal row in the transaction); the second names no one and fails.
-        var status = await client.PatchAsync($"/scim/v2/Groups/{group}",
+        var status = await client.PatchAsync(Urls.Group(group),
             new { op = "add", path = "members", value = new[] { new { value = alice } } },
             new { op = "add", path = "members", value = new[] { new { value = Guid.NewGuid().ToString() } } });
         Assert.Equal(HttpStatusCode.BadRequest, status);

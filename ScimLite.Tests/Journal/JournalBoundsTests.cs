@@ -24,7 +24,7 @@ public class JournalBoundsTests(ScimApp app) : ScimTest(app)
     public async Task MultiValuedChanges_AreJournalledAsTheItemsAddedAndRemoved()
     {
         await using var host = new ExtensionHost(App);
-        var created = await (await host.Client.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        var created = await (await host.Client.PostScimAsync(Urls.Users, new Dictionary<string, object>
         {
             ["schemas"] = new[] { UserUrn, Acme }, ["userName"] = "ann@example.com",
             ["emails"] = new[] { new { value = "ann@example.com", type = "work" } },
@@ -33,10 +33,10 @@ public class JournalBoundsTests(ScimApp app) : ScimTest(app)
         var id = (await created.ReadJsonAsync()).Id();
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync($"/scim/v2/Users/{id}",
+        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync(Urls.User(id),
             new { op = "add", path = "emails", value = new[] { new { value = "ann@home.example", type = "home" } } },
             new { op = "remove", path = "emails[type eq \"work\"]" }));
-        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync($"/scim/v2/Users/{id}",
+        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync(Urls.User(id),
             new { op = "replace", path = $"{Acme}:badges", value = new[] { "gold", "silver" } }));
 
         var entries = await App.JournalAsync(before);
@@ -63,9 +63,9 @@ public class JournalBoundsTests(ScimApp app) : ScimTest(app)
         for (var round = 0; round < 3; round++)
         {
             var badges = Enumerable.Range(0, 8).Select(i => new string((char)('a' + round), 16_000 - i)).ToArray();
-            Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync($"/scim/v2/Users/{id}", new { op = "add", path = $"{Acme}:badges", value = badges }));
+            Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync(Urls.User(id), new { op = "add", path = $"{Acme}:badges", value = badges }));
         }
-        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = $"{Acme}:costCode", value = "C-18" }));
+        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync(Urls.User(id), new { op = "replace", path = $"{Acme}:costCode", value = "C-18" }));
 
         var entries = await App.JournalAsync(before);
         Assert.Equal(4, entries.Count);

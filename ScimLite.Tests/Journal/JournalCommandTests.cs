@@ -22,11 +22,11 @@ public class JournalCommandTests(ScimApp app) : ScimTest(app)
     {
         var alice = await client.NewUserAsync("alice@example.com", title: "Pilot");
         var bob = await client.NewUserAsync("bob@example.com");
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{alice}", new { op = "replace", path = "title", value = "Captain" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(alice), new { op = "replace", path = "title", value = "Captain" }));
         await client.NewGroupAsync("Droids", alice, bob);
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{bob}", new { op = "replace", path = "title", value = "Cook" }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{alice}", new { op = "replace", value = new { active = false } }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{alice}", new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(bob), new { op = "replace", path = "title", value = "Cook" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(alice), new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(alice), new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
         return alice;
     }
 

@@ -96,7 +96,7 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : ScimTest(
         await listener.WaitForAsync((await App.JournalAsync()).Max(e => e.Seq));
 
         var clock = Stopwatch.StartNew();
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
         var payload = await listener.NextAsync(TimeSpan.FromSeconds(10));
         output.WriteLine($"notification {clock.Elapsed.TotalMilliseconds:F1} ms after the request was sent");
 
@@ -117,7 +117,7 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : ScimTest(
         var id = await a.NewUserAsync("alice@example.com");
         await listener.WaitForAsync((await App.JournalAsync()).Max(e => e.Seq));
 
-        Assert.Equal(HttpStatusCode.OK, await b.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await b.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
         var seq = (await App.JournalAsync()).Max(e => e.Seq);
         Assert.Equal(seq.ToString(), await listener.NextAsync(TimeSpan.FromSeconds(10)));
         Assert.Null(await listener.NextAsync(TimeSpan.FromSeconds(1)));
@@ -152,7 +152,7 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : ScimTest(
         {
             var client = i % 2 == 0 ? a : b;
             var id = await client.NewUserAsync($"user{i}@example.com");
-            Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+            Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
         })));
 
         var entries = await App.JournalAsync();

@@ -53,7 +53,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : ScimT
         await using (var connection = await App.OpenConnectionAsync())
             ten = (await connection.QueryAsync<Guid>("SELECT id FROM users ORDER BY user_name LIMIT @n", new { n = SmallSize })).Select(id => id.ToString()).ToArray();
         var small = (await client.CreateGroupAsync("Ten", ten)).Id();
-        var newcomer = (await client.CreateAsync(UsersUrl, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"newcomer@example.com"}"""))
+        var newcomer = (await client.CreateAsync(Urls.Users, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"newcomer@example.com"}"""))
             .Id();
         return new Arranged(big, small, newcomer);
     }
@@ -73,7 +73,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : ScimT
     /// <summary>Sends the PATCH through the explaining host and asserts that it read a handful of rows, by index.</summary>
     async Task<double> AssertCheapAsync(ExplainedHost host, HttpClient client, string groupId, string body, string what, int maxLinkRows)
     {
-        var plans = await host.CaptureAsync(() => client.PatchAsync($"{GroupsUrl}/{groupId}", body, HttpStatusCode.NoContent));
+        var plans = await host.CaptureAsync(() => client.PatchAsync(Urls.Group(groupId), body, HttpStatusCode.NoContent));
         output.WriteLine($"{what}:\n{Describe(plans)}\n");
         var scans = plans.SelectMany(p => p.Scans).ToList();
         Assert.True(scans.Count > 0, $"{what}: no table was read at all?\n{Describe(plans)}");
@@ -136,7 +136,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : ScimT
         using var client = host.CreateClient();
 
         System.Text.Json.JsonElement group = default;
-        var plans = await host.CaptureAsync(async () => group = await client.GetJsonAsync($"{GroupsUrl}/{arranged.Big}?excludedAttributes=members"));
+        var plans = await host.CaptureAsync(async () => group = await client.GetJsonAsync($"{Urls.Groups}/{arranged.Big}?excludedAttributes=members"));
 
         Assert.False(group.TryGetProperty("members", out _));
         Assert.Equal("Everyone", group.Str("displayName"));
@@ -144,7 +144,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : ScimT
 
         System.Text.Json.JsonElement list = default;
         plans = await host.CaptureAsync(async () => list = await client.GetJsonAsync(
-            $"{GroupsUrl}?excludedAttributes=members&filter=displayName%20eq%20%22Everyone%22"));
+            $"{Urls.Groups}?excludedAttributes=members&filter=displayName%20eq%20%22Everyone%22"));
         Assert.Equal(1, list.GetProperty("totalResults").GetInt32());
         Assert.False(list.GetProperty("Resources")[0].TryGetProperty("members", out _));
         Assert.DoesNotContain(plans.SelectMany(p => p.Scans), s => s.Relation == "link");

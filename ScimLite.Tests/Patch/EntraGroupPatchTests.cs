@@ -11,7 +11,7 @@ namespace ScimLite.Tests.Patch;
 /// </summary>
 public sealed class EntraGroupPatchTests(ScimApp app) : ScimTest(app)
 {
-    async Task<string> CreateEntraUserAsync(string userName = "Test_User_ab6490ee@contoso.com") => (await Client.CreateAsync(UsersUrl, $$"""
+    async Task<string> CreateEntraUserAsync(string userName = "Test_User_ab6490ee@contoso.com") => (await Client.CreateAsync(Urls.Users, $$"""
         {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"externalId":"{{userName}}","userName":"{{userName}}","active":true,
          "displayName":"{{userName}}","meta":{"resourceType":"User"},"roles":[]}
         """)).Id();
@@ -22,13 +22,13 @@ public sealed class EntraGroupPatchTests(ScimApp app) : ScimTest(app)
         var userId = await CreateEntraUserAsync();
         var groupId = (await Client.CreateGroupAsync("Contoso Sales")).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}",
+        await Client.PatchAsync(Urls.Group(groupId),
             PatchOp($$"""{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{userId}}"}]}"""), HttpStatusCode.NoContent);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}?excludedAttributes=members");
+        var after = await Client.GetJsonAsync($"{Urls.Groups}/{groupId}?excludedAttributes=members");
         Assert.False(after.TryGetProperty("members", out _));
         Assert.Equal("W/\"2\"", after.Version());
-        Assert.Equal([userId], (await Client.GetJsonAsync($"{GroupsUrl}/{groupId}")).MemberIds());
+        Assert.Equal([userId], (await Client.GetJsonAsync(Urls.Group(groupId))).MemberIds());
     }
 
     [Fact]
@@ -36,15 +36,15 @@ public sealed class EntraGroupPatchTests(ScimApp app) : ScimTest(app)
     {
         var (a, b) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"));
         var groupId = (await Client.CreateGroupAsync("Contoso Sales", a, b)).Id();
-        var before = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var before = await Client.GetJsonAsync(Urls.Group(groupId));
         var rowsBefore = await App.LinkRowsAsync(groupId);
 
-        using var response = await Client.PatchScimAsync($"{GroupsUrl}/{groupId}",
+        using var response = await Client.PatchScimAsync(Urls.Group(groupId),
             PatchOp($$"""{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{a}}"},{"$ref":null,"value":"{{b}}"}]}"""));
         await response.AssertStatusAsync(HttpStatusCode.NoContent);
 
         Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal(before.Version(), after.Version());
         Assert.Equal(before.LastModified(), after.LastModified());
         Assert.Equal(rowsBefore, await App.LinkRowsAsync(groupId));
@@ -56,10 +56,10 @@ public sealed class EntraGroupPatchTests(ScimApp app) : ScimTest(app)
         var (a, b, c) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"), await CreateEntraUserAsync("c@contoso.com"));
         var groupId = (await Client.CreateGroupAsync("Contoso Sales", a, b, c)).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}",
+        await Client.PatchAsync(Urls.Group(groupId),
             PatchOp($$"""{"op":"Remove","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
 
-        Assert.Equal([b], (await Client.GetJsonAsync($"{GroupsUrl}/{groupId}")).MemberIds());
+        Assert.Equal([b], (await Client.GetJsonAsync(Urls.Group(groupId))).MemberIds());
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class EntraGroupPatchTests(ScimApp app) : ScimTest(app)
         var (a, b) = (await CreateEntraUserAsync(), await CreateEntraUserAsync("b@contoso.com"));
         var groupId = (await Client.CreateGroupAsync("Contoso Sales", a, b)).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}", PatchOp($$"""{"op":"remove","path":"members[value eq \"{{a}}\"]"}"""), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(groupId), PatchOp($$"""{"op":"remove","path":"members[value eq \"{{a}}\"]"}"""), HttpStatusCode.NoContent);
 
-        Assert.Equal([b], (await Client.GetJsonAsync($"{GroupsUrl}/{groupId}")).MemberIds());
+        Assert.Equal([b], (await Client.GetJsonAsync(Urls.Group(groupId))).MemberIds());
     }
 }

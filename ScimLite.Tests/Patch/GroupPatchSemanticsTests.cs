@@ -18,7 +18,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
         return (a, b, c, (await Client.CreateGroupAsync("Crew", a, b)).Id());
     }
 
-    Task<JsonElement> GetAsync(string id) => Client.GetJsonAsync($"{GroupsUrl}/{id}");
+    Task<JsonElement> GetAsync(string id) => Client.GetJsonAsync(Urls.Group(id));
 
     [Theory]
     [InlineData("""{"op":"remove","path":"members[value eq \"{0}\"]"}""")]
@@ -28,7 +28,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
         var (_, _, c, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        await Client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", c)), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp(operation.Replace("{0}", c)), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(before.MemberIds(), after.MemberIds());
@@ -44,7 +44,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await Client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp(operation), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Empty(after.MemberIds());
@@ -57,7 +57,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
         var (a, b, c, group) = await ArrangeAsync();
         var rowsBefore = await App.LinkRowsAsync(group);
 
-        await Client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(Sorted(a, b, c), after.MemberIds());
@@ -71,11 +71,11 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
         var (a, _, _, group) = await ArrangeAsync();
         var inner = (await Client.CreateGroupAsync("Inner", a)).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{inner}}","type":"Group"}]}"""), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{inner}}","type":"Group"}]}"""), HttpStatusCode.NoContent);
         var added = (await GetAsync(group)).GetProperty("members").EnumerateArray().Single(m => m.Str("value") == inner);
         Assert.Equal("Group", added.Str("type"));
 
-        await Client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"remove","path":"members[value eq \"{{inner}}\"]"}"""), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp($$"""{"op":"remove","path":"members[value eq \"{{inner}}\"]"}"""), HttpStatusCode.NoContent);
         Assert.DoesNotContain(inner, (await GetAsync(group)).MemberIds());
         Assert.Equal([a], (await GetAsync(inner)).MemberIds());
     }
@@ -89,7 +89,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
         var (_, _, _, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        await Client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp(operation), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(before.Version(), after.Version());
@@ -101,7 +101,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        var body = await Client.PatchAsync($"{GroupsUrl}/{group}?attributes=displayName",
+        var body = await Client.PatchAsync($"{Urls.Groups}/{group}?attributes=displayName",
             PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""), HttpStatusCode.OK);
 
         Assert.Equal(["displayName", "id", "schemas"], body.EnumerateObject().Select(p => p.Name).Order());
@@ -114,7 +114,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        var body = await Client.PatchAsync($"{GroupsUrl}/{group}?excludedAttributes=members",
+        var body = await Client.PatchAsync($"{Urls.Groups}/{group}?excludedAttributes=members",
             PatchOp("""{"op":"replace","path":"displayName","value":"Crew 2"}"""), HttpStatusCode.OK);
 
         Assert.False(body.TryGetProperty("members", out _));
@@ -127,7 +127,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        using var response = await Client.PatchScimAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""));
+        using var response = await Client.PatchScimAsync(Urls.Group(group), PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""));
 
         await response.AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal("W/\"2\"", response.Headers.ETag?.ToString());
@@ -145,7 +145,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (a, _, _, group) = await ArrangeAsync();
 
-        await Client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", a)), HttpStatusCode.BadRequest, "mutability");
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp(operation.Replace("{0}", a)), HttpStatusCode.BadRequest, "mutability");
 
         Assert.Equal("W/\"1\"", (await GetAsync(group)).Version());
     }
@@ -161,7 +161,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        await Client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", c)), HttpStatusCode.BadRequest, "invalidValue");
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp(operation.Replace("{0}", c)), HttpStatusCode.BadRequest, "invalidValue");
 
         Assert.Equal(2, (await GetAsync(group)).MemberIds().Length);
     }
@@ -171,7 +171,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        var detail = await Client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
+        var detail = await Client.PatchErrorAsync(Urls.Group(group), PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"remove","path":"members","value":[{"display":"no value"}]}
             """), HttpStatusCode.BadRequest, "invalidValue");
@@ -184,7 +184,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await Client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{group}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{group}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
         var (a, b, c, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        var detail = await Client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
+        var detail = await Client.PatchErrorAsync(Urls.Group(group), PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"replace","path":"displayName","value":"Renamed"},
             {"op":"add","path":"members","value":[{"value":"2819c223-7f76-453a-919d-413861904646"}]}
@@ -212,7 +212,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
         var (a, b, c, group) = await ArrangeAsync();
         await Client.CreateGroupAsync("Taken");
 
-        await Client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"remove","path":"members[value eq \"{{a}}\"]"},
             {"op":"replace","path":"displayName","value":"TAKEN"}
@@ -227,7 +227,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Patch_UnknownGroup_Returns404()
     {
-        await Client.PatchErrorAsync($"{GroupsUrl}/{Guid.NewGuid()}", PatchOp("""{"op":"replace","path":"displayName","value":"x"}"""), HttpStatusCode.NotFound, null);
+        await Client.PatchErrorAsync(Urls.Group(Guid.NewGuid()), PatchOp("""{"op":"replace","path":"displayName","value":"x"}"""), HttpStatusCode.NotFound, null);
     }
 
     [Fact]
@@ -235,6 +235,6 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await Client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp("""{"op":"remove"}"""), HttpStatusCode.BadRequest, "noTarget");
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp("""{"op":"remove"}"""), HttpStatusCode.BadRequest, "noTarget");
     }
 }

@@ -16,9 +16,9 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
     public async Task Patch_OktaDeactivate_ReplaceValueObjectActiveFalse_DeactivatesAndKeepsTheRest()
     {
         var id = await Client.CreateOktaUserAsync("obi-wan.kenobi@iamciam.dev");
-        var before = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var before = await Client.GetJsonAsync(Urls.User(id));
 
-        var patched = await Client.PatchAsync($"{UsersUrl}/{id}", """
+        var patched = await Client.PatchAsync(Urls.User(id), """
             {
                 "schemas": [
                     "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -35,14 +35,14 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
             """, HttpStatusCode.OK);
 
         Assert.False(patched.GetProperty("active").GetBoolean());
-        var after = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.False(after.GetProperty("active").GetBoolean());
         Assert.Equal("W/\"2\"", after.Version());
         Assert.Equal(before.GetProperty("name").GetRawText(), after.GetProperty("name").GetRawText());
         Assert.Equal(before.Items("emails"), after.Items("emails"));
         Assert.Equal("Obi-Wan Kenobi", after.Str("displayName"));
         // A deactivated user is still found the way Okta looks users up.
-        var found = await Client.GetJsonAsync($"{UsersUrl}?filter=userName%20eq%20%22obi-wan.kenobi%40iamciam.dev%22&startIndex=1&count=100");
+        var found = await Client.GetJsonAsync($"{Urls.Users}?filter=userName%20eq%20%22obi-wan.kenobi%40iamciam.dev%22&startIndex=1&count=100");
         Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
         Assert.False(found.GetProperty("Resources")[0].GetProperty("active").GetBoolean());
     }
@@ -52,20 +52,20 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
     {
         var id = await Client.CreateOktaUserAsync("leia@iamciam.dev");
 
-        await Client.PatchAsync($"{UsersUrl}/{id}", """{"Operations":[{"op":"replace","value":{"active":false}}]}""", HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), """{"Operations":[{"op":"replace","value":{"active":false}}]}""", HttpStatusCode.OK);
 
-        Assert.False((await Client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty("active").GetBoolean());
+        Assert.False((await Client.GetJsonAsync(Urls.User(id))).GetProperty("active").GetBoolean());
     }
 
     [Fact]
     public async Task Patch_OktaReactivate_ReplaceValueObjectActiveTrue_Reactivates()
     {
         var id = await Client.CreateOktaUserAsync("han@iamciam.dev");
-        await Client.PatchAsync($"{UsersUrl}/{id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}""", HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}""", HttpStatusCode.OK);
 
-        await Client.PatchAsync($"{UsersUrl}/{id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":true}}]}""", HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":true}}]}""", HttpStatusCode.OK);
 
-        var after = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.True(after.GetProperty("active").GetBoolean());
         Assert.Equal("W/\"3\"", after.Version());
     }
@@ -76,7 +76,7 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
         var id = await Client.CreateOktaUserAsync("luke@iamciam.dev");
         var hashBefore = await PasswordHashAsync(id);
 
-        var patched = await Client.PatchAsync($"{UsersUrl}/{id}", """
+        var patched = await Client.PatchAsync(Urls.User(id), """
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"password":"t1meMa$heen"}}]}
             """, HttpStatusCode.OK);
 
@@ -92,10 +92,10 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
     {
         var (bb8, c3po, r2d2) = (await Client.CreateOktaUserAsync("bb-8@iamciam.dev"), await Client.CreateOktaUserAsync("c-3po@iamciam.dev"),
             await Client.CreateOktaUserAsync("r2-d2@iamciam.dev"));
-        var group = await Client.CreateAsync(GroupsUrl, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Droids","members":[]}""");
+        var group = await Client.CreateAsync(Urls.Groups, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Droids","members":[]}""");
         var groupId = group.Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {
                 "schemas": [
                     "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -114,7 +114,7 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
             }
             """, HttpStatusCode.NoContent);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal(Sorted(bb8, c3po, r2d2), after.MemberIds());
         Assert.Equal("Droids", after.Str("displayName"));
         Assert.Equal("W/\"2\"", after.Version());
@@ -130,7 +130,7 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
         var (a, b) = (await Client.CreateOktaUserAsync("a@iamciam.dev"), await Client.CreateOktaUserAsync("b@iamciam.dev"));
         var groupId = (await Client.CreateGroupAsync("Droids", a, b)).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {
                 "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                 "Operations": [{
@@ -140,11 +140,11 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
             }
             """, HttpStatusCode.NoContent);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal([b], after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
         // The user only left the group; the user itself is still there.
-        await Client.GetJsonAsync($"{UsersUrl}/{a}");
+        await Client.GetJsonAsync(Urls.User(a));
     }
 
     [Fact]
@@ -155,12 +155,12 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
         var groupId = (await Client.CreateGroupAsync("Droids", a, b)).Id();
         var rowsBefore = await App.LinkRowsAsync(groupId);
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"members","value":[
               {"value":"{{b}}","display":"b@iamciam.dev"},{"value":"{{c}}","display":"c@iamciam.dev"}]}]}
             """, HttpStatusCode.NoContent);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal(Sorted(b, c), after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
         var rowsAfter = await App.LinkRowsAsync(groupId);
@@ -173,11 +173,11 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
         var (a, b) = (await Client.CreateOktaUserAsync("a@iamciam.dev"), await Client.CreateOktaUserAsync("b@iamciam.dev"));
         var groupId = (await Client.CreateGroupAsync("Droids", a, b)).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}",
+        await Client.PatchAsync(Urls.Group(groupId),
             """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"members","value":[]}]}""",
             HttpStatusCode.NoContent);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Empty(after.MemberIds());
         Assert.Equal("Droids", after.Str("displayName"));
         Assert.Empty(await App.LinkRowsAsync(groupId));
@@ -189,7 +189,7 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
         var a = await Client.CreateOktaUserAsync("a@iamciam.dev");
         var groupId = (await Client.CreateGroupAsync("Droids", a)).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {
                 "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                 "Operations": [{
@@ -202,11 +202,11 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
             }
             """, HttpStatusCode.NoContent);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Rebel Droids", after.Str("displayName"));
         Assert.Equal([a], after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
-        var found = await Client.GetJsonAsync($"{GroupsUrl}?filter=displayName%20eq%20%22Rebel%20Droids%22&startIndex=1&count=100");
+        var found = await Client.GetJsonAsync($"{Urls.Groups}?filter=displayName%20eq%20%22Rebel%20Droids%22&startIndex=1&count=100");
         Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
     }
 
@@ -216,13 +216,13 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
         var (a, b) = (await Client.CreateOktaUserAsync("a@iamciam.dev"), await Client.CreateOktaUserAsync("b@iamciam.dev"));
         var groupId = (await Client.CreateGroupAsync("Droids", a)).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
               {"op":"replace","value":{"id":"{{groupId}}","displayName":"Droids"} },
               {"op":"add","path":"members","value":[{"value":"{{b}}","display":"b@iamciam.dev"}]}]}
             """, HttpStatusCode.NoContent);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Droids", after.Str("displayName"));
         Assert.Equal(Sorted(a, b), after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
@@ -235,13 +235,13 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
             await Client.CreateOktaUserAsync("c@iamciam.dev"));
         var groupId = (await Client.CreateGroupAsync("Droids", a, b)).Id();
 
-        await Client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
               {"op":"replace","value":{"id":"{{groupId}}","displayName":"Astromechs","members":[
                 {"value":"{{b}}","display":"b@iamciam.dev"},{"value":"{{c}}","display":"c@iamciam.dev"}]} }]}
             """, HttpStatusCode.NoContent);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Astromechs", after.Str("displayName"));
         Assert.Equal(Sorted(b, c), after.MemberIds());
     }
@@ -252,12 +252,12 @@ public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
         var groupId = (await Client.CreateGroupAsync("Droids")).Id();
         var otherId = (await Client.CreateGroupAsync("Jedi")).Id();
 
-        var detail = await Client.PatchErrorAsync($"{GroupsUrl}/{groupId}", $$"""
+        var detail = await Client.PatchErrorAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"id":"{{otherId}}","displayName":"New"} }]}
             """, HttpStatusCode.BadRequest, "mutability");
 
         Assert.Contains("operation 1", detail);
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Droids", after.Str("displayName"));
         Assert.Equal("W/\"1\"", after.Version());
     }

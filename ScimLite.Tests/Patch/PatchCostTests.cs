@@ -26,7 +26,7 @@ public sealed class PatchCostTests(ScimApp app) : ScimTest(app)
     public async Task Patch_EveryOperationIgnored_Returns200WithTheUnchangedUser(string operation)
     {
         var created = await Client.CreateUserAsync("bjensen@example.com", "Babs");
-        var url = $"{UsersUrl}/{created.Id()}";
+        var url = Urls.User(created.Id());
 
         using var response = await Client.PatchScimAsync(url, PatchOp(operation));
 
@@ -42,7 +42,7 @@ public sealed class PatchCostTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Patch_EveryOperationIgnored_OnAMissingUser_Returns404()
     {
-        using var response = await Client.PatchScimAsync($"{UsersUrl}/{Guid.NewGuid()}", PatchOp("""{"op":"add","value":{}}"""));
+        using var response = await Client.PatchScimAsync(Urls.User(Guid.NewGuid()), PatchOp("""{"op":"add","value":{}}"""));
 
         await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
     }
@@ -51,7 +51,7 @@ public sealed class PatchCostTests(ScimApp app) : ScimTest(app)
     public async Task Patch_EveryOperationIgnored_WithAStaleIfMatch_Returns412()
     {
         var created = await Client.CreateUserAsync("bjensen@example.com");
-        using var request = new HttpRequestMessage(HttpMethod.Patch, $"{UsersUrl}/{created.Id()}") { Content = ScimContent(PatchOp("""{"op":"add","value":{}}""")) };
+        using var request = new HttpRequestMessage(HttpMethod.Patch, Urls.User(created.Id())) { Content = ScimContent(PatchOp("""{"op":"add","value":{}}""")) };
         request.Headers.TryAddWithoutValidation("If-Match", "W/\"7\"");
 
         using var response = await Client.SendAsync(request);
@@ -67,7 +67,7 @@ public sealed class PatchCostTests(ScimApp app) : ScimTest(app)
         var cap = ScimOptions.DefaultMaxPatchArraySteps;
 
         var watch = Stopwatch.StartNew();
-        using var response = await Client.PatchScimAsync($"{UsersUrl}/{id}", PatchOp([.. AddsOverAllArrays(cap)]));
+        using var response = await Client.PatchScimAsync(Urls.User(id), PatchOp([.. AddsOverAllArrays(cap)]));
         watch.Stop();
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
@@ -82,7 +82,7 @@ public sealed class PatchCostTests(ScimApp app) : ScimTest(app)
     public async Task Patch_OneStepOverTheCap_Returns400NamingTheLimit_AndChangesNothing()
     {
         var created = await Client.CreateUserAsync("bjensen@example.com");
-        var url = $"{UsersUrl}/{created.Id()}";
+        var url = Urls.User(created.Id());
 
         using var response = await Client.PatchScimAsync(url, PatchOp([.. AddsOverAllArrays(ScimOptions.DefaultMaxPatchArraySteps + 1)]));
 
@@ -98,7 +98,7 @@ public sealed class PatchCostTests(ScimApp app) : ScimTest(app)
     {
         await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:MaxPatchArraySteps"] = "3" });
         using var limited = host.CreateClient(App.Token);
-        var url = $"{UsersUrl}/{(await Client.CreateUserAsync("bjensen@example.com")).Id()}";
+        var url = Urls.User((await Client.CreateUserAsync("bjensen@example.com")).Id());
 
         using (var atCap = await limited.PatchScimAsync(url, PatchOp([.. AddsOverAllArrays(3)])))
             await atCap.AssertStatusAsync(HttpStatusCode.OK);

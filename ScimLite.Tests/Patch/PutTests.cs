@@ -24,20 +24,20 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
     /// <summary>What an AIW app does: GET the user, change it, PUT all of it back (id, meta, groups included).</summary>
     async Task<JsonElement> GetEditPutAsync(string id, Action<JsonObject> edit)
     {
-        var current = JsonNode.Parse((await Client.GetJsonAsync($"{UsersUrl}/{id}")).GetRawText())!.AsObject();
+        var current = JsonNode.Parse((await Client.GetJsonAsync(Urls.User(id))).GetRawText())!.AsObject();
         edit(current);
-        return await PutAsync($"{UsersUrl}/{id}", current.ToJsonString());
+        return await PutAsync(Urls.User(id), current.ToJsonString());
     }
 
     [Fact]
     public async Task Put_OktaAiw_GetEditPut_ChangesOnlyTheEditedAttribute()
     {
         var id = await Client.CreateOktaUserAsync("test.user@okta.local", "Test", "User");
-        var before = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var before = await Client.GetJsonAsync(Urls.User(id));
 
         var put = await GetEditPutAsync(id, user => user["name"]!["givenName"] = "Another");
 
-        var after = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal(put.GetRawText(), after.GetRawText());
         Assert.Equal("Another", after.GetProperty("name").Str("givenName"));
         Assert.Equal("User", after.GetProperty("name").Str("familyName"));
@@ -55,7 +55,7 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
         var id = await Client.CreateOktaUserAsync("test.user@okta.local", "Test", "User");
 
         // Okta's "Update a specific User (PUT)" body: middleName "" and no password.
-        await PutAsync($"{UsersUrl}/{id}", $$"""
+        await PutAsync(Urls.User(id), $$"""
             {
                 "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
                 "id": "{{id}}",
@@ -78,7 +78,7 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
             }
             """);
 
-        var after = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal("Another", after.GetProperty("name").Str("givenName"));
         Assert.False(after.GetProperty("name").TryGetProperty("middleName", out _));
         // PUT replaces: what the body leaves out is gone.
@@ -94,10 +94,10 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
         var put = await GetEditPutAsync(id, user => user["active"] = false);
 
         Assert.False(put.GetProperty("active").GetBoolean());
-        var after = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.False(after.GetProperty("active").GetBoolean());
         Assert.Equal("Test", after.GetProperty("name").Str("givenName"));
-        var found = await Client.GetJsonAsync($"{UsersUrl}?filter=userName%20eq%20%22TEST.USER%40okta.local%22&startIndex=1&count=100");
+        var found = await Client.GetJsonAsync($"{Urls.Users}?filter=userName%20eq%20%22TEST.USER%40okta.local%22&startIndex=1&count=100");
         Assert.Equal(id, found.GetProperty("Resources")[0].Str("id"));
     }
 
@@ -105,11 +105,11 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
     public async Task Put_OktaAiw_UnchangedUser_KeepsVersionAndLastModified()
     {
         var id = await Client.CreateOktaUserAsync("test.user@okta.local", "Test", "User");
-        var before = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var before = await Client.GetJsonAsync(Urls.User(id));
 
         await GetEditPutAsync(id, _ => { });
 
-        var after = await Client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal(before.Version(), after.Version());
         Assert.Equal(before.LastModified(), after.LastModified());
     }
@@ -123,7 +123,7 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
         var rowsBefore = await App.LinkRowsAsync(groupId);
 
         // Okta's documented PUT shows member ids without hyphens; d's is sent that way.
-        var put = await PutAsync($"{GroupsUrl}/{groupId}", $$"""
+        var put = await PutAsync(Urls.Group(groupId), $$"""
             {
                 "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
                 "id": "{{groupId}}",
@@ -137,7 +137,7 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
             """);
 
         Assert.Equal(Sorted(b, c, d), put.MemberIds());
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal(Sorted(b, c, d), after.MemberIds());
         Assert.Equal("Test SCIMv2", after.Str("displayName"));
         Assert.Equal("W/\"2\"", after.Version());
@@ -148,8 +148,8 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
         Assert.Equal(rowsBefore[Guid.Parse(c)], rowsAfter[Guid.Parse(c)]);
         Assert.True(rowsAfter.ContainsKey(Guid.Parse(d)));
         // The removed user's groups no longer list the group; the added one's do.
-        Assert.Empty((await Client.GetJsonAsync($"{UsersUrl}/{a}")).Items("groups"));
-        Assert.Single((await Client.GetJsonAsync($"{UsersUrl}/{d}")).Items("groups"));
+        Assert.Empty((await Client.GetJsonAsync(Urls.User(a))).Items("groups"));
+        Assert.Single((await Client.GetJsonAsync(Urls.User(d))).Items("groups"));
     }
 
     [Fact]
@@ -157,14 +157,14 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
     {
         var (a, b) = (await Client.CreateOktaUserAsync("a@okta.local"), await Client.CreateOktaUserAsync("b@okta.local"));
         var groupId = (await Client.CreateGroupAsync("Test SCIMv2", a, b)).Id();
-        var before = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var before = await Client.GetJsonAsync(Urls.Group(groupId));
 
-        await PutAsync($"{GroupsUrl}/{groupId}", $$"""
+        await PutAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"{{groupId}}","displayName":"Test SCIMv2",
              "members":[{"value":"{{b}}","display":"b@okta.local"},{"value":"{{a}}","display":"a@okta.local"}]}
             """);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal(before.Version(), after.Version());
         Assert.Equal(before.LastModified(), after.LastModified());
         Assert.Equal(Sorted(a, b), after.MemberIds());
@@ -176,11 +176,11 @@ public sealed class PutTests(ScimApp app) : ScimTest(app)
         var a = await Client.CreateOktaUserAsync("a@okta.local");
         var groupId = (await Client.CreateGroupAsync("Test SCIMv2", a)).Id();
 
-        await PutAsync($"{GroupsUrl}/{groupId}", $$"""
+        await PutAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"{{groupId}}","displayName":"Renamed","members":[]}
             """);
 
-        var after = await Client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Renamed", after.Str("displayName"));
         Assert.Empty(after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());

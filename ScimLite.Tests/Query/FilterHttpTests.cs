@@ -260,7 +260,7 @@ public class FilterHttpTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
 
-        using var response = await client.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString("shoeSize eq \"42\"")}");
+        using var response = await client.GetAsync($"{Urls.Users}?filter={Uri.EscapeDataString("shoeSize eq \"42\"")}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }

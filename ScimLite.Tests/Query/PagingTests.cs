@@ -9,7 +9,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
 {
     /// <summary>The first page in the server's default order, as the reference the lenient requests must equal.</summary>
     static async Task<string[]> FirstPageAsync(HttpClient client, int count) =>
-        (await client.ListAsync($"/scim/v2/Users?startIndex=1&count={count}")).Ids();
+        (await client.ListAsync($"{Urls.Users}?startIndex=1&count={count}")).Ids();
 
     [Fact]
     public async Task AStartIndexWalk_ContinuesWhereItsLastPageEnded_WhenAUserBeforeItIsDeleted()
@@ -17,16 +17,16 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         await App.SeedUsersAsync(10);
         using var client = App.CreateClient();
         var all = await FirstPageAsync(client, 10);
-        Assert.Equal(all[..4], (await client.ListAsync("/scim/v2/Users?startIndex=1&count=4")).Ids());
+        Assert.Equal(all[..4], (await client.ListAsync($"{Urls.Users}?startIndex=1&count=4")).Ids());
 
         // The first user is deprovisioned between two pages of an import: OFFSET 4 would now skip all[4].
-        (await client.DeleteAsync($"/scim/v2/Users/{all[0]}")).Dispose();
-        var second = await client.ListAsync("/scim/v2/Users?startIndex=5&count=4");
+        (await client.DeleteAsync(Urls.User(all[0]))).Dispose();
+        var second = await client.ListAsync($"{Urls.Users}?startIndex=5&count=4");
 
         Assert.Equal(all[4..8], second.Ids());
         Assert.Equal((5, 9L), (second.GetProperty("startIndex").GetInt32(), second.TotalResults()));
         // A startIndex no page ended before is the OFFSET page of the users there are now.
-        Assert.Equal(all[3..5], (await client.ListAsync("/scim/v2/Users?startIndex=3&count=2")).Ids());
+        Assert.Equal(all[3..5], (await client.ListAsync($"{Urls.Users}?startIndex=3&count=2")).Ids());
     }
 
     [Fact]
@@ -35,12 +35,12 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         await App.SeedUsersAsync(10);
         using var client = App.CreateClient();
         var all = await FirstPageAsync(client, 10);
-        Assert.Equal(all[..4], (await client.ListAsync("/scim/v2/Users?startIndex=1&count=4")).Ids());
+        Assert.Equal(all[..4], (await client.ListAsync($"{Urls.Users}?startIndex=1&count=4")).Ids());
 
-        (await client.DeleteAsync($"/scim/v2/Users/{all[3]}")).Dispose();
+        (await client.DeleteAsync(Urls.User(all[3]))).Dispose();
 
         // Nothing to continue from: the fifth to eighth of the nine users left.
-        Assert.Equal(all[5..9], (await client.ListAsync("/scim/v2/Users?startIndex=5&count=4")).Ids());
+        Assert.Equal(all[5..9], (await client.ListAsync($"{Urls.Users}?startIndex=5&count=4")).Ids());
     }
 
     [Theory]
@@ -51,7 +51,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         await App.SeedUsersAsync(25);
         using var client = App.CreateClient();
 
-        var list = await client.ListAsync($"/scim/v2/Users?startIndex={startIndex}&count=10");
+        var list = await client.ListAsync($"{Urls.Users}?startIndex={startIndex}&count=10");
 
         Assert.Equal(1, list.GetProperty("startIndex").GetInt32());
         Assert.Equal(await FirstPageAsync(client, 10), list.Ids());
@@ -66,7 +66,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         await App.SeedUsersAsync(25);
         using var client = App.CreateClient();
 
-        var list = await client.ListAsync($"/scim/v2/Users?count={count}");
+        var list = await client.ListAsync($"{Urls.Users}?count={count}");
 
         Assert.Equal(25, list.TotalResults());
         Assert.Equal(0, list.ItemsPerPage());
@@ -79,7 +79,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         await App.SeedUsersAsync(1200);
         using var client = App.CreateClient();
 
-        var list = await client.ListAsync("/scim/v2/Users?count=5000");
+        var list = await client.ListAsync($"{Urls.Users}?count=5000");
 
         Assert.Equal(1200, list.TotalResults());
         Assert.Equal(1000, list.ItemsPerPage());
@@ -92,7 +92,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         await App.SeedUsersAsync(150);
         using var client = App.CreateClient();
 
-        var list = await client.ListAsync("/scim/v2/Users");
+        var list = await client.ListAsync(Urls.Users);
 
         Assert.Equal(150, list.TotalResults());
         Assert.Equal(100, list.ItemsPerPage());
@@ -105,7 +105,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         await App.SeedUsersAsync(25);
         using var client = App.CreateClient();
 
-        var list = await client.ListAsync("/scim/v2/Users?startIndex=21&count=10");
+        var list = await client.ListAsync($"{Urls.Users}?startIndex=21&count=10");
 
         Assert.Equal(25, list.TotalResults());
         Assert.Equal(5, list.ItemsPerPage());
@@ -134,7 +134,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         await App.SeedUsersAsync(25);
         using var client = App.CreateClient();
 
-        var list = await client.ListAsync("/scim/v2/Users?startIndex=100&count=10");
+        var list = await client.ListAsync($"{Urls.Users}?startIndex=100&count=10");
 
         Assert.Equal(25, list.TotalResults());
         Assert.Equal(0, list.ItemsPerPage());
@@ -150,7 +150,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
 
-        using var response = await client.GetAsync($"/scim/v2/Users?{query}");
+        using var response = await client.GetAsync($"{Urls.Users}?{query}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
@@ -165,7 +165,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         // Okta's loop: startIndex += 100 until a page comes back short.
         for (var startIndex = 1; ; startIndex += 100)
         {
-            var page = await client.ListAsync($"/scim/v2/Users?startIndex={startIndex}&count=100");
+            var page = await client.ListAsync($"{Urls.Users}?startIndex={startIndex}&count=100");
             Assert.Equal(10_000, page.TotalResults());
             seen.AddRange(page.Ids());
             if (page.ItemsPerPage() < 100)
@@ -182,7 +182,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var seen = new List<string>();
 
-        var first = await client.ListAsync("/scim/v2/Users?cursor=&count=100");
+        var first = await client.ListAsync($"{Urls.Users}?cursor=&count=100");
         Assert.False(first.TryGetProperty("previousCursor", out _), "page one has no previousCursor");
         var page = first;
         var pages = 1;
@@ -193,7 +193,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
             if (!page.TryGetProperty("nextCursor", out var next))
                 break;
             Assert.Equal(100, page.ItemsPerPage());
-            page = await client.ListAsync($"/scim/v2/Users?cursor={Uri.EscapeDataString(next.GetString()!)}&count=100");
+            page = await client.ListAsync($"{Urls.Users}?cursor={Uri.EscapeDataString(next.GetString()!)}&count=100");
             Assert.True(++pages <= 100, "more pages than 10,000 users at 100 a page");
         }
 
@@ -211,7 +211,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var seen = new List<string>();
 
-        var url = $"/scim/v2/Users?filter={Uri.EscapeDataString("userName sw \"beta\"")}&count=10&cursor=";
+        var url = $"{Urls.Users}?filter={Uri.EscapeDataString("userName sw \"beta\"")}&count=10&cursor=";
         while (true)
         {
             var page = await client.ListAsync(url);
@@ -219,7 +219,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
             seen.AddRange(page.UserNames());
             if (!page.TryGetProperty("nextCursor", out var next))
                 break;
-            url = $"/scim/v2/Users?filter={Uri.EscapeDataString("userName sw \"beta\"")}&count=10&cursor={Uri.EscapeDataString(next.GetString()!)}";
+            url = $"{Urls.Users}?filter={Uri.EscapeDataString("userName sw \"beta\"")}&count=10&cursor={Uri.EscapeDataString(next.GetString()!)}";
         }
 
         Assert.Equal(Enumerable.Range(1, 25).Select(i => $"beta{i:000000}").ToArray(), seen.Order(StringComparer.Ordinal).ToArray());
@@ -234,7 +234,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
 
-        using var response = await client.GetAsync($"/scim/v2/Users?cursor={Uri.EscapeDataString(cursor)}");
+        using var response = await client.GetAsync($"{Urls.Users}?cursor={Uri.EscapeDataString(cursor)}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidCursor");
     }
@@ -244,7 +244,7 @@ public class PagingTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
 
-        using var response = await client.GetAsync("/scim/v2/Users?cursor=&sortBy=userName");
+        using var response = await client.GetAsync($"{Urls.Users}?cursor=&sortBy=userName");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }

@@ -26,8 +26,8 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?attributes=userName");
-        var listed = (await client.ListAsync("/scim/v2/Users?attributes=userName")).Resources().Single();
+        var user = await client.GetJsonAsync($"{Urls.Users}/{id}?attributes=userName");
+        var listed = (await client.ListAsync($"{Urls.Users}?attributes=userName")).Resources().Single();
 
         Assert.Equal(["id", "schemas", "userName"], user.Names());
         Assert.Equal(["id", "schemas", "userName"], listed.Names());
@@ -40,7 +40,7 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?attributes=name.givenName");
+        var user = await client.GetJsonAsync($"{Urls.Users}/{id}?attributes=name.givenName");
 
         Assert.Equal(["id", "name", "schemas"], user.Names());
         Assert.Equal(["givenName"], user.GetProperty("name").Names());
@@ -53,7 +53,7 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,meta");
+        var user = await client.GetJsonAsync($"{Urls.Users}/{id}?excludedAttributes=emails,meta");
 
         Assert.False(user.TryGetProperty("emails", out _), $"emails returned: {user}");
         Assert.False(user.TryGetProperty("meta", out _), $"meta returned: {user}");
@@ -68,7 +68,7 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?excludedAttributes=id,userName");
+        var user = await client.GetJsonAsync($"{Urls.Users}/{id}?excludedAttributes=id,userName");
 
         Assert.Equal(id, user.Id());
         Assert.False(user.TryGetProperty("userName", out _));
@@ -83,7 +83,7 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(FullUser);
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}{query}");
+        var user = await client.GetJsonAsync($"{Urls.Users}/{created.Id()}{query}");
 
         Assert.False(created.TryGetProperty("password", out _), $"password in the POST response: {created}");
         Assert.False(user.TryGetProperty("password", out _), $"password returned: {user}");
@@ -95,7 +95,7 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
 
-        using var response = await client.PostScimAsync("/scim/v2/Users?attributes=userName", FullUser);
+        using var response = await client.PostScimAsync($"{Urls.Users}?attributes=userName", FullUser);
 
         await response.AssertStatusAsync(HttpStatusCode.Created);
         Assert.Equal(["id", "schemas", "userName"], (await response.ReadJsonAsync()).Names());
@@ -107,7 +107,7 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var id = (await client.PostUserAsync(FullUser)).Id();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,name", FullUser);
+        using var response = await client.PutScimAsync($"{Urls.Users}/{id}?excludedAttributes=emails,name", FullUser);
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var user = await response.ReadJsonAsync();
@@ -123,9 +123,9 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
         var userId = (await client.PostUserAsync(FullUser)).Id();
         var groupId = (await client.CreateGroupAsync("Staff", userId)).Id();
 
-        using var userResponse = await client.PatchScimAsync($"/scim/v2/Users/{userId}?attributes=displayName",
+        using var userResponse = await client.PatchScimAsync($"{Urls.Users}/{userId}?attributes=displayName",
             HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Jane D." }));
-        using var groupResponse = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}?attributes=displayName",
+        using var groupResponse = await client.PatchScimAsync($"{Urls.Groups}/{groupId}?attributes=displayName",
             HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Staff 2" }));
 
         await userResponse.AssertStatusAsync(HttpStatusCode.OK);
@@ -149,18 +149,18 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
         await WhileLinkIsLockedAsync(async () =>
         {
             // Entra's reads: with members excluded they must not wait for the lock.
-            var group = await GetWithinAsync(client, $"/scim/v2/Groups/{groupId}?excludedAttributes=members");
+            var group = await GetWithinAsync(client, $"{Urls.Groups}/{groupId}?excludedAttributes=members");
             Assert.Equal(groupId, group.Id());
             Assert.False(group.TryGetProperty("members", out _));
-            var list = await GetWithinAsync(client, $"/scim/v2/Groups?filter={filter}&excludedAttributes=members");
+            var list = await GetWithinAsync(client, $"{Urls.Groups}?filter={filter}&excludedAttributes=members");
             Assert.Equal([groupId], list.Ids());
 
             // With members the read needs link: it waits for the lock, which proves the lock is real.
-            await AssertBlockedAsync(client, $"/scim/v2/Groups/{groupId}");
+            await AssertBlockedAsync(client, Urls.Group(groupId));
         });
 
         // Once the lock is gone the members are there as before.
-        Assert.Equal([userId], (await client.GetJsonAsync($"/scim/v2/Groups/{groupId}")).MemberIds());
+        Assert.Equal([userId], (await client.GetJsonAsync(Urls.Group(groupId))).MemberIds());
     }
 
     [Fact]
@@ -173,15 +173,15 @@ public class ProjectionTests(ScimApp app) : ScimTest(app)
 
         await WhileLinkIsLockedAsync(async () =>
         {
-            var user = await GetWithinAsync(client, $"/scim/v2/Users/{userId}?excludedAttributes=groups");
+            var user = await GetWithinAsync(client, $"{Urls.Users}/{userId}?excludedAttributes=groups");
             Assert.Equal(userId, user.Id());
             Assert.False(user.TryGetProperty("groups", out _));
-            var list = await GetWithinAsync(client, $"/scim/v2/Users?filter={filter}&excludedAttributes=groups");
+            var list = await GetWithinAsync(client, $"{Urls.Users}?filter={filter}&excludedAttributes=groups");
             Assert.Equal([userId], list.Ids());
-            var narrow = await GetWithinAsync(client, $"/scim/v2/Users?filter={filter}&attributes=userName");
+            var narrow = await GetWithinAsync(client, $"{Urls.Users}?filter={filter}&attributes=userName");
             Assert.Equal([userId], narrow.Ids());
 
-            await AssertBlockedAsync(client, $"/scim/v2/Users/{userId}");
+            await AssertBlockedAsync(client, Urls.User(userId));
         });
     }
 

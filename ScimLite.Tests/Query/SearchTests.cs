@@ -37,7 +37,7 @@ public class SearchTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
-        var list = await SearchAsync(client, "/scim/v2/Users/.search", new
+        var list = await SearchAsync(client, $"{Urls.Users}/.search", new
         {
             schemas = new[] { SearchRequestUrn },
             filter = "userName sw \"d\"",
@@ -61,7 +61,7 @@ public class SearchTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var people = await ArrangeAsync(client);
 
-        var list = await SearchAsync(client, "/scim/v2/Groups/.search", new
+        var list = await SearchAsync(client, $"{Urls.Groups}/.search", new
         {
             schemas = new[] { SearchRequestUrn },
             filter = $"members.value eq \"{people.Dave}\" or displayName eq \"ops\"",
@@ -81,10 +81,10 @@ public class SearchTests(ScimApp app) : ScimTest(app)
         await ArrangeAsync(client);
         var seen = new List<string>();
 
-        var page = await SearchAsync(client, "/scim/v2/Users/.search", new { cursor = "", count = 2 });
+        var page = await SearchAsync(client, $"{Urls.Users}/.search", new { cursor = "", count = 2 });
         seen.AddRange(page.Ids());
         var next = page.GetProperty("nextCursor").GetString();
-        page = await SearchAsync(client, "/scim/v2/Users/.search", new { cursor = next, count = 2 });
+        page = await SearchAsync(client, $"{Urls.Users}/.search", new { cursor = next, count = 2 });
         seen.AddRange(page.Ids());
 
         Assert.False(page.TryGetProperty("nextCursor", out _), $"the last page has a nextCursor: {page}");
@@ -107,7 +107,7 @@ public class SearchTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
 
-        foreach (var url in new[] { "/scim/v2/Users/.search", "/scim/v2/Groups/.search", "/scim/v2/.search" })
+        foreach (var url in new[] { $"{Urls.Users}/.search", $"{Urls.Groups}/.search", "/scim/v2/.search" })
         {
             using var response = await client.PostScimAsync(url, body);
             await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");

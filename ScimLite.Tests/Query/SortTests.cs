@@ -14,7 +14,7 @@ public class SortTests(ScimApp app) : ScimTest(app)
         foreach (var name in new[] { "dave", "Bob", "alice", "Carol", "erin" })
             await client.CreateUserAsync(name);
 
-        var list = await client.ListAsync("/scim/v2/Users?sortBy=userName&sortOrder=ascending");
+        var list = await client.ListAsync($"{Urls.Users}?sortBy=userName&sortOrder=ascending");
 
         Assert.Equal(["alice", "Bob", "Carol", "dave", "erin"], list.UserNames());
     }
@@ -26,7 +26,7 @@ public class SortTests(ScimApp app) : ScimTest(app)
         foreach (var name in new[] { "dave", "Bob", "alice", "Carol", "erin" })
             await client.CreateUserAsync(name);
 
-        var list = await client.ListAsync("/scim/v2/Users?sortBy=username&sortOrder=DESCENDING");
+        var list = await client.ListAsync($"{Urls.Users}?sortBy=username&sortOrder=DESCENDING");
 
         Assert.Equal(["erin", "dave", "Carol", "Bob", "alice"], list.UserNames());
     }
@@ -38,7 +38,7 @@ public class SortTests(ScimApp app) : ScimTest(app)
         foreach (var name in new[] { "b", "c", "a" })
             await client.CreateUserAsync(name);
 
-        Assert.Equal(["a", "b", "c"], (await client.ListAsync("/scim/v2/Users?sortBy=userName")).UserNames());
+        Assert.Equal(["a", "b", "c"], (await client.ListAsync($"{Urls.Users}?sortBy=userName")).UserNames());
     }
 
     [Fact]
@@ -51,8 +51,8 @@ public class SortTests(ScimApp app) : ScimTest(app)
         await CreateWithEmailsAsync(client, "only-a", new { value = "A@x.org" });
         await client.CreateUserAsync("no-emails");
 
-        var ascending = await client.ListAsync("/scim/v2/Users?sortBy=emails.value");
-        var descending = await client.ListAsync("/scim/v2/Users?sortBy=emails.value&sortOrder=descending");
+        var ascending = await client.ListAsync($"{Urls.Users}?sortBy=emails.value");
+        var descending = await client.ListAsync($"{Urls.Users}?sortBy=emails.value&sortOrder=descending");
 
         Assert.Equal(["only-a", "primary-b", "first-c", "no-emails"], ascending.UserNames());
         Assert.Equal(["no-emails", "first-c", "primary-b", "only-a"], descending.UserNames());
@@ -67,8 +67,8 @@ public class SortTests(ScimApp app) : ScimTest(app)
         await client.CreateUserAsync("u-none");
         await CreateWithFamilyNameAsync(client, "u-smith", "Smith");
 
-        var ascending = await client.ListAsync("/scim/v2/Users?sortBy=name.familyName&sortOrder=ascending");
-        var descending = await client.ListAsync("/scim/v2/Users?sortBy=name.familyName&sortOrder=descending");
+        var ascending = await client.ListAsync($"{Urls.Users}?sortBy=name.familyName&sortOrder=ascending");
+        var descending = await client.ListAsync($"{Urls.Users}?sortBy=name.familyName&sortOrder=descending");
 
         Assert.Equal(["u-adams", "u-jones", "u-smith", "u-none"], ascending.UserNames());
         Assert.Equal(["u-none", "u-smith", "u-jones", "u-adams"], descending.UserNames());
@@ -81,7 +81,7 @@ public class SortTests(ScimApp app) : ScimTest(app)
         foreach (var name in new[] { "e", "b", "d", "a", "c" })
             await client.CreateUserAsync(name);
 
-        var second = await client.ListAsync("/scim/v2/Users?sortBy=userName&startIndex=3&count=2");
+        var second = await client.ListAsync($"{Urls.Users}?sortBy=userName&startIndex=3&count=2");
 
         Assert.Equal(["c", "d"], second.UserNames());
         Assert.Equal(5, second.TotalResults());
@@ -94,7 +94,7 @@ public class SortTests(ScimApp app) : ScimTest(app)
         foreach (var name in new[] { "sales", "Admins", "engineering", "Board" })
             await client.CreateGroupAsync(name);
 
-        var list = await client.ListAsync("/scim/v2/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members");
+        var list = await client.ListAsync($"{Urls.Groups}?sortBy=displayName&sortOrder=descending&excludedAttributes=members");
 
         Assert.Equal(["sales", "engineering", "Board", "Admins"], list.Resources().Select(g => g.GetProperty("displayName").GetString()!).ToArray());
     }
@@ -110,7 +110,7 @@ public class SortTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         await client.CreateUserAsync("someone");
 
-        using var response = await client.GetAsync($"/scim/v2/Users?{query}");
+        using var response = await client.GetAsync($"{Urls.Users}?{query}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }

@@ -54,12 +54,12 @@ public sealed class StreamingTests(ScimApp app, ITestOutputHelper output) : Scim
         using var client = App.CreateClient();
         var group = await CreateBigGroupAsync(client);
         // Warm: the first request compiles code and fills caches, which is no part of a request's own cost.
-        using (var warm = await client.GetAsync($"{GroupsUrl}/{group}", HttpCompletionOption.ResponseHeadersRead))
+        using (var warm = await client.GetAsync(Urls.Group(group), HttpCompletionOption.ResponseHeadersRead))
             await DrainAsync(warm);
 
         var before = GC.GetTotalAllocatedBytes(precise: true);
         long size;
-        using (var response = await client.GetAsync($"{GroupsUrl}/{group}", HttpCompletionOption.ResponseHeadersRead))
+        using (var response = await client.GetAsync(Urls.Group(group), HttpCompletionOption.ResponseHeadersRead))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             size = await DrainAsync(response);
@@ -80,7 +80,7 @@ public sealed class StreamingTests(ScimApp app, ITestOutputHelper output) : Scim
     {
         using var client = App.CreateClient();
         var group = await CreateBigGroupAsync(client);
-        using var response = await client.GetAsync($"{GroupsUrl}/{group}");
+        using var response = await client.GetAsync(Urls.Group(group));
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var body = await response.ReadJsonAsync();
         var members = body.GetProperty("members");
@@ -105,7 +105,7 @@ public sealed class StreamingTests(ScimApp app, ITestOutputHelper output) : Scim
         var empty = (await client.CreateGroupAsync("B")).Id();
         var c = (await client.CreateGroupAsync("C", users[2], users[3], users[4], users[0])).Id();
 
-        var list = await client.GetJsonAsync($"{GroupsUrl}?sortBy=displayName&count=10");
+        var list = await client.GetJsonAsync($"{Urls.Groups}?sortBy=displayName&count=10");
 
         var groups = list.GetProperty("Resources").EnumerateArray().ToDictionary(g => g.Id());
         Assert.Equal(3, list.GetProperty("totalResults").GetInt32());
@@ -122,7 +122,7 @@ public sealed class StreamingTests(ScimApp app, ITestOutputHelper output) : Scim
         using var client = App.CreateClient();
         var user = (await client.CreateUserAsync("one@example.com")).Id();
         var group = await client.CreateGroupAsync("G", user);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{GroupsUrl}/{group.Id()}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Group(group.Id()));
         request.Headers.TryAddWithoutValidation("If-None-Match", group.Version());
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
@@ -136,14 +136,14 @@ public sealed class StreamingTests(ScimApp app, ITestOutputHelper output) : Scim
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
             ids.Add((await client.CreateUserAsync($"count{i}@example.com")).Id());
-        (await client.DeleteAsync($"{UsersUrl}/{ids[0]}")).Dispose();
+        (await client.DeleteAsync(Urls.User(ids[0]))).Dispose();
         // A refused create (409, rolled back) counts nothing.
-        using (var duplicate = await client.PostScimAsync(UsersUrl, new { schemas = new[] { UserUrn }, userName = "COUNT1@example.com" }))
+        using (var duplicate = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName = "COUNT1@example.com" }))
             Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
 
         foreach (var query in new[] { "count=2", "startIndex=3&count=1", "startIndex=10&count=5", "count=0" })
         {
-            var page = await client.GetJsonAsync($"{UsersUrl}?{query}");
+            var page = await client.GetJsonAsync($"{Urls.Users}?{query}");
             Assert.Equal(4, page.GetProperty("totalResults").GetInt64());
         }
         await using var connection = await App.OpenConnectionAsync();

@@ -20,7 +20,7 @@ public sealed class TimestampFilterTests(ScimApp app) : ScimTest(app)
         var user = await Client.CreateUserAsync("bjensen@example.com");
         var value = user.GetProperty("meta").GetProperty(attribute).GetString();
 
-        Assert.Equal([user.Id()], await FindAsync(UsersUrl, $"meta.{attribute} eq \"{value}\""));
+        Assert.Equal([user.Id()], await FindAsync(Urls.Users, $"meta.{attribute} eq \"{value}\""));
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class TimestampFilterTests(ScimApp app) : ScimTest(app)
     {
         var group = await Client.CreateGroupAsync("Droids");
 
-        Assert.Equal([group.Id()], await FindAsync(GroupsUrl, $"meta.lastModified eq \"{group.LastModified()}\""));
+        Assert.Equal([group.Id()], await FindAsync(Urls.Groups, $"meta.lastModified eq \"{group.LastModified()}\""));
     }
 
     [Fact]
@@ -60,8 +60,8 @@ public sealed class TimestampFilterTests(ScimApp app) : ScimTest(app)
         }
         var seen = users[14].LastModified;
 
-        var atOrBefore = await FindAsync(UsersUrl, $"meta.lastModified le \"{seen}\"");
-        var after = await FindAsync(UsersUrl, $"meta.lastModified gt \"{seen}\"");
+        var atOrBefore = await FindAsync(Urls.Users, $"meta.lastModified le \"{seen}\"");
+        var after = await FindAsync(Urls.Users, $"meta.lastModified gt \"{seen}\"");
 
         Assert.Equal(users.Where(u => string.CompareOrdinal(u.LastModified, seen) <= 0).Select(u => u.Id).Order(), atOrBefore);
         Assert.Equal(users.Where(u => string.CompareOrdinal(u.LastModified, seen) > 0).Select(u => u.Id).Order(), after);

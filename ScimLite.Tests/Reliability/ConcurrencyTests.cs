@@ -22,7 +22,7 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : ScimTest(
 
         var answers = await AllAtOnceAsync(Clients, async i =>
         {
-            using var response = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName = Casing("race.user@example.com", i) });
+            using var response = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName = Casing("race.user@example.com", i) });
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         });
 
@@ -134,7 +134,7 @@ public class ConcurrencyTests(ScimApp app, ITestOutputHelper output) : ScimTest(
 
     static async Task<(HttpStatusCode, string)> PatchAsync(HttpClient client, string group, object operation)
     {
-        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group}", HttpExtensions.PatchOp(operation));
+        using var response = await client.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(operation));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 

@@ -50,7 +50,7 @@ public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : ScimTe
             var back = Stopwatch.StartNew();
             await WaitForAsync(async () =>
             {
-                using var response = await client.GetAsync("/scim/v2/Users?count=0");
+                using var response = await client.GetAsync($"{Urls.Users}?count=0");
                 return response.StatusCode == HttpStatusCode.OK;
             }, "GET /Users answers 200 after PostgreSQL is back");
             recoveredIn = back.Elapsed;
@@ -93,7 +93,7 @@ public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : ScimTe
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
             var userName = $"outage-{writer}-{n}@example.com";
-            using var response = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName });
+            using var response = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName });
             var body = await response.Content.ReadAsStringAsync();
             outcomes.Enqueue(response.StatusCode switch
             {

@@ -53,7 +53,7 @@ public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : ScimT
         var id = (await App.CreateClient().CreateUserAsync("locked@example.com")).GetProperty("id").GetString();
 
         await AssertStoppedInTimeAsync(DeadlineHost, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE",
-            client => client.GetAsync($"/scim/v2/Users/{id}"));
+            client => client.GetAsync(Urls.User(id)));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : ScimT
         var id = (await App.CreateClient().CreateUserAsync("rowlock@example.com")).GetProperty("id").GetString();
 
         await AssertStoppedInTimeAsync(DeadlineHost, $"SELECT 1 FROM users WHERE id = '{id}' FOR UPDATE",
-            client => client.PatchScimAsync($"/scim/v2/Users/{id}", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })));
+            client => client.PatchScimAsync(Urls.User(id), HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })));
 
         await using var connection = await App.OpenConnectionAsync();
         Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT active FROM users WHERE id = @id::uuid", new { id }));
@@ -79,7 +79,7 @@ public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : ScimT
                 ["ConnectionStrings:Scim"] = App.ConnectionString + ";Command Timeout=1",
                 ["Scim:RequestTimeoutSeconds"] = "0",
             }, builder => builder.ConfigureLogging(logging => logging.AddProvider(capture).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace))),
-            "LOCK TABLE users IN ACCESS EXCLUSIVE MODE", client => client.GetAsync($"/scim/v2/Users/{id}"));
+            "LOCK TABLE users IN ACCESS EXCLUSIVE MODE", client => client.GetAsync(Urls.User(id)));
     }
 
     WebApplicationFactory<Program> DeadlineHost(CapturingLoggerProvider capture) => App.NewHost(

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using ScimLite.Requests;
 using ScimLite.Tests.Infrastructure;
-using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Requests;
 
@@ -26,7 +25,7 @@ public sealed class RequestLogBoundsTests(ScimApp app) : ScimTest(app)
     {
         await using var host = App.RequestLogHost();
         using var client = host.CreateClient(App.Token);
-        string Search(string tag) => $"{UsersUrl}?filter=userName%20eq%20%22{tag}-{marker}%22";
+        string Search(string tag) => $"{Urls.Users}?filter=userName%20eq%20%22{tag}-{marker}%22";
 
         using (var before = await client.GetAsync(Search("before")))
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
@@ -86,7 +85,7 @@ public sealed class RequestLogBoundsTests(ScimApp app) : ScimTest(app)
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < Sent; i++)
         {
-            using var response = await anonymous.GetAsync($"{UsersUrl}?n={i}-{marker}");
+            using var response = await anonymous.GetAsync($"{Urls.Users}?n={i}-{marker}");
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
         var elapsed = clock.Elapsed;

@@ -4,7 +4,6 @@ using System.Net;
 using ScimLite.Requests;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Requests;
 
@@ -31,7 +30,7 @@ public sealed class RequestLogBurstTests(ScimApp app, ITestOutputHelper output) 
             for (int i; (i = Interlocked.Increment(ref next)) < Sent;)
             {
                 // An unterminated string: 400 invalidFilter, decided before the database is asked.
-                using var response = await client.GetAsync($"{UsersUrl}?filter=userName%20eq%20%22{i}-{marker}");
+                using var response = await client.GetAsync($"{Urls.Users}?filter=userName%20eq%20%22{i}-{marker}");
                 statuses.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
             }
         })));

@@ -4,7 +4,6 @@ using ScimLite.Requests;
 using ScimLite.Scim;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Requests;
 
@@ -17,7 +16,7 @@ public sealed class RequestLogOutageTests(ScimApp app, ITestOutputHelper output)
     const int Each = 20;
     readonly string marker = Guid.NewGuid().ToString("N")[..12];
 
-    string Search(string tag) => $"{UsersUrl}?filter=userName%20eq%20%22{tag}-{marker}%22";
+    string Search(string tag) => $"{Urls.Users}?filter=userName%20eq%20%22{tag}-{marker}%22";
 
     [Fact]
     public async Task DatabaseDown_FailuresAnswered503AsFastAsWithoutTheLog_RecordsDroppedAndCounted_ThenRecordedAgain()
@@ -91,7 +90,7 @@ public sealed class RequestLogOutageTests(ScimApp app, ITestOutputHelper output)
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            using var response = await client.GetAsync($"{UsersUrl}?count=0");
+            using var response = await client.GetAsync($"{Urls.Users}?count=0");
             if (response.StatusCode == HttpStatusCode.OK)
                 return;
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "GET /Users does not answer 200 after PostgreSQL is back");

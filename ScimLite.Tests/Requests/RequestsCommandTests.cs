@@ -39,10 +39,10 @@ public sealed class RequestsCommandTests(ScimApp app) : ScimTest(app)
     {
         using var client = host.CreateClient(App.Token);
         var user = new { schemas = new[] { UserUrn }, userName = $"{marker}@example.com", password = $"pw-{marker}" };
-        (await client.PostScimAsync(UsersUrl, user)).Dispose();
-        using (var conflict = await client.PostScimAsync(UsersUrl, user))
+        (await client.PostScimAsync(Urls.Users, user)).Dispose();
+        using (var conflict = await client.PostScimAsync(Urls.Users, user))
             Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
-        using (var bad = await client.GetAsync($"{UsersUrl}?filter=nosuch%20eq%20%22{marker}%22"))
+        using (var bad = await client.GetAsync($"{Urls.Users}?filter=nosuch%20eq%20%22{marker}%22"))
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         return await App.WaitForRowsAsync(marker, 2);
     }
@@ -78,8 +78,8 @@ public sealed class RequestsCommandTests(ScimApp app) : ScimTest(app)
     {
         await TwoFailuresAsync();
         using var client = host.CreateClient(App.Token);
-        var id = (await client.GetJsonAsync($"{UsersUrl}?filter=userName%20eq%20%22{marker}@example.com%22")).GetProperty("Resources")[0].Id();
-        using (var missing = await client.PutScimAsync($"{UsersUrl}/{id}", new { schemas = new[] { UserUrn } }))
+        var id = (await client.GetJsonAsync($"{Urls.Users}?filter=userName%20eq%20%22{marker}@example.com%22")).GetProperty("Resources")[0].Id();
+        using (var missing = await client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn } }))
             Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         await App.WaitForRowsAsync(id);
 
@@ -87,7 +87,7 @@ public sealed class RequestsCommandTests(ScimApp app) : ScimTest(app)
 
         var found = byName.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["POST", "PUT"], found.Select(r => r.GetProperty("method").GetString()));
-        Assert.Equal($"/scim/v2/Users/{id}", found[1].GetProperty("path").GetString());
+        Assert.Equal(Urls.User(id), found[1].GetProperty("path").GetString());
         Assert.Contains("[redacted]", found[0].GetProperty("body").GetString());
     }
 

@@ -21,19 +21,19 @@ public partial class BrakeEstablishedTests(ScimApp app) : ScimTest(app)
         for (var i = 0; i < 60; i++)
         {
             var id = (await client.CreateUserAsync($"suite{i}@example.com")).Id();
-            using (var add = await client.PatchScimAsync($"/scim/v2/Groups/{group}",
+            using (var add = await client.PatchScimAsync(Urls.Group(group),
                        HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = id } } })))
                 await add.AssertStatusAsync(HttpStatusCode.NoContent);
-            using (var off = await client.PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate))
+            using (var off = await client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate))
                 await off.AssertStatusAsync(HttpStatusCode.OK);
-            using (var remove = await client.PatchScimAsync($"/scim/v2/Groups/{group}",
+            using (var remove = await client.PatchScimAsync(Urls.Group(group),
                        HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{id}\"]" })))
                 await remove.AssertStatusAsync(HttpStatusCode.NoContent);
-            using var delete = await client.DeleteAsync($"/scim/v2/Users/{id}");
+            using var delete = await client.DeleteAsync(Urls.User(id));
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
         }
         // The group's fresh memberships of established users go too: made within the grace, not counted.
-        using (var delete = await client.DeleteAsync($"/scim/v2/Groups/{group}"))
+        using (var delete = await client.DeleteAsync(Urls.Group(group)))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
 
         Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
@@ -52,7 +52,7 @@ public partial class BrakeEstablishedTests(ScimApp app) : ScimTest(app)
         var codes = new List<HttpStatusCode>();
         foreach (var id in ids.Take(60))
         {
-            using var response = await client.PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            using var response = await client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             codes.Add(response.StatusCode);
         }
 
@@ -89,7 +89,7 @@ public partial class BrakeEstablishedTests(ScimApp app) : ScimTest(app)
         for (var i = 0; i < 7; i++)
         {
             var id = (await client.CreateUserAsync($"quick{i}@example.com")).Id();
-            using var delete = await client.DeleteAsync($"/scim/v2/Users/{id}");
+            using var delete = await client.DeleteAsync(Urls.User(id));
             codes.Add(delete.StatusCode);
         }
 
@@ -107,19 +107,19 @@ public partial class BrakeEstablishedTests(ScimApp app) : ScimTest(app)
         var seeded = await App.SeedEstablishedUsersAsync(10);
         using var client = App.CreateClient();
         var created = (await client.CreateUserAsync("counted@example.com")).Id();
-        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{seeded[0]}", SafetyKit.Deactivate))
+        using (var off = await client.PatchScimAsync(Urls.User(seeded[0]), SafetyKit.Deactivate))
             await off.AssertStatusAsync(HttpStatusCode.OK);
-        using (var again = await client.PatchScimAsync($"/scim/v2/Users/{seeded[0]}", SafetyKit.Deactivate))
+        using (var again = await client.PatchScimAsync(Urls.User(seeded[0]), SafetyKit.Deactivate))
             await again.AssertStatusAsync(HttpStatusCode.OK);
-        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{seeded[1]}", SafetyKit.Deactivate))
+        using (var off = await client.PatchScimAsync(Urls.User(seeded[1]), SafetyKit.Deactivate))
             await off.AssertStatusAsync(HttpStatusCode.OK);
-        using (var on = await client.PatchScimAsync($"/scim/v2/Users/{seeded[1]}", SafetyKit.Reactivate))
+        using (var on = await client.PatchScimAsync(Urls.User(seeded[1]), SafetyKit.Reactivate))
             await on.AssertStatusAsync(HttpStatusCode.OK);
-        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{seeded[2]}"))
+        using (var delete = await client.DeleteAsync(Urls.User(seeded[2])))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{seeded[0]}"))
+        using (var delete = await client.DeleteAsync(Urls.User(seeded[0])))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{created}"))
+        using (var delete = await client.DeleteAsync(Urls.User(created)))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal(0, (await App.VerbAsync("restore", "user", seeded[2].ToString())).Code);
         await App.ScalarAsync<int>("UPDATE users SET active = NOT active WHERE id = ANY(@ids) RETURNING 1", new { ids = seeded[3..6] });

@@ -24,15 +24,15 @@ public class BrakeHostileTests(ScimApp app) : ScimTest(app)
         await App.BackdateMembershipsAsync();
         foreach (var id in ids.Skip(20).Take(51))
         {
-            using var response = await client.PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            using var response = await client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             Assert.Contains(response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
         }
         Assert.True(await App.ScalarAsync<bool>("SELECT engaged FROM brake"));
         Assert.Equal("threshold", await App.ScalarAsync<string>("SELECT CASE WHEN reason LIKE '51 deprovisionings%' THEN 'threshold' END FROM brake"));
 
-        using (var one = await client.PatchScimAsync($"/scim/v2/Groups/{group}", Remove(ids[0].ToString())))
+        using (var one = await client.PatchScimAsync(Urls.Group(group), Remove(ids[0].ToString())))
             await one.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var bulk = await client.PatchScimAsync($"/scim/v2/Groups/{group}", HttpExtensions.PatchOp(
+        using (var bulk = await client.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(
                    new { op = "remove", path = "members", value = ids.Skip(1).Take(11).Select(id => new { value = id }).ToArray() })))
             await bulk.AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(19L, await App.ScalarAsync<long>("SELECT count(*) FROM link"));
@@ -49,20 +49,20 @@ public class BrakeHostileTests(ScimApp app) : ScimTest(app)
         var outer = (await client.CreateGroupAsync("Outer", team)).Id();
         Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "test")).Code);
 
-        using (var nested = await client.PatchScimAsync($"/scim/v2/Groups/{everyone}", Remove(staff)))
+        using (var nested = await client.PatchScimAsync(Urls.Group(everyone), Remove(staff)))
             await AssertHeldAsync(nested);
-        using (var groupOfGroups = await client.DeleteAsync($"/scim/v2/Groups/{everyone}"))
+        using (var groupOfGroups = await client.DeleteAsync(Urls.Group(everyone)))
             await AssertHeldAsync(groupOfGroups);
         // Team has two user members only (a small removal), but it is a member of Outer: its people lose Outer.
-        using (var member = await client.DeleteAsync($"/scim/v2/Groups/{team}"))
+        using (var member = await client.DeleteAsync(Urls.Group(team)))
             await AssertHeldAsync(member);
         Assert.Equal(104L, await App.ScalarAsync<long>("SELECT count(*) FROM link"));
         Assert.Equal(3L, await App.ScalarAsync<long>("SELECT held FROM brake"));
 
         Assert.Equal(0, (await App.VerbAsync("brake", "release")).Code);
-        using (var nested = await client.PatchScimAsync($"/scim/v2/Groups/{everyone}", Remove(staff)))
+        using (var nested = await client.PatchScimAsync(Urls.Group(everyone), Remove(staff)))
             await nested.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var member = await client.DeleteAsync($"/scim/v2/Groups/{outer}"))
+        using (var member = await client.DeleteAsync(Urls.Group(outer)))
             await member.AssertStatusAsync(HttpStatusCode.NoContent);
     }
 
@@ -89,7 +89,7 @@ public class BrakeHostileTests(ScimApp app) : ScimTest(app)
             await gate.WaitAsync();
             try
             {
-                using var response = await clients[i % 2].PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+                using var response = await clients[i % 2].PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
                 var body = await response.Content.ReadAsStringAsync();
                 return (response.StatusCode, Brake: body.Contains("deprovisioning brake", StringComparison.Ordinal));
             }
@@ -121,13 +121,13 @@ public class BrakeHostileTests(ScimApp app) : ScimTest(app)
         await using var tx = await holder.BeginTransactionAsync();
         await new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('scimlite.brake'))", holder, tx).ExecuteNonQueryAsync();
 
-        using (var waited = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+        using (var waited = await client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
         {
             await waited.AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
             Assert.Contains("took too long", await waited.Content.ReadAsStringAsync());
         }
 
-        var pending = client.PatchScimAsync($"/scim/v2/Users/{ids[1]}", SafetyKit.Deactivate);
+        var pending = client.PatchScimAsync(Urls.User(ids[1]), SafetyKit.Deactivate);
         await WaitForLockWaiterAsync();
         Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "while waiting")).Code);
         using (var held = await pending)

@@ -22,7 +22,7 @@ public class BrakeTests(ScimApp app) : ScimTest(app)
 
         var answers = await Task.WhenAll(storm.Select(async (id, i) =>
         {
-            using var response = await clients[i % clients.Length].PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            using var response = await clients[i % clients.Length].PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
             {
                 await response.AssertScimErrorAsync();
@@ -51,7 +51,7 @@ public class BrakeTests(ScimApp app) : ScimTest(app)
         Assert.Contains("released", released);
         foreach (var id in refused)
         {
-            using var retry = await clients[0].PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            using var retry = await clients[0].PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             await retry.AssertStatusAsync(HttpStatusCode.OK);
         }
         Assert.Equal(80L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
@@ -67,28 +67,28 @@ public class BrakeTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var group = await client.CreateGroupAsync("Everyone", ids.Select(id => id.ToString()).ToArray());
         var groupId = group.GetProperty("id").GetString();
-        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+        using (var off = await client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
             await off.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "test")).Code);
 
-        using (var on = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Reactivate))
+        using (var on = await client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Reactivate))
             await on.AssertStatusAsync(HttpStatusCode.OK);
         await client.CreateUserAsync("new.hire@example.com");
-        using (var rename = await client.PatchScimAsync($"/scim/v2/Users/{ids[1]}",
+        using (var rename = await client.PatchScimAsync(Urls.User(ids[1]),
                    HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Renamed" })))
             await rename.AssertStatusAsync(HttpStatusCode.OK);
-        using (var one = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}",
+        using (var one = await client.PatchScimAsync(Urls.Group(groupId),
                    HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{ids[2]}\"]" })))
             await one.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{ids[3]}", SafetyKit.Deactivate))
+        using (var off = await client.PatchScimAsync(Urls.User(ids[3]), SafetyKit.Deactivate))
             await AssertHeldAsync(off);
-        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{ids[3]}"))
+        using (var delete = await client.DeleteAsync(Urls.User(ids[3])))
             await AssertHeldAsync(delete);
-        using (var bulk = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}", HttpExtensions.PatchOp(
+        using (var bulk = await client.PatchScimAsync(Urls.Group(groupId), HttpExtensions.PatchOp(
                    new { op = "remove", path = "members", value = ids.Skip(3).Take(11).Select(id => new { value = id }).ToArray() })))
             await AssertHeldAsync(bulk);
-        using (var deleteGroup = await client.DeleteAsync($"/scim/v2/Groups/{groupId}"))
+        using (var deleteGroup = await client.DeleteAsync(Urls.Group(groupId)))
             await AssertHeldAsync(deleteGroup);
 
         Assert.Equal(20L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE active AND user_name LIKE 'person%'"));
@@ -106,15 +106,15 @@ public class BrakeTests(ScimApp app) : ScimTest(app)
         using var second = other.CreateClient(App.Token);
         Assert.Equal(0, (await App.VerbAsync("brake", "engage")).Code);
 
-        using (var a = await first.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+        using (var a = await first.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
             await AssertHeldAsync(a);
-        using (var b = await second.PatchScimAsync($"/scim/v2/Users/{ids[1]}", SafetyKit.Deactivate))
+        using (var b = await second.PatchScimAsync(Urls.User(ids[1]), SafetyKit.Deactivate))
             await AssertHeldAsync(b);
 
         Assert.Equal(0, (await App.VerbAsync("brake", "release")).Code);
-        using (var a = await first.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+        using (var a = await first.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
             await a.AssertStatusAsync(HttpStatusCode.OK);
-        using (var b = await second.DeleteAsync($"/scim/v2/Users/{ids[1]}"))
+        using (var b = await second.DeleteAsync(Urls.User(ids[1])))
             await b.AssertStatusAsync(HttpStatusCode.NoContent);
     }
 
@@ -126,7 +126,7 @@ public class BrakeTests(ScimApp app) : ScimTest(app)
         using var client = host.CreateClient(App.Token);
         foreach (var id in ids)
         {
-            using var response = await client.PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            using var response = await client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             await response.AssertStatusAsync(HttpStatusCode.OK);
         }
         Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));

@@ -18,7 +18,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
     public async Task DeletedUserWithThreeGroups_IsRestoredWithItsIdAttributesAndMemberships()
     {
         using var client = App.CreateClient();
-        using var created = await client.PostScimAsync("/scim/v2/Users", new
+        using var created = await client.PostScimAsync(Urls.Users, new
         {
             schemas = new[] { UserUrn }, userName = "bjensen@example.com", displayName = "Barbara Jensen", title = "Tour Guide",
             emails = new[] { new { value = "bjensen@example.com", type = "work", primary = true } },
@@ -31,9 +31,9 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
             await client.CreateGroupAsync(name, id);
         var gone = await client.CreateGroupAsync("Gone", id);
 
-        (await client.DeleteAsync($"/scim/v2/Users/{id}")).Dispose();
-        (await client.DeleteAsync($"/scim/v2/Groups/{gone.GetProperty("id").GetString()}")).Dispose();
-        using (var missing = await client.GetAsync($"/scim/v2/Users/{id}"))
+        (await client.DeleteAsync(Urls.User(id))).Dispose();
+        (await client.DeleteAsync(Urls.Group(gone.GetProperty("id").GetString()))).Dispose();
+        using (var missing = await client.GetAsync(Urls.User(id)))
             await missing.AssertStatusAsync(HttpStatusCode.NotFound);
 
         var (code, output) = await App.VerbAsync("restore", "user", "BJensen@example.com");
@@ -41,7 +41,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         Assert.Equal(0, code);
         Assert.Contains($"Restored user 'bjensen@example.com' ({id})", output);
         Assert.Contains("no longer exists", output);
-        using var back = await client.GetAsync($"/scim/v2/Users/{id}");
+        using var back = await client.GetAsync(Urls.User(id));
         var restored = await (await back.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync();
         Assert.Equal("Barbara Jensen", restored.GetProperty("displayName").GetString());
         Assert.Equal("Tour Guide", restored.GetProperty("title").GetString());
@@ -58,7 +58,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         var id = (await client.CreateUserAsync("bjensen@example.com")).GetProperty("id").GetString()!;
         var sales = (await client.CreateGroupAsync("Sales", id)).GetProperty("id").GetString()!;
         var staff = (await client.CreateGroupAsync("Staff", id)).GetProperty("id").GetString()!;
-        (await client.DeleteAsync($"/scim/v2/Users/{id}")).Dispose();
+        (await client.DeleteAsync(Urls.User(id))).Dispose();
         var before = await App.ScalarAsync<long>("SELECT max(seq) FROM journal");
 
         var (code, output) = await App.VerbAsync("restore", "user", "bjensen@example.com", "--by", "jo at the service desk");
@@ -81,7 +81,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
         var group = (await client.CreateGroupAsync("Sales")).GetProperty("id").GetString()!;
-        (await client.DeleteAsync($"/scim/v2/Groups/{group}")).Dispose();
+        (await client.DeleteAsync(Urls.Group(group))).Dispose();
 
         var (code, output) = await App.VerbAsync("restore", "group", "Sales");
 
@@ -97,7 +97,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         var old = await client.CreateUserAsync("reused@example.com");
         var oldId = old.GetProperty("id").GetString()!;
         await client.CreateGroupAsync("Team", oldId);
-        (await client.DeleteAsync($"/scim/v2/Users/{oldId}")).Dispose();
+        (await client.DeleteAsync(Urls.User(oldId))).Dispose();
         var newcomer = await client.CreateUserAsync("Reused@Example.com");
         var before = await SnapshotAsync();
 
@@ -107,7 +107,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         Assert.Contains("taken", output);
         Assert.Contains(newcomer.GetProperty("id").GetString()!, output);
         Assert.Equal(before, await SnapshotAsync());
-        using var missing = await client.GetAsync($"/scim/v2/Users/{oldId}");
+        using var missing = await client.GetAsync(Urls.User(oldId));
         await missing.AssertStatusAsync(HttpStatusCode.NotFound);
     }
 
@@ -120,16 +120,16 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         var group = await client.CreateGroupAsync("Engineering", alice.GetProperty("id").GetString()!, bob.GetProperty("id").GetString()!);
         var groupId = group.GetProperty("id").GetString()!;
         var parent = await client.CreateGroupAsync("All Staff", groupId);
-        (await client.DeleteAsync($"/scim/v2/Groups/{groupId}")).Dispose();
+        (await client.DeleteAsync(Urls.Group(groupId))).Dispose();
         Assert.Equal(1L, await App.ScalarAsync<long>("SELECT count(*) FROM tombstones WHERE resource_type = 'Group'"));
 
         var (code, output) = await App.VerbAsync("restore", "group", "engineering");
 
         Assert.True(code == 0, output);
-        using var back = await client.GetAsync($"/scim/v2/Groups/{groupId}");
+        using var back = await client.GetAsync(Urls.Group(groupId));
         var restored = await (await back.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync();
         Assert.Equal(2, restored.GetProperty("members").GetArrayLength());
-        using var parentBack = await client.GetAsync($"/scim/v2/Groups/{parent.GetProperty("id").GetString()}");
+        using var parentBack = await client.GetAsync(Urls.Group(parent.GetProperty("id").GetString()));
         var members = (await parentBack.ReadJsonAsync()).GetProperty("members");
         Assert.Equal(groupId, Assert.Single(members.EnumerateArray()).GetProperty("value").GetString());
     }
@@ -141,7 +141,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         foreach (var name in new[] { "old1", "old2", "old3", "recent" })
         {
             var user = await client.CreateUserAsync(name);
-            (await client.DeleteAsync($"/scim/v2/Users/{user.GetProperty("id").GetString()}")).Dispose();
+            (await client.DeleteAsync(Urls.User(user.GetProperty("id").GetString()))).Dispose();
         }
         await App.ScalarAsync<long>("UPDATE tombstones SET deleted_at = now() - interval '31 days' WHERE name LIKE 'old%'");
         var purger = App.Factory.Services.GetServices<IHostedService>().OfType<TombstonePurger>().Single();

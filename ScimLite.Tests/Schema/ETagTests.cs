@@ -13,9 +13,9 @@ public class ETagTests(ScimApp app) : ScimTest(app)
     {
         var user = await Client.CreateUserAsync("etag@example.com");
         var group = await Client.CreateGroupAsync("ETags", user.Id());
-        (await Client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "v2" }))).Dispose();
-        (await Client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}", HttpExtensions.PatchOp(new { op = "replace", path = "externalId", value = "v2" }))).Dispose();
-        return ($"/scim/v2/Users/{user.Id()}", $"/scim/v2/Groups/{group.Id()}");
+        (await Client.PatchScimAsync(Urls.User(user.Id()), HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "v2" }))).Dispose();
+        (await Client.PatchScimAsync(Urls.Group(group.Id()), HttpExtensions.PatchOp(new { op = "replace", path = "externalId", value = "v2" }))).Dispose();
+        return (Urls.User(user.Id()), Urls.Group(group.Id()));
     }
 
     static async Task<string> CurrentAsync(HttpClient Client, string url) => (await Client.GetJsonAsync(url)).Version();
@@ -171,11 +171,11 @@ public class VersionWrapTests(ScimApp app) : ScimTest(app)
             await max.ExecuteNonQueryAsync();
         }
 
-        using (var patch = await Client.PatchScimAsync($"/scim/v2/Users/{user}", HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "Wrapped" })))
+        using (var patch = await Client.PatchScimAsync(Urls.User(user), HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "Wrapped" })))
             Assert.Equal("W/\"1\"", (await (await patch.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync()).Version());
-        using (var put = await Client.PutScimAsync($"/scim/v2/Groups/{group}", new { displayName = "Max Renamed", members = new[] { new { value = user } } }))
+        using (var put = await Client.PutScimAsync(Urls.Group(group), new { displayName = "Max Renamed", members = new[] { new { value = user } } }))
             Assert.Equal("W/\"1\"", (await (await put.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync()).Version());
-        using (var reporting = await Client.PatchScimAsync($"/scim/v2/Users/{reports}", HttpExtensions.PatchOp(
+        using (var reporting = await Client.PatchScimAsync(Urls.User(reports), HttpExtensions.PatchOp(
             new { op = "replace", path = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", value = user })))
             await reporting.AssertStatusAsync(HttpStatusCode.OK);
         // Deleting the user bumps its group and the user it managed: both at the maximum a moment ago.
@@ -184,9 +184,9 @@ public class VersionWrapTests(ScimApp app) : ScimTest(app)
             await using var max = new Npgsql.NpgsqlCommand($"UPDATE users SET version = {long.MaxValue}; UPDATE groups SET version = {long.MaxValue}", db);
             await max.ExecuteNonQueryAsync();
         }
-        using (var delete = await Client.DeleteAsync($"/scim/v2/Users/{user}"))
+        using (var delete = await Client.DeleteAsync(Urls.User(user)))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
-        Assert.Equal("W/\"1\"", (await Client.GetJsonAsync($"/scim/v2/Groups/{group}")).Version());
-        Assert.Equal("W/\"1\"", (await Client.GetJsonAsync($"/scim/v2/Users/{reports}")).Version());
+        Assert.Equal("W/\"1\"", (await Client.GetJsonAsync(Urls.Group(group))).Version());
+        Assert.Equal("W/\"1\"", (await Client.GetJsonAsync(Urls.User(reports))).Version());
     }
 }

@@ -19,7 +19,7 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
 
     async Task<JsonElement> CreateAsync(HttpClient client)
     {
-        using var response = await client.PostScimAsync("/scim/v2/Users", new { userName = "secret@example.com", password = Secret });
+        using var response = await client.PostScimAsync(Urls.Users, new { userName = "secret@example.com", password = Secret });
         await response.AssertStatusAsync(HttpStatusCode.Created);
         var created = await response.ReadJsonAsync();
         AssertNoPassword(created);
@@ -44,8 +44,8 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await CreateAsync(client);
 
-        AssertNoPassword(await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}{query}"));
-        AssertNoPassword(await client.GetJsonAsync($"/scim/v2/Users{query}"));
+        AssertNoPassword(await client.GetJsonAsync($"{Urls.Users}/{created.Id()}{query}"));
+        AssertNoPassword(await client.GetJsonAsync($"{Urls.Users}{query}"));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         await CreateAsync(client);
 
-        using var response = await client.PostScimAsync("/scim/v2/Users/.search", new
+        using var response = await client.PostScimAsync($"{Urls.Users}/.search", new
         {
             schemas = new[] { "urn:ietf:params:scim:api:messages:2.0:SearchRequest" },
             attributes = new[] { "password", "userName" },
@@ -72,7 +72,7 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await CreateAsync(client);
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "secret@example.com", password = Secret + "2" });
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), new { userName = "secret@example.com", password = Secret + "2" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         AssertNoPassword(await response.ReadJsonAsync());
@@ -84,7 +84,7 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await CreateAsync(client);
 
-        using var response = await client.PatchScimAsync($"/scim/v2/Users/{created.Id()}?attributes=password,userName",
+        using var response = await client.PatchScimAsync($"{Urls.Users}/{created.Id()}?attributes=password,userName",
             HttpExtensions.PatchOp(new { op = "replace", path = "password", value = Secret + "3" }));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
@@ -96,7 +96,7 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
         await CreateAsync(client);
-        using (var second = await client.PostScimAsync("/scim/v2/Users", new { userName = "same@example.com", password = Secret }))
+        using (var second = await client.PostScimAsync(Urls.Users, new { userName = "same@example.com", password = Secret }))
             await second.AssertStatusAsync(HttpStatusCode.Created);
 
         await using var connection = await App.OpenConnectionAsync();

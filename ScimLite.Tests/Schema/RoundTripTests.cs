@@ -19,7 +19,7 @@ public class RoundTripTests(ScimApp app) : ScimTest(app)
         var manager = await CreateManagerAsync(client);
 
         var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(created.Id()));
 
         var expected = FullUser.Expected(manager.Id(), "John Smith", BaseUrl);
         ScimAssert.JsonEqual(expected, created.Without("id", "meta"));
@@ -34,10 +34,10 @@ public class RoundTripTests(ScimApp app) : ScimTest(app)
         var manager = await CreateManagerAsync(client);
         var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
 
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", FullUser.Json(manager.Id()));
+        using var put = await client.PutScimAsync(Urls.User(created.Id()), FullUser.Json(manager.Id()));
         await put.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await put.ReadJsonAsync();
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(created.Id()));
 
         ScimAssert.JsonEqual(created, replaced);
         ScimAssert.JsonEqual(created, fetched);
@@ -53,7 +53,7 @@ public class RoundTripTests(ScimApp app) : ScimTest(app)
         var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(FullUser.Json(manager.Id()))!;
         body.Remove("password");
 
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", body);
+        using var put = await client.PutScimAsync(Urls.User(created.Id()), body);
 
         await put.AssertStatusAsync(HttpStatusCode.OK);
         ScimAssert.JsonEqual(created, await put.ReadJsonAsync());
@@ -77,9 +77,9 @@ public class RoundTripTests(ScimApp app) : ScimTest(app)
         Assert.Equal("John Smith", managerJson.GetProperty("displayName").GetString());
         Assert.Equal($"{BaseUrl}/Users/{manager.Id()}", managerJson.GetProperty("$ref").GetString());
 
-        (await client.PatchScimAsync($"/scim/v2/Users/{manager.Id()}",
+        (await client.PatchScimAsync(Urls.User(manager.Id()),
             HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Johnny Smith" }))).Dispose();
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(created.Id()));
         Assert.Equal("Johnny Smith", fetched.GetProperty(ResourceRequests.EnterpriseUrn).GetProperty("manager").GetProperty("displayName").GetString());
     }
 
@@ -94,9 +94,9 @@ public class RoundTripTests(ScimApp app) : ScimTest(app)
             [ResourceRequests.EnterpriseUrn] = new { manager = new { value = manager.Id() } },
         });
 
-        (await client.DeleteAsync($"/scim/v2/Users/{manager.Id()}")).Dispose();
+        (await client.DeleteAsync(Urls.User(manager.Id()))).Dispose();
 
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{report.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(report.Id()));
         Assert.False(fetched.TryGetProperty(ResourceRequests.EnterpriseUrn, out _), fetched.ToString());
         Assert.Equal([ResourceRequests.UserUrn], fetched.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
         // The representation changed, so a cached copy must not be revalidated by its old ETag.
@@ -108,13 +108,13 @@ public class RoundTripTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
         var user = await client.CreateUserAsync("self@example.com");
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new Dictionary<string, object>
+        using (var put = await client.PutScimAsync(Urls.User(user.Id()), new Dictionary<string, object>
         {
             ["userName"] = "self@example.com", [ResourceRequests.EnterpriseUrn] = new { manager = new { value = user.Id() } },
         }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
-        using var deleted = await client.DeleteAsync($"/scim/v2/Users/{user.Id()}");
+        using var deleted = await client.DeleteAsync(Urls.User(user.Id()));
 
         await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal(0, await App.CountAsync("users"));
@@ -143,7 +143,7 @@ public class RoundTripTests(ScimApp app) : ScimTest(app)
         Assert.Equal("4130", enterprise.GetProperty(ResourceRequests.EnterpriseUrn).GetProperty("costCenter").GetString());
 
         // Clearing the last enterprise value drops the URN again.
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{enterprise.Id()}", new { userName = "enterprise@example.com" });
+        using var put = await client.PutScimAsync(Urls.User(enterprise.Id()), new { userName = "enterprise@example.com" });
         var cleared = await put.ReadJsonAsync();
         Assert.Equal([ResourceRequests.UserUrn], cleared.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
     }
@@ -166,11 +166,11 @@ public class RoundTripTests(ScimApp app) : ScimTest(app)
             }
             """;
 
-        using var post = await client.PostScimAsync("/scim/v2/Groups", body);
+        using var post = await client.PostScimAsync(Urls.Groups, body);
         await post.AssertStatusAsync(HttpStatusCode.Created);
         var created = await post.ReadJsonAsync();
-        var fetched = await client.GetJsonAsync($"/scim/v2/Groups/{created.Id()}");
-        using var put = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", body);
+        var fetched = await client.GetJsonAsync(Urls.Group(created.Id()));
+        using var put = await client.PutScimAsync(Urls.Group(created.Id()), body);
         await put.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await put.ReadJsonAsync();
 

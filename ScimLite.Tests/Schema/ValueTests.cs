@@ -22,7 +22,7 @@ public class ValueTests(ScimApp app) : ScimTest(app)
         };
 
         var created = await client.PostUserAsync(sent);
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(created.Id()));
 
         foreach (var resource in new[] { created, fetched })
         {
@@ -48,10 +48,10 @@ public class ValueTests(ScimApp app) : ScimTest(app)
             body[name] = JsonSerializer.SerializeToElement<object?>(null);
         body[ResourceRequests.EnterpriseUrn] = JsonSerializer.SerializeToElement(new { department = (string?)null, manager = (object?)null, employeeNumber = "701984" });
 
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", body);
+        using var put = await client.PutScimAsync(Urls.User(created.Id()), body);
 
         await put.AssertStatusAsync(HttpStatusCode.OK);
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(created.Id()));
         foreach (var name in new[] { "nickName", "name", "emails", "addresses", "externalId" })
             Assert.False(fetched.TryGetProperty(name, out _), $"{name} not cleared: {fetched}");
         var enterprise = fetched.GetProperty(ResourceRequests.EnterpriseUrn);
@@ -90,7 +90,7 @@ public class ValueTests(ScimApp app) : ScimTest(app)
               "urn:example:custom:1.0:User": {"badge": 7, "nested": {"a": [1, 2]}}
             }
             """);
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(created.Id()));
 
         foreach (var resource in new[] { created, fetched })
         {
@@ -114,7 +114,7 @@ public class ValueTests(ScimApp app) : ScimTest(app)
             ? new object[] { new { locality = "A", primary = true }, new { locality = "B", primary = true } }
             : new object[] { new { value = "a@example.com", primary = true }, new { value = "b@example.com", primary = true } };
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        using var response = await client.PostScimAsync(Urls.Users, new Dictionary<string, object>
         {
             ["userName"] = "twoprimary@example.com", [attribute] = values,
         });
@@ -130,7 +130,7 @@ public class ValueTests(ScimApp app) : ScimTest(app)
         var user = await client.CreateUserAsync("one@example.com");
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new
+        using var response = await client.PutScimAsync(Urls.User(user.Id()), new
         {
             userName = "one@example.com",
             emails = new[] { new { value = "a@example.com", primary = true }, new { value = "b@example.com", primary = true } },
@@ -146,9 +146,9 @@ public class ValueTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var user = await client.CreateUserAsync("bjensen@example.com");
 
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new { userName = "BJensen@Example.com" });
+        using var put = await client.PutScimAsync(Urls.User(user.Id()), new { userName = "BJensen@Example.com" });
 
         await put.AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal("BJensen@Example.com", (await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}")).GetProperty("userName").GetString());
+        Assert.Equal("BJensen@Example.com", (await client.GetJsonAsync(Urls.User(user.Id()))).GetProperty("userName").GetString());
     }
 }

@@ -22,11 +22,11 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
         foreach (var token in new[] { App.Token, next })
         {
             using var client = host.CreateClient(token);
-            using var response = await client.GetAsync("/scim/v2/Users");
+            using var response = await client.GetAsync(Urls.Users);
             await response.AssertStatusAsync(HttpStatusCode.OK);
         }
         using var other = host.CreateClient(NewSecret());
-        using var rejected = await other.GetAsync("/scim/v2/Users");
+        using var rejected = await other.GetAsync(Urls.Users);
         await rejected.AssertStatusAsync(HttpStatusCode.Unauthorized);
     }
 
@@ -38,13 +38,13 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
         await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = $"sha256:{digest}" });
 
         using (var client = host.CreateClient(secret))
-        using (var response = await client.GetAsync("/scim/v2/Users"))
+        using (var response = await client.GetAsync(Urls.Users))
             await response.AssertStatusAsync(HttpStatusCode.OK);
         // Knowing the configured value is not knowing the token.
         foreach (var notTheToken in new[] { $"sha256:{digest}", digest })
         {
             using var client = host.CreateClient(notTheToken);
-            using var response = await client.GetAsync("/scim/v2/Users");
+            using var response = await client.GetAsync(Urls.Users);
             await response.AssertStatusAsync(HttpStatusCode.Unauthorized);
         }
         var configuration = host.Services.GetRequiredService<IConfiguration>();
@@ -64,7 +64,7 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
         var bodies = new HashSet<string>();
         foreach (var header in headers)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users);
             if (header.Length > 0)
                 request.Headers.TryAddWithoutValidation("Authorization", header);
             using var response = await client.SendAsync(request);
@@ -90,7 +90,7 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
         HttpResponseMessage? limited = null;
         for (var i = 0; i < 30 && limited is null; i++)
         {
-            var response = await client.GetAsync("/scim/v2/Users?count=1");
+            var response = await client.GetAsync($"{Urls.Users}?count=1");
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 limited = response;
@@ -121,8 +121,8 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
         using var busy = host.CreateClient(App.Token);
         using var quiet = host.CreateClient(other);
 
-        Assert.True(await ExhaustAsync(busy, "/scim/v2/Users"), "the busy token was never limited");
-        using var response = await quiet.GetAsync("/scim/v2/Users");
+        Assert.True(await ExhaustAsync(busy, Urls.Users), "the busy token was never limited");
+        using var response = await quiet.GetAsync(Urls.Users);
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
     }
@@ -141,7 +141,7 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
         var limited = false;
         for (var i = 0; i < 30 && !limited; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users);
             request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {NewSecret()}");
             using var response = await guesser.SendAsync(request);
             Assert.Contains(response.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests });
@@ -153,7 +153,7 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
             }
         }
         Assert.True(limited, "token guessing was never limited");
-        using var served = await owner.GetAsync("/scim/v2/Users");
+        using var served = await owner.GetAsync(Urls.Users);
         await served.AssertStatusAsync(HttpStatusCode.OK);
     }
 

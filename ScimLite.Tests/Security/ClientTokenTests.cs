@@ -47,7 +47,7 @@ public class ClientTokenTests(ScimApp app) : ScimTest(app)
     static async Task<HttpStatusCode> StatusAsync(WebApplicationFactory<Program> host, string token)
     {
         using var client = host.CreateClient(token);
-        using var response = await client.GetAsync("/scim/v2/Users?count=1");
+        using var response = await client.GetAsync($"{Urls.Users}?count=1");
         if (response.StatusCode == HttpStatusCode.Unauthorized)
             await response.AssertScimErrorAsync();
         return response.StatusCode;

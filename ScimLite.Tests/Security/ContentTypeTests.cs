@@ -39,7 +39,7 @@ public class ContentTypeHttpTests(ScimApp app) : ScimTest(app)
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"schemas":["{{UserUrn}}"],"userName":"ct@example.com"}"""));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
-        using var response = await client.PostAsync("/scim/v2/Users", content);
+        using var response = await client.PostAsync(Urls.Users, content);
 
         await response.AssertStatusAsync(expected);
         if (expected == HttpStatusCode.UnsupportedMediaType)

@@ -52,7 +52,7 @@ public class PublicUrlTests(ScimApp app) : ScimTest(app)
         await using var host = App.NewHost(new Dictionary<string, string?> { ["AllowedHosts"] = "scim.example.com" });
         using var client = host.CreateClient(App.Token);
 
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users") { Headers = { Host = "evil.example" } })
+        using (var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users) { Headers = { Host = "evil.example" } })
         using (var refused = await client.SendAsync(request))
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var (location, _, _) = await CreateWithHostAsync(client, "scim.example.com");
@@ -88,7 +88,7 @@ public class PublicUrlTests(ScimApp app) : ScimTest(app)
 
         async Task<HttpStatusCode> SendAsync(string clientAddress)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users);
             request.Headers.Add(RemoteHeader, Proxy);
             request.Headers.Add("X-Forwarded-For", clientAddress);
             using var response = await client.SendAsync(request);
@@ -149,7 +149,7 @@ public class PublicUrlTests(ScimApp app) : ScimTest(app)
     async Task<(string Location, string MetaLocation, string MemberRef)> CreateWithHostAsync(HttpClient client, string hostHeader)
     {
         var userName = $"host-{Guid.NewGuid():N}@example.com";
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/scim/v2/Users")
+        using var post = new HttpRequestMessage(HttpMethod.Post, Urls.Users)
         {
             Content = HttpExtensions.ScimContent(new { schemas = new[] { UserUrn }, userName }),
             Headers = { Host = hostHeader },
@@ -157,7 +157,7 @@ public class PublicUrlTests(ScimApp app) : ScimTest(app)
         using var created = await client.SendAsync(post);
         await created.AssertStatusAsync(HttpStatusCode.Created);
         var user = await created.ReadJsonAsync();
-        using var groupPost = new HttpRequestMessage(HttpMethod.Post, "/scim/v2/Groups")
+        using var groupPost = new HttpRequestMessage(HttpMethod.Post, Urls.Groups)
         {
             Content = HttpExtensions.ScimContent(new { schemas = new[] { GroupUrn }, displayName = userName, members = new[] { new { value = user.GetProperty("id").GetString() } } }),
             Headers = { Host = hostHeader },

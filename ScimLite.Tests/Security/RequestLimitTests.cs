@@ -36,7 +36,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
         await using var host = SmallBodyHost();
         using var client = host.CreateClient(App.Token);
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", UserOfSize(Limit * 2));
+        using var response = await client.PostScimAsync(Urls.Users, UserOfSize(Limit * 2));
 
         await response.AssertStatusAsync(HttpStatusCode.RequestEntityTooLarge);
         await response.AssertScimErrorAsync();
@@ -55,7 +55,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
         HttpContent content = chunked ? new ChunkedContent(bytes) : new ByteArrayContent(bytes);
         content.Headers.TryAddWithoutValidation("Content-Type", HttpExtensions.ScimMediaType);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/scim/v2/Users") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, Urls.Users) { Content = content };
         request.Headers.TransferEncodingChunked = chunked;
 
         using var response = await client.SendAsync(request);
@@ -70,7 +70,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
         await using var host = SmallBodyKestrelHost();
         using var client = host.CreateClient(App.Token);
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", UserOfSize(Limit / 4));
+        using var response = await client.PostScimAsync(Urls.Users, UserOfSize(Limit / 4));
 
         await response.AssertStatusAsync(HttpStatusCode.Created);
         Assert.Empty(response.Headers.Server);
@@ -99,7 +99,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
         var body = new Dictionary<string, object> { ["schemas"] = new[] { UserUrn }, ["userName"] = "huge@example.com" };
         body[attribute] = new string('a', 1024 * 1024);
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", body);
+        using var response = await client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
@@ -111,7 +111,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", body);
+        using var response = await client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -123,7 +123,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
         var content = new ByteArrayContent([.. "{\"userName\":\"caf"u8, 0xE9, .. "@example.com\"}"u8]);
         content.Headers.TryAddWithoutValidation("Content-Type", HttpExtensions.ScimMediaType);
 
-        using var response = await client.PostAsync("/scim/v2/Users", content);
+        using var response = await client.PostAsync(Urls.Users, content);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -134,7 +134,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var body = $$"""{"schemas":["{{UserUrn}}"],"userName":"deep@example.com","x":{{new string('[', 64)}}{{new string(']', 64)}}}""";
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", body);
+        using var response = await client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -148,8 +148,8 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
         var operations = Enumerable.Range(0, 11).Select(i => (object)new { op = "replace", path = "externalId", value = $"x{i}" }).ToArray();
         var members = Enumerable.Range(0, 11).Select(_ => new { value = Guid.NewGuid().ToString() }).ToArray();
 
-        using var tooManyOperations = await client.PatchScimAsync($"/scim/v2/Groups/{group}", HttpExtensions.PatchOp(operations));
-        using var tooManyMembers = await client.PatchScimAsync($"/scim/v2/Groups/{group}",
+        using var tooManyOperations = await client.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(operations));
+        using var tooManyMembers = await client.PatchScimAsync(Urls.Group(group),
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = members }));
 
         foreach (var response in new[] { tooManyOperations, tooManyMembers })
@@ -167,7 +167,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var filter = new string('(', depth) + string.Join(" or ", Enumerable.Range(0, terms).Select(i => $"userName eq \"u{i}\"")) + new string(')', depth);
 
-        using var response = await client.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString(filter)}");
+        using var response = await client.GetAsync($"{Urls.Users}?filter={Uri.EscapeDataString(filter)}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }
@@ -180,7 +180,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
 
-        using var response = await client.GetAsync($"/scim/v2/Users/{id}");
+        using var response = await client.GetAsync(Urls.User(id));
 
         await response.AssertStatusAsync(HttpStatusCode.NotFound);
         await response.AssertScimErrorAsync();

@@ -40,25 +40,25 @@ public class SecretLoggingTests(ScimApp app, ITestOutputHelper output) : ScimTes
         var newPassword = "Pa55-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var wrongToken = "wrong-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
 
-        using (var created = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName = "secret@example.com", password }))
+        using (var created = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName = "secret@example.com", password }))
         {
             await created.AssertStatusAsync(HttpStatusCode.Created);
             var id = (await created.ReadJsonAsync()).Id();
-            using var patched = await client.PatchScimAsync($"/scim/v2/Users/{id}",
+            using var patched = await client.PatchScimAsync(Urls.User(id),
                 HttpExtensions.PatchOp(new { op = "replace", path = "password", value = newPassword }));
             await patched.AssertStatusAsync(HttpStatusCode.OK);
         }
-        using (var conflict = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName = "SECRET@example.com", password }))
+        using (var conflict = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName = "SECRET@example.com", password }))
             await conflict.AssertStatusAsync(HttpStatusCode.Conflict);
         foreach (var header in new[] { $"Bearer {wrongToken}", $"Basic {wrongToken}", $"Bearer {App.Token}x" })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users);
             request.Headers.TryAddWithoutValidation("Authorization", header);
             using var rejected = await client.SendAsync(request);
             await rejected.AssertStatusAsync(HttpStatusCode.Unauthorized);
         }
         clock.Fail = true;
-        using (var failed = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName = "boom@example.com", password }))
+        using (var failed = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName = "boom@example.com", password }))
         {
             clock.Fail = false;
             await failed.AssertStatusAsync(HttpStatusCode.InternalServerError);

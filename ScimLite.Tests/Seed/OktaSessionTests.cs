@@ -108,7 +108,7 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
         """;
 
     static string Lookup(string userName) =>
-        $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}&startIndex=1&count=100";
+        $"{Urls.Users}?filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}&startIndex=1&count=100";
 
     /// <summary>Okta's create: the body typed <c>application/json</c>, not <c>application/scim+json</c>.</summary>
     static Task<HttpResponseMessage> OktaPostAsync(HttpClient client, string url, string json) =>
@@ -130,7 +130,7 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
     {
         using (var lookup = await client.GetAsync(Lookup(userName)))
             await AssertEmptyListAsync(lookup);
-        using var created = await OktaPostAsync(client, "/scim/v2/Users", body);
+        using var created = await OktaPostAsync(client, Urls.Users, body);
         await created.AssertStatusAsync(HttpStatusCode.Created);
         var user = await created.ReadJsonAsync();
         Assert.Equal(user.GetProperty("meta").GetProperty("location").GetString(), created.Headers.Location?.ToString());
@@ -174,7 +174,7 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
         Assert.Equal("User", meta.GetProperty("resourceType").GetString());
         Assert.True(DateTimeOffset.TryParse(meta.GetProperty("created").GetString(), out _));
         Assert.Equal(meta.GetProperty("created").GetString(), meta.GetProperty("lastModified").GetString());
-        Assert.EndsWith($"/scim/v2/Users/{user.Id()}", meta.GetProperty("location").GetString());
+        Assert.EndsWith(Urls.User(user.Id()), meta.GetProperty("location").GetString());
         Assert.Matches("^W/\"[0-9]+\"$", meta.GetProperty("version").GetString());
     }
 
@@ -184,10 +184,10 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
-        using (var patch = await client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", Unassign))
+        using (var patch = await client.PatchScimAsync(Urls.User(user.Id()), Unassign))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(user.Id()));
         Assert.False(fetched.GetProperty("active").GetBoolean());
         var found = await client.GetJsonAsync(Lookup("obi-wan.kenobi@iamciam.dev"));
         Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
@@ -217,7 +217,7 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
 
         // Assign a user, then unassign it.
         var obiWan = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
-        using (var patch = await client.PatchScimAsync($"/scim/v2/Users/{obiWan.Id()}", Unassign))
+        using (var patch = await client.PatchScimAsync(Urls.User(obiWan.Id()), Unassign))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
         // Assign the Droids group: Okta creates its users one by one.
@@ -232,7 +232,7 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
         var members = MembersJson(ids["bb-8@iamciam.dev"], ids["c-3po@iamciam.dev"], ids["r2-d2@iamciam.dev"]);
 
         // Push the group, then its membership.
-        using var pushed = await OktaPostAsync(client, "/scim/v2/Groups", $$"""
+        using var pushed = await OktaPostAsync(client, Urls.Groups, $$"""
             {
                 "schemas": [
                     "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -249,7 +249,7 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
         Assert.Equal("Group", group.GetProperty("meta").GetProperty("resourceType").GetString());
         Assert.Equal(group.GetProperty("meta").GetProperty("location").GetString(), pushed.Headers.Location?.ToString());
 
-        using (var patch = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}", $$"""
+        using (var patch = await client.PatchScimAsync(Urls.Group(group.Id()), $$"""
             {
                 "schemas": [
                     "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -265,9 +265,9 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
             """))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
-        var fetchedGroup = await client.GetJsonAsync($"/scim/v2/Groups/{group.Id()}");
+        var fetchedGroup = await client.GetJsonAsync(Urls.Group(group.Id()));
         Assert.Equal(ids.Values.Order().ToArray(), fetchedGroup.MemberIds());
-        var c3po = await client.GetJsonAsync($"/scim/v2/Users/{ids["c-3po@iamciam.dev"]}");
+        var c3po = await client.GetJsonAsync(Urls.User(ids["c-3po@iamciam.dev"]));
         Assert.Equal(group.Id(), Assert.Single(c3po.GetProperty("groups").EnumerateArray()).GetProperty("value").GetString());
 
         await using var connection = await App.OpenConnectionAsync();

@@ -27,19 +27,19 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : ScimT
 
         var before = await metrics.GetStringAsync("/metrics");
         var user = (await api.CreateUserAsync("metrics@example.com")).GetProperty("id").GetString();
-        using (var deactivate = await api.PatchScimAsync($"/scim/v2/Users/{user}", HttpExtensions.PatchOp(new { op = "replace", value = new { active = false } })))
+        using (var deactivate = await api.PatchScimAsync(Urls.User(user), HttpExtensions.PatchOp(new { op = "replace", value = new { active = false } })))
             await deactivate.AssertStatusAsync(HttpStatusCode.OK);
-        using (var reactivate = await api.PatchScimAsync($"/scim/v2/Users/{user}", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = true })))
+        using (var reactivate = await api.PatchScimAsync(Urls.User(user), HttpExtensions.PatchOp(new { op = "replace", path = "active", value = true })))
             await reactivate.AssertStatusAsync(HttpStatusCode.OK);
         var group = (await api.CreateGroupAsync("Metrics")).GetProperty("id").GetString();
-        using (var add = await api.PatchScimAsync($"/scim/v2/Groups/{group}", HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = user } } })))
+        using (var add = await api.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = user } } })))
             await add.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var remove = await api.PatchScimAsync($"/scim/v2/Groups/{group}", HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{user}\"]" })))
+        using (var remove = await api.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{user}\"]" })))
             await remove.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var deleted = await api.DeleteAsync($"/scim/v2/Users/{user}"))
+        using (var deleted = await api.DeleteAsync(Urls.User(user)))
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
         using (var anonymous = new HttpClient { BaseAddress = api.BaseAddress })
-        using (var refused = await anonymous.GetAsync("/scim/v2/Users"))
+        using (var refused = await anonymous.GetAsync(Urls.Users))
             await refused.AssertStatusAsync(HttpStatusCode.Unauthorized);
         var after = await metrics.GetStringAsync("/metrics");
         output.WriteLine(string.Join('\n', after.Split('\n').Where(l => l.StartsWith("scimlite_") || l.StartsWith("db_client") || l.Contains("scim_client"))));

@@ -21,12 +21,12 @@ public class RequestLogTests(ScimApp app) : ScimTest(app)
         using var client = host.CreateClient(secret);
 
         var id = (await client.CreateUserAsync("logged@example.com")).GetProperty("id").GetString();
-        using (var found = await client.GetAsync($"/scim/v2/Users/{id}"))
+        using (var found = await client.GetAsync(Urls.User(id)))
             await found.AssertStatusAsync(HttpStatusCode.OK);
-        using (var missing = await client.GetAsync($"/scim/v2/Users/{Guid.NewGuid()}"))
+        using (var missing = await client.GetAsync(Urls.User(Guid.NewGuid())))
             await missing.AssertStatusAsync(HttpStatusCode.NotFound);
         using (var anonymous = host.CreateClient())
-        using (var refused = await anonymous.GetAsync("/scim/v2/Users?filter=userName%20eq%20%22logged%40example.com%22"))
+        using (var refused = await anonymous.GetAsync($"{Urls.Users}?filter=userName%20eq%20%22logged%40example.com%22"))
             await refused.AssertStatusAsync(HttpStatusCode.Unauthorized);
 
         // The message itself; the capture also appends the host's scopes (RequestPath), which the console leaves out by default.
@@ -67,7 +67,7 @@ public class LogInjectionTests(ScimApp app) : ScimTest(app)
         using var client = host.CreateClient(App.Token);
         var urn = $"urn:ietf:params:scim:schemas:extension:forged{Guid.NewGuid():N}:2.0:User\nwarn: ScimLite[0] forged line";
 
-        using (var created = await client.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        using (var created = await client.PostScimAsync(Urls.Users, new Dictionary<string, object>
         {
             ["schemas"] = new[] { "urn:ietf:params:scim:schemas:core:2.0:User", urn },
             ["userName"] = "forger@example.com",

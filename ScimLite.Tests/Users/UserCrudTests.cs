@@ -33,7 +33,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
 
-        using var response = await client.GetAsync($"/scim/v2/Users/{created.Id()}");
+        using var response = await client.GetAsync(Urls.User(created.Id()));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
@@ -48,7 +48,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), new
         {
             schemas = new[] { ResourceRequests.UserUrn },
             userName = "vader@empire.example",
@@ -62,7 +62,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         Assert.False(replaced.GetProperty("active").GetBoolean());
         foreach (var cleared in new[] { "externalId", "name", "nickName", "title", "emails", "phoneNumbers" })
             Assert.False(replaced.TryGetProperty(cleared, out _), $"{cleared} should be cleared: {replaced}");
-        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}"));
+        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync(Urls.User(created.Id())));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(new { userName = "inactive@example.com", active = false });
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "inactive@example.com" });
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), new { userName = "inactive@example.com" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.True((await response.ReadJsonAsync()).GetProperty("active").GetBoolean());
@@ -84,7 +84,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         var created = await client.PostUserAsync(Vader());
         var hash = await PasswordHashAsync(created.Id());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: null));
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), Vader(password: null));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.NotNull(hash);
@@ -97,7 +97,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: "N3w&Dark"));
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), Vader(password: "N3w&Dark"));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var hash = await PasswordHashAsync(created.Id());
@@ -113,7 +113,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         var created = await client.PostUserAsync(Vader());
         var hash = await PasswordHashAsync(created.Id());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader());
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), Vader());
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(hash, await PasswordHashAsync(created.Id()));
@@ -128,7 +128,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         var group = await client.CreateGroupAsync("Sith");
         var otherId = Guid.NewGuid().ToString();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), new
         {
             schemas = new[] { ResourceRequests.UserUrn },
             id = otherId,
@@ -182,12 +182,12 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         var jedi = await client.CreateGroupAsync("Jedi", user.Id());
         await client.CreateGroupAsync("Unrelated");
 
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
+        var fetched = await client.GetJsonAsync(Urls.User(user.Id()));
 
         var membership = Assert.Single(fetched.GetProperty("groups").EnumerateArray());
         Assert.Equal(jedi.Id(), membership.GetProperty("value").GetString());
         Assert.Equal("Jedi", membership.GetProperty("display").GetString());
-        Assert.EndsWith($"/scim/v2/Groups/{jedi.Id()}", membership.GetProperty("$ref").GetString());
+        Assert.EndsWith(Urls.Group(jedi.Id()), membership.GetProperty("$ref").GetString());
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
 
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}?attributes=userName,name.givenName");
+        var fetched = await client.GetJsonAsync($"{Urls.Users}/{created.Id()}?attributes=userName,name.givenName");
 
         Assert.Equal(["id", "name", "schemas", "userName"], fetched.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(["givenName"], fetched.GetProperty("name").EnumerateObject().Select(p => p.Name));
@@ -208,7 +208,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader(password: null));
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: null));
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), Vader(password: null));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await response.ReadJsonAsync();
@@ -221,7 +221,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader(password: null));
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "vader@empire.example", title = "Emperor's apprentice" });
+        using var response = await client.PutScimAsync(Urls.User(created.Id()), new { userName = "vader@empire.example", title = "Emperor's apprentice" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await response.ReadJsonAsync();
@@ -236,7 +236,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
         var created = await client.PostUserAsync(Vader());
-        var url = $"/scim/v2/Users/{created.Id()}";
+        var url = Urls.User(created.Id());
 
         using (var deleted = await client.DeleteAsync(url))
         {
@@ -249,7 +249,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         using (var patch = await client.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "x" })))
             await patch.AssertScimErrorAsync(HttpStatusCode.NotFound);
         using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        var list = await client.GetJsonAsync("/scim/v2/Users");
+        var list = await client.GetJsonAsync(Urls.Users);
         Assert.Equal(0, list.GetProperty("totalResults").GetInt32());
         Assert.Equal(0, await App.CountAsync("users"));
     }
@@ -259,7 +259,7 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     {
         using var client = App.CreateClient();
         var first = await client.CreateUserAsync("reused@example.com");
-        (await client.DeleteAsync($"/scim/v2/Users/{first.Id()}")).Dispose();
+        (await client.DeleteAsync(Urls.User(first.Id()))).Dispose();
 
         var second = await client.CreateUserAsync("Reused@example.com");
 
@@ -277,16 +277,16 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         var untouched = await client.CreateGroupAsync("Senators", leia.Id());
         var modifiedBefore = await LastModifiedAsync();
 
-        using (var deleted = await client.DeleteAsync($"/scim/v2/Users/{luke.Id()}"))
+        using (var deleted = await client.DeleteAsync(Urls.User(luke.Id())))
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        var jediAfter = await client.GetJsonAsync($"/scim/v2/Groups/{jedi.Id()}");
+        var jediAfter = await client.GetJsonAsync(Urls.Group(jedi.Id()));
         Assert.Equal([leia.Id()], jediAfter.MemberIds());
         Assert.NotEqual(jedi.Version(), jediAfter.Version());
-        var pilotsAfter = await client.GetJsonAsync($"/scim/v2/Groups/{pilots.Id()}");
+        var pilotsAfter = await client.GetJsonAsync(Urls.Group(pilots.Id()));
         Assert.Empty(pilotsAfter.MemberIds());
         Assert.NotEqual(pilots.Version(), pilotsAfter.Version());
-        var senatorsAfter = await client.GetJsonAsync($"/scim/v2/Groups/{untouched.Id()}");
+        var senatorsAfter = await client.GetJsonAsync(Urls.Group(untouched.Id()));
         Assert.Equal(untouched.Version(), senatorsAfter.Version());
 
         var modifiedAfter = await LastModifiedAsync();

@@ -25,7 +25,7 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
 
     [Fact]
     public Task Post_MalformedJson_Returns400InvalidSyntax() =>
-        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", """{"userName": "a@example.com",""" ), HttpStatusCode.BadRequest, "invalidSyntax");
+        AssertRejectedAsync(c => c.PostScimAsync(Urls.Users, """{"userName": "a@example.com",""" ), HttpStatusCode.BadRequest, "invalidSyntax");
 
     [Theory]
     [InlineData("[{\"userName\": \"a@example.com\"}]")]
@@ -33,36 +33,36 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
     [InlineData("42")]
     [InlineData("null")]
     public Task Post_BodyNotAnObject_Returns400InvalidSyntax(string body) =>
-        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", body), HttpStatusCode.BadRequest, "invalidSyntax");
+        AssertRejectedAsync(c => c.PostScimAsync(Urls.Users, body), HttpStatusCode.BadRequest, "invalidSyntax");
 
     [Fact]
     public Task Put_MalformedJson_Returns400InvalidSyntax() =>
         AssertRejectedAsync(async c =>
         {
-            var id = (await c.GetJsonAsync("/scim/v2/Users")).GetProperty("Resources")[0].Id();
-            return await c.PutScimAsync($"/scim/v2/Users/{id}", "{\"userName\": ");
+            var id = (await c.GetJsonAsync(Urls.Users)).GetProperty("Resources")[0].Id();
+            return await c.PutScimAsync(Urls.User(id), "{\"userName\": ");
         }, HttpStatusCode.BadRequest, "invalidSyntax");
 
     [Fact]
     public Task Post_MissingUserName_Returns400InvalidValue() =>
-        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", new { schemas = new[] { ResourceRequests.UserUrn }, displayName = "No Name" }),
+        AssertRejectedAsync(c => c.PostScimAsync(Urls.Users, new { schemas = new[] { ResourceRequests.UserUrn }, displayName = "No Name" }),
             HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Post_EmptyUserName_Returns400InvalidValue() =>
-        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", new { schemas = new[] { ResourceRequests.UserUrn }, userName = "" }),
+        AssertRejectedAsync(c => c.PostScimAsync(Urls.Users, new { schemas = new[] { ResourceRequests.UserUrn }, userName = "" }),
             HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Post_NullUserName_Returns400InvalidValue() =>
-        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", """{"userName": null}"""), HttpStatusCode.BadRequest, "invalidValue");
+        AssertRejectedAsync(c => c.PostScimAsync(Urls.Users, """{"userName": null}"""), HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Put_MissingUserName_Returns400InvalidValue() =>
         AssertRejectedAsync(async c =>
         {
-            var id = (await c.GetJsonAsync("/scim/v2/Users")).GetProperty("Resources")[0].Id();
-            return await c.PutScimAsync($"/scim/v2/Users/{id}", new { displayName = "Renamed" });
+            var id = (await c.GetJsonAsync(Urls.Users)).GetProperty("Resources")[0].Id();
+            return await c.PutScimAsync(Urls.User(id), new { displayName = "Renamed" });
         }, HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
@@ -71,7 +71,7 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         await client.CreateUserAsync("Luke.Skywalker@example.com");
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", new { userName = "luke.skywalker@EXAMPLE.com" });
+        using var response = await client.PostScimAsync(Urls.Users, new { userName = "luke.skywalker@EXAMPLE.com" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(1, await App.CountAsync("users"));
@@ -85,7 +85,7 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
         var han = await client.CreateUserAsync("han@example.com");
         var before = await App.SnapshotAsync();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{han.Id()}", new { userName = "LEIA@example.com" });
+        using var response = await client.PutScimAsync(Urls.User(han.Id()), new { userName = "LEIA@example.com" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(before, await App.SnapshotAsync());
@@ -93,20 +93,20 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
 
     [Fact]
     public Task Get_UnknownId_Returns404() =>
-        AssertRejectedAsync(c => c.GetAsync($"/scim/v2/Users/{MissingId}"), HttpStatusCode.NotFound, null);
+        AssertRejectedAsync(c => c.GetAsync(Urls.User(MissingId)), HttpStatusCode.NotFound, null);
 
     [Fact]
     public Task Put_UnknownId_Returns404AndCreatesNothing() =>
-        AssertRejectedAsync(c => c.PutScimAsync($"/scim/v2/Users/{MissingId}", new { userName = "ghost@example.com" }), HttpStatusCode.NotFound, null);
+        AssertRejectedAsync(c => c.PutScimAsync(Urls.User(MissingId), new { userName = "ghost@example.com" }), HttpStatusCode.NotFound, null);
 
     [Fact]
     public Task Patch_UnknownId_Returns404() =>
-        AssertRejectedAsync(c => c.PatchScimAsync($"/scim/v2/Users/{MissingId}", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })),
+        AssertRejectedAsync(c => c.PatchScimAsync(Urls.User(MissingId), HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })),
             HttpStatusCode.NotFound, null);
 
     [Fact]
     public Task Delete_UnknownId_Returns404() =>
-        AssertRejectedAsync(c => c.DeleteAsync($"/scim/v2/Users/{MissingId}"), HttpStatusCode.NotFound, null);
+        AssertRejectedAsync(c => c.DeleteAsync(Urls.User(MissingId)), HttpStatusCode.NotFound, null);
 
     [Theory]
     [InlineData("abc")]
@@ -119,7 +119,7 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
         using var client = App.CreateClient();
         await client.CreateUserAsync("existing@example.com");
         var before = await App.SnapshotAsync();
-        var url = $"/scim/v2/Users/{id}";
+        var url = Urls.User(id);
 
         foreach (var send in new Func<Task<HttpResponseMessage>>[]
         {
@@ -152,8 +152,8 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
 
         foreach (var request in new Func<Task<HttpResponseMessage>>[]
         {
-            () => client.GetAsync("/scim/v2/Users"),
-            () => client.PostScimAsync("/scim/v2/Users", new { userName = "intruder@example.com" }),
+            () => client.GetAsync(Urls.Users),
+            () => client.PostScimAsync(Urls.Users, new { userName = "intruder@example.com" }),
         })
         {
             using var response = await request();
@@ -170,7 +170,7 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"scim:{App.Token}")));
 
-        using var response = await client.GetAsync("/scim/v2/Users");
+        using var response = await client.GetAsync(Urls.Users);
 
         await response.AssertScimErrorAsync(HttpStatusCode.Unauthorized);
         Assert.NotEmpty(response.Headers.WwwAuthenticate);
@@ -181,7 +181,7 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
     [InlineData("userName eq")]
     [InlineData("nosuchattribute eq \"x\"")]
     public Task List_UnsupportedFilter_Returns400InvalidFilter(string filter) =>
-        AssertRejectedAsync(c => c.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString(filter)}"), HttpStatusCode.BadRequest, "invalidFilter");
+        AssertRejectedAsync(c => c.GetAsync($"{Urls.Users}?filter={Uri.EscapeDataString(filter)}"), HttpStatusCode.BadRequest, "invalidFilter");
 
     [Theory]
     [InlineData("""{"userName": "w@example.com", "active": 3}""")]
@@ -197,40 +197,40 @@ public class UserErrorTests(ScimApp app) : ScimTest(app)
     [InlineData("""{"userName": "w@example.com", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": "x"}""")]
     [InlineData("""{"userName": "w@example.com", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": true}}""")]
     public Task Post_WrongJsonType_Returns400InvalidValue(string body) =>
-        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users", body), HttpStatusCode.BadRequest, "invalidValue");
+        AssertRejectedAsync(c => c.PostScimAsync(Urls.Users, body), HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Put_WrongJsonType_Returns400InvalidValue() =>
         AssertRejectedAsync(async c =>
         {
-            var id = (await c.GetJsonAsync("/scim/v2/Users")).GetProperty("Resources")[0].Id();
-            return await c.PutScimAsync($"/scim/v2/Users/{id}", """{"userName": "existing@example.com", "active": 3}""");
+            var id = (await c.GetJsonAsync(Urls.Users)).GetProperty("Resources")[0].Id();
+            return await c.PutScimAsync(Urls.User(id), """{"userName": "existing@example.com", "active": 3}""");
         }, HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Post_NestedTooDeep_Returns400InvalidSyntax() =>
-        AssertRejectedAsync(c => c.PostScimAsync("/scim/v2/Users",
+        AssertRejectedAsync(c => c.PostScimAsync(Urls.Users,
             "{\"userName\": \"deep@example.com\", \"x\": " + new string('[', 200) + new string(']', 200) + "}"), HttpStatusCode.BadRequest, "invalidSyntax");
 
     [Fact]
     public Task Post_TextPlainBody_Returns415ScimBody() =>
-        AssertRejectedAsync(c => c.PostAsync("/scim/v2/Users", new StringContent("""{"userName": "plain@example.com"}""", Encoding.UTF8, "text/plain")),
+        AssertRejectedAsync(c => c.PostAsync(Urls.Users, new StringContent("""{"userName": "plain@example.com"}""", Encoding.UTF8, "text/plain")),
             HttpStatusCode.UnsupportedMediaType, null);
 
     [Theory]
     [InlineData("count=abc")]
     [InlineData("startIndex=1.5")]
     public Task List_NonIntegerPaging_Returns400InvalidValue(string query) =>
-        AssertRejectedAsync(c => c.GetAsync($"/scim/v2/Users?{query}"), HttpStatusCode.BadRequest, "invalidValue");
+        AssertRejectedAsync(c => c.GetAsync($"{Urls.Users}?{query}"), HttpStatusCode.BadRequest, "invalidValue");
 
     [Fact]
     public Task Patch_OnCollection_Returns405ScimBody() =>
-        AssertRejectedAsync(c => c.PatchScimAsync("/scim/v2/Users", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })),
+        AssertRejectedAsync(c => c.PatchScimAsync(Urls.Users, HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })),
             HttpStatusCode.MethodNotAllowed, null);
 
     [Theory]
     [InlineData("/scim/v2/Widgets")]
-    [InlineData("/scim/v2/Users/0b9a3c52-5f2e-4d7e-9a51-7c1f0e6d2a11/extra")]
+    [InlineData($"{Urls.Users}/0b9a3c52-5f2e-4d7e-9a51-7c1f0e6d2a11/extra")]
     [InlineData("/scim/v2/users2")]
     public Task Get_UnknownRoute_Returns404ScimBody(string url) =>
         AssertRejectedAsync(c => c.GetAsync(url), HttpStatusCode.NotFound, null);

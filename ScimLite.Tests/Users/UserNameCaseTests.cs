@@ -10,9 +10,9 @@ public class UserNameCaseTests(ScimApp app) : ScimTest(app)
     public async Task Post_NonAsciiNameDifferingOnlyInCase_Returns409Uniqueness()
     {
         using var client = App.CreateClient();
-        await (await client.PostScimAsync("/scim/v2/Users", new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
+        await (await client.PostScimAsync(Urls.Users, new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
 
-        var duplicate = await client.PostScimAsync("/scim/v2/Users", new { userName = "änne.øberg@example.org" });
+        var duplicate = await client.PostScimAsync(Urls.Users, new { userName = "änne.øberg@example.org" });
 
         await duplicate.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
     }
@@ -21,9 +21,9 @@ public class UserNameCaseTests(ScimApp app) : ScimTest(app)
     public async Task Filter_NonAsciiNameInOtherCase_FindsTheUserAsSent()
     {
         using var client = App.CreateClient();
-        await (await client.PostScimAsync("/scim/v2/Users", new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
+        await (await client.PostScimAsync(Urls.Users, new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
 
-        var list = await (await client.GetAsync("/scim/v2/Users?filter=" + Uri.EscapeDataString("userName eq \"änne.øberg@example.org\"")))
+        var list = await (await client.GetAsync($"{Urls.Users}?filter=" + Uri.EscapeDataString("userName eq \"änne.øberg@example.org\"")))
             .AssertStatusAsync(HttpStatusCode.OK);
 
         var body = await list.ReadJsonAsync();
