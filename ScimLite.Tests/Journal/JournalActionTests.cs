@@ -10,8 +10,7 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task PostUser_WritesCreatedWithNewValues_PasswordOnlyAsSet()
     {
-        using var client = App.CreateClient();
-        var id = (await client.PostUserAsync(new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot", password = "S3cret!x" })).Id();
+        var id = (await Client.PostUserAsync(new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot", password = "S3cret!x" })).Id();
 
         var entry = Assert.Single(await App.JournalAsync());
         Assert.Equal(("User", Guid.Parse(id), "alice@example.com", "created"), (entry.ResourceType, entry.ResourceId, entry.Name, entry.Action));
@@ -27,12 +26,11 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task PatchActive_WritesDeactivatedThenReactivated()
     {
-        using var client = App.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com");
+        var id = await Client.NewUserAsync("alice@example.com");
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", path = "active", value = true }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", path = "active", value = true }));
 
         var entries = await App.JournalAsync(before);
         Assert.Equal(["deactivated", "reactivated"], entries.Select(e => e.Action));
@@ -44,12 +42,11 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task PatchAndPut_WritePatchedAndReplaced_WithOnlyTheChangedAttributes()
     {
-        using var client = App.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com", title: "Pilot");
+        var id = await Client.NewUserAsync("alice@example.com", title: "Pilot");
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", path = "title", value = "Captain" }));
-        using (var put = await client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn }, userName = "alice@example.com", nickName = "Al" }))
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", path = "title", value = "Captain" }));
+        using (var put = await Client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn }, userName = "alice@example.com", nickName = "Al" }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
         var entries = await App.JournalAsync(before);
@@ -65,11 +62,10 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task PatchUserName_WritesRenamed_WithTheNewName()
     {
-        using var client = App.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com");
+        var id = await Client.NewUserAsync("alice@example.com");
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
 
         var entry = Assert.Single(await App.JournalAsync(before));
         Assert.Equal(("renamed", "alice.smith@example.com"), (entry.Action, entry.Name));
@@ -79,15 +75,14 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task NoOpPatchAndPut_WriteNothing()
     {
-        using var client = App.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com", title: "Pilot");
-        var group = await client.NewGroupAsync("Droids", id);
+        var id = await Client.NewUserAsync("alice@example.com", title: "Pilot");
+        var group = await Client.NewGroupAsync("Droids", id);
         var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", path = "title", value = "Pilot" }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = true } }));
-        await client.PatchAsync(Urls.Group(group), new { op = "add", path = "members", value = new[] { new { value = id } } });
-        using (var put = await client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot" }))
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", path = "title", value = "Pilot" }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = true } }));
+        await Client.PatchAsync(Urls.Group(group), new { op = "add", path = "members", value = new[] { new { value = id } } });
+        using (var put = await Client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot" }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
         Assert.Empty(await App.JournalAsync(before));
@@ -96,14 +91,13 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task DeleteUser_WritesDeletedWithLastValues_AndOneMembersRemovedPerGroup()
     {
-        using var client = App.CreateClient();
-        var alice = await client.NewUserAsync("alice@example.com", title: "Pilot");
-        var bob = await client.NewUserAsync("bob@example.com");
-        var droids = await client.NewGroupAsync("Droids", alice, bob);
-        var pilots = await client.NewGroupAsync("Pilots", alice);
+        var alice = await Client.NewUserAsync("alice@example.com", title: "Pilot");
+        var bob = await Client.NewUserAsync("bob@example.com");
+        var droids = await Client.NewGroupAsync("Droids", alice, bob);
+        var pilots = await Client.NewGroupAsync("Pilots", alice);
         var before = await App.LastSeqAsync();
 
-        using (var response = await client.DeleteAsync(Urls.User(alice)))
+        using (var response = await Client.DeleteAsync(Urls.User(alice)))
             await response.AssertStatusAsync(HttpStatusCode.NoContent);
 
         var entries = await App.JournalAsync(before);
@@ -120,16 +114,15 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Groups_CreatedRenamedMembersAddedRemovedDeleted()
     {
-        using var client = App.CreateClient();
-        var alice = await client.NewUserAsync("alice@example.com");
-        var bob = await client.NewUserAsync("bob@example.com");
+        var alice = await Client.NewUserAsync("alice@example.com");
+        var bob = await Client.NewUserAsync("bob@example.com");
         var before = await App.LastSeqAsync();
 
-        var group = await client.NewGroupAsync("Droids", alice);
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync(Urls.Group(group), new { op = "add", path = "members", value = new[] { new { value = bob } } }));
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync(Urls.Group(group), new { op = "remove", path = $"members[value eq \"{alice}\"]" }));
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync(Urls.Group(group), new { op = "replace", value = new { id = group, displayName = "Droids 2" } }));
-        using (var response = await client.DeleteAsync(Urls.Group(group)))
+        var group = await Client.NewGroupAsync("Droids", alice);
+        Assert.Equal(HttpStatusCode.NoContent, await Client.PatchAsync(Urls.Group(group), new { op = "add", path = "members", value = new[] { new { value = bob } } }));
+        Assert.Equal(HttpStatusCode.NoContent, await Client.PatchAsync(Urls.Group(group), new { op = "remove", path = $"members[value eq \"{alice}\"]" }));
+        Assert.Equal(HttpStatusCode.NoContent, await Client.PatchAsync(Urls.Group(group), new { op = "replace", value = new { id = group, displayName = "Droids 2" } }));
+        using (var response = await Client.DeleteAsync(Urls.Group(group)))
             await response.AssertStatusAsync(HttpStatusCode.NoContent);
 
         var entries = await App.JournalAsync(before);
@@ -150,8 +143,7 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task AddingAThousandMembers_WritesOneRowListingThemWithinTheBound()
     {
-        using var client = App.CreateClient();
-        var (ids, entry) = await App.AddSeededMembersAsync(client, 1000, "member");
+        var (ids, entry) = await App.AddSeededMembersAsync(Client, 1000, "member");
 
         var listed = entry.Members("added");
         Assert.InRange(listed.Length, 500, 999);
@@ -163,17 +155,16 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task RequestFailingInPostgres_LeavesNoRow()
     {
-        using var client = App.CreateClient();
-        var alice = await client.NewUserAsync("alice@example.com");
-        var bob = await client.NewUserAsync("bob@example.com", title: "Pilot");
-        var group = await client.NewGroupAsync("Droids");
+        var alice = await Client.NewUserAsync("alice@example.com");
+        var bob = await Client.NewUserAsync("bob@example.com", title: "Pilot");
+        var group = await Client.NewGroupAsync("Droids");
         var before = await App.LastSeqAsync();
 
         // The unique index on lower(user_name) rejects the UPDATE: 409, and the title change in the same statement is gone.
-        using (var put = await client.PutScimAsync(Urls.User(bob), new { schemas = new[] { UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
+        using (var put = await Client.PutScimAsync(Urls.User(bob), new { schemas = new[] { UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
             await put.AssertStatusAsync(HttpStatusCode.Conflict);
         // The first operation adds alice (a journal row in the transaction); the second names no one and fails.
-        var status = await client.PatchAsync(Urls.Group(group),
+        var status = await Client.PatchAsync(Urls.Group(group),
             new { op = "add", path = "members", value = new[] { new { value = alice } } },
             new { op = "add", path = "members", value = new[] { new { value = Guid.NewGuid().ToString() } } });
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -184,8 +175,7 @@ public class JournalActionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task ResetBetweenTests_EmptiesTheJournal_AndWritesNoRow()
     {
-        using var client = App.CreateClient();
-        await client.NewGroupAsync("Droids", await client.NewUserAsync("alice@example.com"));
+        await Client.NewGroupAsync("Droids", await Client.NewUserAsync("alice@example.com"));
         Assert.NotEmpty(await App.JournalAsync());
 
         await App.ResetAsync();

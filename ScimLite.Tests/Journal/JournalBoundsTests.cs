@@ -89,8 +89,7 @@ public class JournalBoundsTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task AddingManyMembersWithLongNames_WritesARowUnderTheBound_CountingTheRest()
     {
-        using var client = App.CreateClient();
-        var (ids, entry) = await App.AddSeededMembersAsync(client, 200, new string('m', 1000));
+        var (ids, entry) = await App.AddSeededMembersAsync(Client, 200, new string('m', 1000));
 
         Assert.InRange(await OctetsAsync(entry.Seq), 20_000, Bound);
         var listed = entry.Members("added");
@@ -106,9 +105,8 @@ public class JournalBoundsTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task ARowOverTheBound_KeepsWhatFits_AndIsMarkedTruncatedWithItsOriginalSize()
     {
-        using var client = App.CreateClient();
         var big = new string('x', 16_000);
-        var id = (await client.PostUserAsync(new
+        var id = (await Client.PostUserAsync(new
         {
             schemas = new[] { UserUrn }, userName = "ann@example.com", title = "T" + big, nickName = "N" + big,
             displayName = "D" + big, profileUrl = "https://example.com/" + big, locale = "en-GB", userType = "U" + big,
@@ -130,8 +128,7 @@ public class JournalBoundsTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task TheBound_IsTheSetting_MeasuredAsJsonText()
     {
-        using var client = App.CreateClient();
-        var id = await client.NewUserAsync("ann@example.com");
+        var id = await Client.NewUserAsync("ann@example.com");
         await using var connection = await App.OpenConnectionAsync();
         await using (var tx = await connection.BeginTransactionAsync())
         {

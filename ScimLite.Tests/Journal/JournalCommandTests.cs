@@ -37,8 +37,7 @@ public class JournalCommandTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task User_PrintsTheirHistoryInOrder_AsATable()
     {
-        using var client = App.CreateClient();
-        await AliceHistoryAsync(client);
+        await AliceHistoryAsync(Client);
 
         var (exit, text, errors) = await RunAsync("--user", "alice@example.com");
 
@@ -58,8 +57,7 @@ public class JournalCommandTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Json_PrintsOneObjectPerLine_FindsTheUserByIdOrFormerName()
     {
-        using var client = App.CreateClient();
-        var alice = await AliceHistoryAsync(client);
+        var alice = await AliceHistoryAsync(Client);
 
         var byOldName = await RunAsync("--user", "ALICE@example.com", "--json");
         var byId = await RunAsync("--user", alice, "--json");
@@ -77,8 +75,7 @@ public class JournalCommandTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task GroupAfterAndLimit_Narrow_UnknownUserExits2()
     {
-        using var client = App.CreateClient();
-        await AliceHistoryAsync(client);
+        await AliceHistoryAsync(Client);
 
         var group = await RunAsync("--group", "droids", "--json");
         var all = (await RunAsync("--json", "--limit", "1000")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

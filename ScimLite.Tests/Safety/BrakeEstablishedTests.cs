@@ -15,25 +15,24 @@ public partial class BrakeEstablishedTests(ScimApp app) : ScimTest(app)
     public async Task SixtyUsersCreatedThenDeleted_OnATwentyUserDatabase_AreNotCounted_TheBrakeStaysDisengaged()
     {
         var established = await App.SeedEstablishedUsersAsync(20);
-        using var client = App.CreateClient();
-        var group = (await client.CreateGroupAsync("Suite", established.Take(5).Select(id => id.ToString()).ToArray())).Id();
+        var group = (await Client.CreateGroupAsync("Suite", established.Take(5).Select(id => id.ToString()).ToArray())).Id();
 
         for (var i = 0; i < 60; i++)
         {
-            var id = (await client.CreateUserAsync($"suite{i}@example.com")).Id();
-            using (var add = await client.PatchScimAsync(Urls.Group(group),
+            var id = (await Client.CreateUserAsync($"suite{i}@example.com")).Id();
+            using (var add = await Client.PatchScimAsync(Urls.Group(group),
                        HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = id } } })))
                 await add.AssertStatusAsync(HttpStatusCode.NoContent);
-            using (var off = await client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate))
+            using (var off = await Client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate))
                 await off.AssertStatusAsync(HttpStatusCode.OK);
-            using (var remove = await client.PatchScimAsync(Urls.Group(group),
+            using (var remove = await Client.PatchScimAsync(Urls.Group(group),
                        HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{id}\"]" })))
                 await remove.AssertStatusAsync(HttpStatusCode.NoContent);
-            using var delete = await client.DeleteAsync(Urls.User(id));
+            using var delete = await Client.DeleteAsync(Urls.User(id));
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
         }
         // The group's fresh memberships of established users go too: made within the grace, not counted.
-        using (var delete = await client.DeleteAsync(Urls.Group(group)))
+        using (var delete = await Client.DeleteAsync(Urls.Group(group)))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
 
         Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
@@ -47,12 +46,11 @@ public partial class BrakeEstablishedTests(ScimApp app) : ScimTest(app)
         var ids = await App.SeedEstablishedUsersAsync(400);
         // Fresh users are active but not established: they are not in the denominator.
         await App.SeedUsersAsync(30, "fresh");
-        using var client = App.CreateClient();
 
         var codes = new List<HttpStatusCode>();
         foreach (var id in ids.Take(60))
         {
-            using var response = await client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
+            using var response = await Client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             codes.Add(response.StatusCode);
         }
 
@@ -105,21 +103,20 @@ public partial class BrakeEstablishedTests(ScimApp app) : ScimTest(app)
         const string Maintained = "SELECT coalesce(sum(n), 0) FROM resource_counts WHERE table_name = 'users_active'";
         const string Counted = "SELECT count(*) FROM users WHERE active";
         var seeded = await App.SeedEstablishedUsersAsync(10);
-        using var client = App.CreateClient();
-        var created = (await client.CreateUserAsync("counted@example.com")).Id();
-        using (var off = await client.PatchScimAsync(Urls.User(seeded[0]), SafetyKit.Deactivate))
+        var created = (await Client.CreateUserAsync("counted@example.com")).Id();
+        using (var off = await Client.PatchScimAsync(Urls.User(seeded[0]), SafetyKit.Deactivate))
             await off.AssertStatusAsync(HttpStatusCode.OK);
-        using (var again = await client.PatchScimAsync(Urls.User(seeded[0]), SafetyKit.Deactivate))
+        using (var again = await Client.PatchScimAsync(Urls.User(seeded[0]), SafetyKit.Deactivate))
             await again.AssertStatusAsync(HttpStatusCode.OK);
-        using (var off = await client.PatchScimAsync(Urls.User(seeded[1]), SafetyKit.Deactivate))
+        using (var off = await Client.PatchScimAsync(Urls.User(seeded[1]), SafetyKit.Deactivate))
             await off.AssertStatusAsync(HttpStatusCode.OK);
-        using (var on = await client.PatchScimAsync(Urls.User(seeded[1]), SafetyKit.Reactivate))
+        using (var on = await Client.PatchScimAsync(Urls.User(seeded[1]), SafetyKit.Reactivate))
             await on.AssertStatusAsync(HttpStatusCode.OK);
-        using (var delete = await client.DeleteAsync(Urls.User(seeded[2])))
+        using (var delete = await Client.DeleteAsync(Urls.User(seeded[2])))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var delete = await client.DeleteAsync(Urls.User(seeded[0])))
+        using (var delete = await Client.DeleteAsync(Urls.User(seeded[0])))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var delete = await client.DeleteAsync(Urls.User(created)))
+        using (var delete = await Client.DeleteAsync(Urls.User(created)))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal(0, (await App.VerbAsync("restore", "user", seeded[2].ToString())).Code);
         await App.ScalarAsync<int>("UPDATE users SET active = NOT active WHERE id = ANY(@ids) RETURNING 1", new { ids = seeded[3..6] });

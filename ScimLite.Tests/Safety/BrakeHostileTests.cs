@@ -19,20 +19,19 @@ public class BrakeHostileTests(ScimApp app) : ScimTest(app)
     public async Task EngagedByThreshold_OneMemberRemovalPasses_BulkRemovalIsHeld()
     {
         var ids = await App.SeedEstablishedUsersAsync(100);
-        using var client = App.CreateClient();
-        var group = (await client.CreateGroupAsync("Everyone", ids.Take(20).Select(id => id.ToString()).ToArray())).Id();
+        var group = (await Client.CreateGroupAsync("Everyone", ids.Take(20).Select(id => id.ToString()).ToArray())).Id();
         await App.BackdateMembershipsAsync();
         foreach (var id in ids.Skip(20).Take(51))
         {
-            using var response = await client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
+            using var response = await Client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             Assert.Contains(response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
         }
         Assert.True(await App.ScalarAsync<bool>("SELECT engaged FROM brake"));
         Assert.Equal("threshold", await App.ScalarAsync<string>("SELECT CASE WHEN reason LIKE '51 deprovisionings%' THEN 'threshold' END FROM brake"));
 
-        using (var one = await client.PatchScimAsync(Urls.Group(group), Remove(ids[0].ToString())))
+        using (var one = await Client.PatchScimAsync(Urls.Group(group), Remove(ids[0].ToString())))
             await one.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var bulk = await client.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(
+        using (var bulk = await Client.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(
                    new { op = "remove", path = "members", value = ids.Skip(1).Take(11).Select(id => new { value = id }).ToArray() })))
             await bulk.AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(19L, await App.ScalarAsync<long>("SELECT count(*) FROM link"));
@@ -42,27 +41,26 @@ public class BrakeHostileTests(ScimApp app) : ScimTest(app)
     public async Task Engaged_NestedGroupRemovalAndDeletingGroupsOfGroups_AreHeld_ReleasedTheyPass()
     {
         var ids = await App.SeedEstablishedUsersAsync(100);
-        using var client = App.CreateClient();
-        var staff = (await client.CreateGroupAsync("Staff", ids.Select(id => id.ToString()).ToArray())).Id();
-        var everyone = (await client.CreateGroupAsync("Everyone", staff)).Id();
-        var team = (await client.CreateGroupAsync("Team", ids[0].ToString(), ids[1].ToString())).Id();
-        var outer = (await client.CreateGroupAsync("Outer", team)).Id();
+        var staff = (await Client.CreateGroupAsync("Staff", ids.Select(id => id.ToString()).ToArray())).Id();
+        var everyone = (await Client.CreateGroupAsync("Everyone", staff)).Id();
+        var team = (await Client.CreateGroupAsync("Team", ids[0].ToString(), ids[1].ToString())).Id();
+        var outer = (await Client.CreateGroupAsync("Outer", team)).Id();
         Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "test")).Code);
 
-        using (var nested = await client.PatchScimAsync(Urls.Group(everyone), Remove(staff)))
+        using (var nested = await Client.PatchScimAsync(Urls.Group(everyone), Remove(staff)))
             await AssertHeldAsync(nested);
-        using (var groupOfGroups = await client.DeleteAsync(Urls.Group(everyone)))
+        using (var groupOfGroups = await Client.DeleteAsync(Urls.Group(everyone)))
             await AssertHeldAsync(groupOfGroups);
         // Team has two user members only (a small removal), but it is a member of Outer: its people lose Outer.
-        using (var member = await client.DeleteAsync(Urls.Group(team)))
+        using (var member = await Client.DeleteAsync(Urls.Group(team)))
             await AssertHeldAsync(member);
         Assert.Equal(104L, await App.ScalarAsync<long>("SELECT count(*) FROM link"));
         Assert.Equal(3L, await App.ScalarAsync<long>("SELECT held FROM brake"));
 
         Assert.Equal(0, (await App.VerbAsync("brake", "release")).Code);
-        using (var nested = await client.PatchScimAsync(Urls.Group(everyone), Remove(staff)))
+        using (var nested = await Client.PatchScimAsync(Urls.Group(everyone), Remove(staff)))
             await nested.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var member = await client.DeleteAsync(Urls.Group(outer)))
+        using (var member = await Client.DeleteAsync(Urls.Group(outer)))
             await member.AssertStatusAsync(HttpStatusCode.NoContent);
     }
 

@@ -64,31 +64,30 @@ public class BrakeTests(ScimApp app) : ScimTest(app)
     public async Task Engaged_CreatesUpdatesReactivationsAndSmallRemovalsPass_DeletesAndBulkRemovalsAre503()
     {
         var ids = await App.SeedUsersAsync(20, "person");
-        using var client = App.CreateClient();
-        var group = await client.CreateGroupAsync("Everyone", ids.Select(id => id.ToString()).ToArray());
+        var group = await Client.CreateGroupAsync("Everyone", ids.Select(id => id.ToString()).ToArray());
         var groupId = group.GetProperty("id").GetString();
-        using (var off = await client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
+        using (var off = await Client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
             await off.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "test")).Code);
 
-        using (var on = await client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Reactivate))
+        using (var on = await Client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Reactivate))
             await on.AssertStatusAsync(HttpStatusCode.OK);
-        await client.CreateUserAsync("new.hire@example.com");
-        using (var rename = await client.PatchScimAsync(Urls.User(ids[1]),
+        await Client.CreateUserAsync("new.hire@example.com");
+        using (var rename = await Client.PatchScimAsync(Urls.User(ids[1]),
                    HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Renamed" })))
             await rename.AssertStatusAsync(HttpStatusCode.OK);
-        using (var one = await client.PatchScimAsync(Urls.Group(groupId),
+        using (var one = await Client.PatchScimAsync(Urls.Group(groupId),
                    HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{ids[2]}\"]" })))
             await one.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        using (var off = await client.PatchScimAsync(Urls.User(ids[3]), SafetyKit.Deactivate))
+        using (var off = await Client.PatchScimAsync(Urls.User(ids[3]), SafetyKit.Deactivate))
             await AssertHeldAsync(off);
-        using (var delete = await client.DeleteAsync(Urls.User(ids[3])))
+        using (var delete = await Client.DeleteAsync(Urls.User(ids[3])))
             await AssertHeldAsync(delete);
-        using (var bulk = await client.PatchScimAsync(Urls.Group(groupId), HttpExtensions.PatchOp(
+        using (var bulk = await Client.PatchScimAsync(Urls.Group(groupId), HttpExtensions.PatchOp(
                    new { op = "remove", path = "members", value = ids.Skip(3).Take(11).Select(id => new { value = id }).ToArray() })))
             await AssertHeldAsync(bulk);
-        using (var deleteGroup = await client.DeleteAsync(Urls.Group(groupId)))
+        using (var deleteGroup = await Client.DeleteAsync(Urls.Group(groupId)))
             await AssertHeldAsync(deleteGroup);
 
         Assert.Equal(20L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE active AND user_name LIKE 'person%'"));

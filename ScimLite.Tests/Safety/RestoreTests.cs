@@ -17,8 +17,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task DeletedUserWithThreeGroups_IsRestoredWithItsIdAttributesAndMemberships()
     {
-        using var client = App.CreateClient();
-        using var created = await client.PostScimAsync(Urls.Users, new
+        using var created = await Client.PostScimAsync(Urls.Users, new
         {
             schemas = new[] { UserUrn }, userName = "bjensen@example.com", displayName = "Barbara Jensen", title = "Tour Guide",
             emails = new[] { new { value = "bjensen@example.com", type = "work", primary = true } },
@@ -28,12 +27,12 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         var etag = user.GetProperty("meta").GetProperty("version").GetString();
         var groups = new[] { "Sales", "Staff", "VPN" };
         foreach (var name in groups)
-            await client.CreateGroupAsync(name, id);
-        var gone = await client.CreateGroupAsync("Gone", id);
+            await Client.CreateGroupAsync(name, id);
+        var gone = await Client.CreateGroupAsync("Gone", id);
 
-        (await client.DeleteAsync(Urls.User(id))).Dispose();
-        (await client.DeleteAsync(Urls.Group(gone.GetProperty("id").GetString()))).Dispose();
-        using (var missing = await client.GetAsync(Urls.User(id)))
+        (await Client.DeleteAsync(Urls.User(id))).Dispose();
+        (await Client.DeleteAsync(Urls.Group(gone.GetProperty("id").GetString()))).Dispose();
+        using (var missing = await Client.GetAsync(Urls.User(id)))
             await missing.AssertStatusAsync(HttpStatusCode.NotFound);
 
         var (code, output) = await App.VerbAsync("restore", "user", "BJensen@example.com");
@@ -41,7 +40,7 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         Assert.Equal(0, code);
         Assert.Contains($"Restored user 'bjensen@example.com' ({id})", output);
         Assert.Contains("no longer exists", output);
-        using var back = await client.GetAsync(Urls.User(id));
+        using var back = await Client.GetAsync(Urls.User(id));
         var restored = await (await back.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync();
         Assert.Equal("Barbara Jensen", restored.GetProperty("displayName").GetString());
         Assert.Equal("Tour Guide", restored.GetProperty("title").GetString());
@@ -54,18 +53,17 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Restore_IsJournalledAsRestored_ByTheOperator_WithItsMemberships()
     {
-        using var client = App.CreateClient();
-        var id = (await client.CreateUserAsync("bjensen@example.com")).GetProperty("id").GetString()!;
-        var sales = (await client.CreateGroupAsync("Sales", id)).GetProperty("id").GetString()!;
-        var staff = (await client.CreateGroupAsync("Staff", id)).GetProperty("id").GetString()!;
-        (await client.DeleteAsync(Urls.User(id))).Dispose();
+        var id = (await Client.CreateUserAsync("bjensen@example.com")).GetProperty("id").GetString()!;
+        var sales = (await Client.CreateGroupAsync("Sales", id)).GetProperty("id").GetString()!;
+        var staff = (await Client.CreateGroupAsync("Staff", id)).GetProperty("id").GetString()!;
+        (await Client.DeleteAsync(Urls.User(id))).Dispose();
         var before = await App.ScalarAsync<long>("SELECT max(seq) FROM journal");
 
         var (code, output) = await App.VerbAsync("restore", "user", "bjensen@example.com", "--by", "jo at the service desk");
 
         Assert.True(code == 0, output);
         var rows = (await App.ScalarAsync<string>("""
-            SELECT string_agg(concat_ws('|', action, resource_id, client, request_id), ',' ORDER BY action, resource_id)
+            SELECT string_agg(concat_ws('|', action, resource_id, Client, request_id), ',' ORDER BY action, resource_id)
               FROM journal WHERE seq > @before
             """, new { before })).Split(',').Select(r => r.Split('|')).ToList();
         Assert.Equal(["members_added", "members_added", "restored"], rows.Select(r => r[0]));
@@ -79,26 +77,24 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Restore_WithoutBy_NamesTheOperatingSystemUser()
     {
-        using var client = App.CreateClient();
-        var group = (await client.CreateGroupAsync("Sales")).GetProperty("id").GetString()!;
-        (await client.DeleteAsync(Urls.Group(group))).Dispose();
+        var group = (await Client.CreateGroupAsync("Sales")).GetProperty("id").GetString()!;
+        (await Client.DeleteAsync(Urls.Group(group))).Dispose();
 
         var (code, output) = await App.VerbAsync("restore", "group", "Sales");
 
         Assert.True(code == 0, output);
         Assert.Equal($"restored|operator {Environment.UserName}@{Environment.MachineName}", await App.ScalarAsync<string>(
-            "SELECT action || '|' || client FROM journal WHERE resource_id = @group::uuid ORDER BY seq DESC LIMIT 1", new { group }));
+            "SELECT action || '|' || Client FROM journal WHERE resource_id = @group::uuid ORDER BY seq DESC LIMIT 1", new { group }));
     }
 
     [Fact]
     public async Task Restore_WhenTheUserNameWasReused_IsRefusedAndChangesNothing()
     {
-        using var client = App.CreateClient();
-        var old = await client.CreateUserAsync("reused@example.com");
+        var old = await Client.CreateUserAsync("reused@example.com");
         var oldId = old.GetProperty("id").GetString()!;
-        await client.CreateGroupAsync("Team", oldId);
-        (await client.DeleteAsync(Urls.User(oldId))).Dispose();
-        var newcomer = await client.CreateUserAsync("Reused@Example.com");
+        await Client.CreateGroupAsync("Team", oldId);
+        (await Client.DeleteAsync(Urls.User(oldId))).Dispose();
+        var newcomer = await Client.CreateUserAsync("Reused@Example.com");
         var before = await SnapshotAsync();
 
         var (code, output) = await App.VerbAsync("restore", "user", oldId);
@@ -107,29 +103,28 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
         Assert.Contains("taken", output);
         Assert.Contains(newcomer.GetProperty("id").GetString()!, output);
         Assert.Equal(before, await SnapshotAsync());
-        using var missing = await client.GetAsync(Urls.User(oldId));
+        using var missing = await Client.GetAsync(Urls.User(oldId));
         await missing.AssertStatusAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task DeletedGroup_IsRestoredWithItsMembersAndParent()
     {
-        using var client = App.CreateClient();
-        var alice = await client.CreateUserAsync("alice@example.com");
-        var bob = await client.CreateUserAsync("bob@example.com");
-        var group = await client.CreateGroupAsync("Engineering", alice.GetProperty("id").GetString()!, bob.GetProperty("id").GetString()!);
+        var alice = await Client.CreateUserAsync("alice@example.com");
+        var bob = await Client.CreateUserAsync("bob@example.com");
+        var group = await Client.CreateGroupAsync("Engineering", alice.GetProperty("id").GetString()!, bob.GetProperty("id").GetString()!);
         var groupId = group.GetProperty("id").GetString()!;
-        var parent = await client.CreateGroupAsync("All Staff", groupId);
-        (await client.DeleteAsync(Urls.Group(groupId))).Dispose();
+        var parent = await Client.CreateGroupAsync("All Staff", groupId);
+        (await Client.DeleteAsync(Urls.Group(groupId))).Dispose();
         Assert.Equal(1L, await App.ScalarAsync<long>("SELECT count(*) FROM tombstones WHERE resource_type = 'Group'"));
 
         var (code, output) = await App.VerbAsync("restore", "group", "engineering");
 
         Assert.True(code == 0, output);
-        using var back = await client.GetAsync(Urls.Group(groupId));
+        using var back = await Client.GetAsync(Urls.Group(groupId));
         var restored = await (await back.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync();
         Assert.Equal(2, restored.GetProperty("members").GetArrayLength());
-        using var parentBack = await client.GetAsync(Urls.Group(parent.GetProperty("id").GetString()));
+        using var parentBack = await Client.GetAsync(Urls.Group(parent.GetProperty("id").GetString()));
         var members = (await parentBack.ReadJsonAsync()).GetProperty("members");
         Assert.Equal(groupId, Assert.Single(members.EnumerateArray()).GetProperty("value").GetString());
     }
@@ -137,11 +132,10 @@ public class RestoreTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Purge_RemovesTombstonesOlderThanTheRetention_KeepsNewerOnes()
     {
-        using var client = App.CreateClient();
         foreach (var name in new[] { "old1", "old2", "old3", "recent" })
         {
-            var user = await client.CreateUserAsync(name);
-            (await client.DeleteAsync(Urls.User(user.GetProperty("id").GetString()))).Dispose();
+            var user = await Client.CreateUserAsync(name);
+            (await Client.DeleteAsync(Urls.User(user.GetProperty("id").GetString()))).Dispose();
         }
         await App.ScalarAsync<long>("UPDATE tombstones SET deleted_at = now() - interval '31 days' WHERE name LIKE 'old%'");
         var purger = App.Factory.Services.GetServices<IHostedService>().OfType<TombstonePurger>().Single();

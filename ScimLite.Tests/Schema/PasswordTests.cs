@@ -29,8 +29,7 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Post_ResponseHasNoPassword()
     {
-        using var client = App.CreateClient();
-        await CreateAsync(client);
+        await CreateAsync(Client);
     }
 
     [Theory]
@@ -41,20 +40,18 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
     [InlineData("?excludedAttributes=userName")]
     public async Task Get_ByIdAndList_NeverReturnPassword(string query)
     {
-        using var client = App.CreateClient();
-        var created = await CreateAsync(client);
+        var created = await CreateAsync(Client);
 
-        AssertNoPassword(await client.GetJsonAsync($"{Urls.Users}/{created.Id()}{query}"));
-        AssertNoPassword(await client.GetJsonAsync($"{Urls.Users}{query}"));
+        AssertNoPassword(await Client.GetJsonAsync($"{Urls.Users}/{created.Id()}{query}"));
+        AssertNoPassword(await Client.GetJsonAsync($"{Urls.Users}{query}"));
     }
 
     [Fact]
     public async Task Search_WithAttributesPassword_DoesNotReturnIt()
     {
-        using var client = App.CreateClient();
-        await CreateAsync(client);
+        await CreateAsync(Client);
 
-        using var response = await client.PostScimAsync($"{Urls.Users}/.search", new
+        using var response = await Client.PostScimAsync($"{Urls.Users}/.search", new
         {
             schemas = new[] { "urn:ietf:params:scim:api:messages:2.0:SearchRequest" },
             attributes = new[] { "password", "userName" },
@@ -69,10 +66,9 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Put_ResponseHasNoPassword()
     {
-        using var client = App.CreateClient();
-        var created = await CreateAsync(client);
+        var created = await CreateAsync(Client);
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), new { userName = "secret@example.com", password = Secret + "2" });
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new { userName = "secret@example.com", password = Secret + "2" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         AssertNoPassword(await response.ReadJsonAsync());
@@ -81,10 +77,9 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Patch_ResponseHasNoPassword()
     {
-        using var client = App.CreateClient();
-        var created = await CreateAsync(client);
+        var created = await CreateAsync(Client);
 
-        using var response = await client.PatchScimAsync($"{Urls.Users}/{created.Id()}?attributes=password,userName",
+        using var response = await Client.PatchScimAsync($"{Urls.Users}/{created.Id()}?attributes=password,userName",
             HttpExtensions.PatchOp(new { op = "replace", path = "password", value = Secret + "3" }));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
@@ -94,9 +89,8 @@ public class PasswordTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task StoredPassword_IsASaltedHashNotTheCleartext()
     {
-        using var client = App.CreateClient();
-        await CreateAsync(client);
-        using (var second = await client.PostScimAsync(Urls.Users, new { userName = "same@example.com", password = Secret }))
+        await CreateAsync(Client);
+        using (var second = await Client.PostScimAsync(Urls.Users, new { userName = "same@example.com", password = Secret }))
             await second.AssertStatusAsync(HttpStatusCode.Created);
 
         await using var connection = await App.OpenConnectionAsync();

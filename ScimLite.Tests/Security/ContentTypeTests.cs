@@ -35,11 +35,10 @@ public class ContentTypeHttpTests(ScimApp app) : ScimTest(app)
     [InlineData("application/json; charset=utf-8", HttpStatusCode.Created)]
     public async Task Post_ContentType_IsParsedAsMediaType(string contentType, HttpStatusCode expected)
     {
-        using var client = App.CreateClient();
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"schemas":["{{UserUrn}}"],"userName":"ct@example.com"}"""));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
-        using var response = await client.PostAsync(Urls.Users, content);
+        using var response = await Client.PostAsync(Urls.Users, content);
 
         await response.AssertStatusAsync(expected);
         if (expected == HttpStatusCode.UnsupportedMediaType)

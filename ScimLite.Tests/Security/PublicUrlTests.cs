@@ -23,9 +23,7 @@ public class PublicUrlTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task SpoofedHost_WithoutPublicUrl_NeverAppearsInResponses()
     {
-        using var client = App.CreateClient();
-
-        var (location, metaLocation, groupRef) = await CreateWithHostAsync(client, "evil.example");
+        var (location, metaLocation, groupRef) = await CreateWithHostAsync(Client, "evil.example");
 
         foreach (var url in new[] { location, metaLocation, groupRef })
         {

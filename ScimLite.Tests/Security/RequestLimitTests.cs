@@ -94,12 +94,11 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
     [InlineData("externalId")]
     public async Task Post_MegabyteAttribute_Returns400InvalidValue(string attribute)
     {
-        using var client = App.CreateClient();
         // Repeated text compresses, so PostgreSQL's index size limit would not stop it: only the length limit does.
         var body = new Dictionary<string, object> { ["schemas"] = new[] { UserUrn }, ["userName"] = "huge@example.com" };
         body[attribute] = new string('a', 1024 * 1024);
 
-        using var response = await client.PostScimAsync(Urls.Users, body);
+        using var response = await Client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
@@ -109,9 +108,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
     [InlineData("{\"\\udfff\":\"x\"}")]
     public async Task Post_UnpairedSurrogateEscape_Returns400InvalidSyntax(string body)
     {
-        using var client = App.CreateClient();
-
-        using var response = await client.PostScimAsync(Urls.Users, body);
+        using var response = await Client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -119,11 +116,10 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Post_InvalidUtf8InAString_Returns400InvalidSyntax()
     {
-        using var client = App.CreateClient();
         var content = new ByteArrayContent([.. "{\"userName\":\"caf"u8, 0xE9, .. "@example.com\"}"u8]);
         content.Headers.TryAddWithoutValidation("Content-Type", HttpExtensions.ScimMediaType);
 
-        using var response = await client.PostAsync(Urls.Users, content);
+        using var response = await Client.PostAsync(Urls.Users, content);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -131,10 +127,9 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Post_JsonNestedDeeperThanLimit_Returns400InvalidSyntax()
     {
-        using var client = App.CreateClient();
         var body = $$"""{"schemas":["{{UserUrn}}"],"userName":"deep@example.com","x":{{new string('[', 64)}}{{new string(']', 64)}}}""";
 
-        using var response = await client.PostScimAsync(Urls.Users, body);
+        using var response = await Client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -164,10 +159,9 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
     [InlineData(1, 100)]
     public async Task List_HugeOrDeeplyNestedFilter_Returns400InvalidFilter(int terms, int depth)
     {
-        using var client = App.CreateClient();
         var filter = new string('(', depth) + string.Join(" or ", Enumerable.Range(0, terms).Select(i => $"userName eq \"u{i}\"")) + new string(')', depth);
 
-        using var response = await client.GetAsync($"{Urls.Users}?filter={Uri.EscapeDataString(filter)}");
+        using var response = await Client.GetAsync($"{Urls.Users}?filter={Uri.EscapeDataString(filter)}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }
@@ -178,9 +172,7 @@ public class RequestLimitTests(ScimApp app) : ScimTest(app)
     [InlineData("%27%20OR%201%3D1%20--")]
     public async Task Get_IdThatIsNotAUuid_Returns404WithScimBody(string id)
     {
-        using var client = App.CreateClient();
-
-        using var response = await client.GetAsync(Urls.User(id));
+        using var response = await Client.GetAsync(Urls.User(id));
 
         await response.AssertStatusAsync(HttpStatusCode.NotFound);
         await response.AssertScimErrorAsync();

@@ -30,10 +30,9 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Get_ById_ReturnsTheStoredUserWithETag()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
 
-        using var response = await client.GetAsync(Urls.User(created.Id()));
+        using var response = await Client.GetAsync(Urls.User(created.Id()));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
@@ -45,10 +44,9 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Put_ReplacesAndClearsAttributesLeftOut()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), new
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new
         {
             schemas = new[] { ResourceRequests.UserUrn },
             userName = "vader@empire.example",
@@ -62,16 +60,15 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
         Assert.False(replaced.GetProperty("active").GetBoolean());
         foreach (var cleared in new[] { "externalId", "name", "nickName", "title", "emails", "phoneNumbers" })
             Assert.False(replaced.TryGetProperty(cleared, out _), $"{cleared} should be cleared: {replaced}");
-        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync(Urls.User(created.Id())));
+        ScimAssert.JsonEqual(replaced, await Client.GetJsonAsync(Urls.User(created.Id())));
     }
 
     [Fact]
     public async Task Put_WithoutActive_MakesTheUserActive()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(new { userName = "inactive@example.com", active = false });
+        var created = await Client.PostUserAsync(new { userName = "inactive@example.com", active = false });
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), new { userName = "inactive@example.com" });
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new { userName = "inactive@example.com" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.True((await response.ReadJsonAsync()).GetProperty("active").GetBoolean());
@@ -80,11 +77,10 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Put_WithoutPassword_KeepsThePassword()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
         var hash = await PasswordHashAsync(created.Id());
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), Vader(password: null));
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), Vader(password: null));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.NotNull(hash);
@@ -94,10 +90,9 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Put_WithNewPassword_ReplacesTheHash()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), Vader(password: "N3w&Dark"));
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), Vader(password: "N3w&Dark"));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var hash = await PasswordHashAsync(created.Id());
@@ -109,11 +104,10 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Put_SamePassword_KeepsHashAndVersion()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
         var hash = await PasswordHashAsync(created.Id());
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), Vader());
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), Vader());
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(hash, await PasswordHashAsync(created.Id()));
@@ -123,12 +117,11 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Put_IdMetaAndGroupsInBody_AreIgnored()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader());
-        var group = await client.CreateGroupAsync("Sith");
+        var created = await Client.PostUserAsync(Vader());
+        var group = await Client.CreateGroupAsync("Sith");
         var otherId = Guid.NewGuid().ToString();
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), new
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new
         {
             schemas = new[] { ResourceRequests.UserUrn },
             id = otherId,
@@ -153,11 +146,10 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Post_IdMetaAndGroupsInBody_AreIgnored()
     {
-        using var client = App.CreateClient();
-        var group = await client.CreateGroupAsync("Sith");
+        var group = await Client.CreateGroupAsync("Sith");
         var chosenId = Guid.NewGuid().ToString();
 
-        var created = await client.PostUserAsync(new
+        var created = await Client.PostUserAsync(new
         {
             id = chosenId,
             userName = "sidious@empire.example",
@@ -177,12 +169,11 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Get_UserInGroups_ListsThemInGroups()
     {
-        using var client = App.CreateClient();
-        var user = await client.CreateUserAsync("member@example.com");
-        var jedi = await client.CreateGroupAsync("Jedi", user.Id());
-        await client.CreateGroupAsync("Unrelated");
+        var user = await Client.CreateUserAsync("member@example.com");
+        var jedi = await Client.CreateGroupAsync("Jedi", user.Id());
+        await Client.CreateGroupAsync("Unrelated");
 
-        var fetched = await client.GetJsonAsync(Urls.User(user.Id()));
+        var fetched = await Client.GetJsonAsync(Urls.User(user.Id()));
 
         var membership = Assert.Single(fetched.GetProperty("groups").EnumerateArray());
         Assert.Equal(jedi.Id(), membership.GetProperty("value").GetString());
@@ -193,10 +184,9 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Get_WithAttributes_ReturnsOnlyTheNamedAndAlwaysReturned()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
 
-        var fetched = await client.GetJsonAsync($"{Urls.Users}/{created.Id()}?attributes=userName,name.givenName");
+        var fetched = await Client.GetJsonAsync($"{Urls.Users}/{created.Id()}?attributes=userName,name.givenName");
 
         Assert.Equal(["id", "name", "schemas", "userName"], fetched.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(["givenName"], fetched.GetProperty("name").EnumerateObject().Select(p => p.Name));
@@ -205,10 +195,9 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Put_SameContent_KeepsVersionAndLastModified()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader(password: null));
+        var created = await Client.PostUserAsync(Vader(password: null));
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), Vader(password: null));
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), Vader(password: null));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await response.ReadJsonAsync();
@@ -218,10 +207,9 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Put_ChangedContent_MovesVersionAndLastModified()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader(password: null));
+        var created = await Client.PostUserAsync(Vader(password: null));
 
-        using var response = await client.PutScimAsync(Urls.User(created.Id()), new { userName = "vader@empire.example", title = "Emperor's apprentice" });
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new { userName = "vader@empire.example", title = "Emperor's apprentice" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await response.ReadJsonAsync();
@@ -234,22 +222,21 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Delete_Returns204ThenTheUserIsGoneEverywhere()
     {
-        using var client = App.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
         var url = Urls.User(created.Id());
 
-        using (var deleted = await client.DeleteAsync(url))
+        using (var deleted = await Client.DeleteAsync(url))
         {
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
             Assert.Empty(await deleted.Content.ReadAsByteArrayAsync());
         }
 
-        using (var get = await client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        using (var put = await client.PutScimAsync(url, Vader())) await put.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        using (var patch = await client.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "x" })))
+        using (var get = await Client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        using (var put = await Client.PutScimAsync(url, Vader())) await put.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        using (var patch = await Client.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "x" })))
             await patch.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        var list = await client.GetJsonAsync(Urls.Users);
+        using (var again = await Client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        var list = await Client.GetJsonAsync(Urls.Users);
         Assert.Equal(0, list.GetProperty("totalResults").GetInt32());
         Assert.Equal(0, await App.CountAsync("users"));
     }
@@ -257,11 +244,10 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Post_UserNameOfADeletedUser_Succeeds()
     {
-        using var client = App.CreateClient();
-        var first = await client.CreateUserAsync("reused@example.com");
-        (await client.DeleteAsync(Urls.User(first.Id()))).Dispose();
+        var first = await Client.CreateUserAsync("reused@example.com");
+        (await Client.DeleteAsync(Urls.User(first.Id()))).Dispose();
 
-        var second = await client.CreateUserAsync("Reused@example.com");
+        var second = await Client.CreateUserAsync("Reused@example.com");
 
         Assert.NotEqual(first.Id(), second.Id());
     }
@@ -269,24 +255,23 @@ public class UserCrudTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Delete_UserInGroups_RemovesMembershipsAndMovesEachGroupsVersion()
     {
-        using var client = App.CreateClient();
-        var luke = await client.CreateUserAsync("luke@example.com");
-        var leia = await client.CreateUserAsync("leia@example.com");
-        var jedi = await client.CreateGroupAsync("Jedi", luke.Id(), leia.Id());
-        var pilots = await client.CreateGroupAsync("Pilots", luke.Id());
-        var untouched = await client.CreateGroupAsync("Senators", leia.Id());
+        var luke = await Client.CreateUserAsync("luke@example.com");
+        var leia = await Client.CreateUserAsync("leia@example.com");
+        var jedi = await Client.CreateGroupAsync("Jedi", luke.Id(), leia.Id());
+        var pilots = await Client.CreateGroupAsync("Pilots", luke.Id());
+        var untouched = await Client.CreateGroupAsync("Senators", leia.Id());
         var modifiedBefore = await LastModifiedAsync();
 
-        using (var deleted = await client.DeleteAsync(Urls.User(luke.Id())))
+        using (var deleted = await Client.DeleteAsync(Urls.User(luke.Id())))
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        var jediAfter = await client.GetJsonAsync(Urls.Group(jedi.Id()));
+        var jediAfter = await Client.GetJsonAsync(Urls.Group(jedi.Id()));
         Assert.Equal([leia.Id()], jediAfter.MemberIds());
         Assert.NotEqual(jedi.Version(), jediAfter.Version());
-        var pilotsAfter = await client.GetJsonAsync(Urls.Group(pilots.Id()));
+        var pilotsAfter = await Client.GetJsonAsync(Urls.Group(pilots.Id()));
         Assert.Empty(pilotsAfter.MemberIds());
         Assert.NotEqual(pilots.Version(), pilotsAfter.Version());
-        var senatorsAfter = await client.GetJsonAsync(Urls.Group(untouched.Id()));
+        var senatorsAfter = await Client.GetJsonAsync(Urls.Group(untouched.Id()));
         Assert.Equal(untouched.Version(), senatorsAfter.Version());
 
         var modifiedAfter = await LastModifiedAsync();

@@ -9,10 +9,9 @@ public class UserNameCaseTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Post_NonAsciiNameDifferingOnlyInCase_Returns409Uniqueness()
     {
-        using var client = App.CreateClient();
-        await (await client.PostScimAsync(Urls.Users, new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
+        await (await Client.PostScimAsync(Urls.Users, new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
 
-        var duplicate = await client.PostScimAsync(Urls.Users, new { userName = "änne.øberg@example.org" });
+        var duplicate = await Client.PostScimAsync(Urls.Users, new { userName = "änne.øberg@example.org" });
 
         await duplicate.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
     }
@@ -20,10 +19,9 @@ public class UserNameCaseTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Filter_NonAsciiNameInOtherCase_FindsTheUserAsSent()
     {
-        using var client = App.CreateClient();
-        await (await client.PostScimAsync(Urls.Users, new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
+        await (await Client.PostScimAsync(Urls.Users, new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
 
-        var list = await (await client.GetAsync($"{Urls.Users}?filter=" + Uri.EscapeDataString("userName eq \"änne.øberg@example.org\"")))
+        var list = await (await Client.GetAsync($"{Urls.Users}?filter=" + Uri.EscapeDataString("userName eq \"änne.øberg@example.org\"")))
             .AssertStatusAsync(HttpStatusCode.OK);
 
         var body = await list.ReadJsonAsync();
