@@ -11,7 +11,6 @@ namespace ScimLite.Tests.Extensions;
 /// type is 400 in POST, PUT and PATCH; an extension or attribute named twice is 400; a PATCH path under a declared URN
 /// that names nothing is 400; removing <c>active</c> is 400.
 /// </summary>
-[Collection("scim")]
 public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fixture)
 {
     static string User(string userName, string acme) => $$"""

@@ -9,7 +9,6 @@ using static ScimLite.Tests.Infrastructure.HttpExtensions;
 namespace ScimLite.Tests.Extensions;
 
 /// <summary>Custom attributes as Okta (URN object in POST/PUT) and Entra (URN paths, dotted keys) send them.</summary>
-[Collection("scim")]
 public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
 {
     // Okta AIW: Profile Editor attributes in the external namespace arrive as the URN object.

@@ -53,6 +53,15 @@ public static class ResourceRequests
         return await response.ReadJsonAsync();
     }
 
+    /// <summary>GETs a SCIM document, asserts 200 and the <c>application/scim+json</c> media type, and returns it.</summary>
+    public static async Task<JsonElement> GetScimJsonAsync(this HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpExtensions.ScimMediaType, response.Content.Headers.ContentType?.MediaType);
+        return await response.ReadJsonAsync();
+    }
+
     public static string Id(this JsonElement resource) => resource.GetProperty("id").GetString()!;
 
     public static string Version(this JsonElement resource) => resource.GetProperty("meta").GetProperty("version").GetString()!;

@@ -90,13 +90,12 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : ScimTest(
     [Fact]
     public async Task Deactivation_ThroughTheApi_ReachesAListenerWithItsSeq()
     {
-        using var client = App.CreateClient();
         await using var listener = await Listener.StartAsync(App);
-        var id = await client.NewUserAsync("alice@example.com");
+        var id = await Client.NewUserAsync("alice@example.com");
         await listener.WaitForAsync((await App.JournalAsync()).Max(e => e.Seq));
 
         var clock = Stopwatch.StartNew();
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
         var payload = await listener.NextAsync(TimeSpan.FromSeconds(10));
         output.WriteLine($"notification {clock.Elapsed.TotalMilliseconds:F1} ms after the request was sent");
 
@@ -109,10 +108,8 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : ScimTest(
     public async Task EachHeadIsAnnouncedOnce_HoweverManyInstancesWatch_AndABurstOfWritesIsOneAnnouncementOrAFew()
     {
         // Three instances run the notifier against one database: the fixture's host and these two.
-        await using var first = App.UnthrottledHost();
-        await using var second = App.UnthrottledHost();
-        using var a = first.CreateClient(App.Token);
-        using var b = second.CreateClient(App.Token);
+        await using var servers = new TwoServers(App);
+        var (a, b) = (servers.A, servers.B);
         await using var listener = await Listener.StartAsync(App);
         var id = await a.NewUserAsync("alice@example.com");
         await listener.WaitForAsync((await App.JournalAsync()).Max(e => e.Seq));
@@ -141,10 +138,8 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : ScimTest(
     [Fact]
     public async Task TwoHostsWritingAtOnce_GetDistinctIncreasingSeqs_AndTheFeedOrderMissesNone()
     {
-        await using var first = App.UnthrottledHost();
-        await using var second = App.UnthrottledHost();
-        using var a = first.CreateClient(App.Token);
-        using var b = second.CreateClient(App.Token);
+        await using var servers = new TwoServers(App);
+        var (a, b) = (servers.A, servers.B);
         const int perHost = 20;
 
         // Each task creates its user, then deactivates it: per resource the second row must follow the first.

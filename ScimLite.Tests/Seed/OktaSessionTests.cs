@@ -110,6 +110,14 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
     static string Lookup(string userName) =>
         $"{Urls.Users}?filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}&startIndex=1&count=100";
 
+    /// <summary>Okta's lookup, asserting it finds exactly one user; returns that user.</summary>
+    async Task<JsonElement> LookupOneAsync(string userName)
+    {
+        var found = await Client.GetJsonAsync(Lookup(userName));
+        Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
+        return Assert.Single(found.GetProperty("Resources").EnumerateArray());
+    }
+
     /// <summary>Okta's create: the body typed <c>application/json</c>, not <c>application/scim+json</c>.</summary>
     static Task<HttpResponseMessage> OktaPostAsync(HttpClient client, string url, string json) =>
         client.SendAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
@@ -140,16 +148,14 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Lookup_UnknownUser_ReturnsEmptyListResponse()
     {
-        using var client = App.CreateClient();
-        using var response = await client.GetAsync(Lookup("obi-wan.kenobi@iamciam.dev"));
+        using var response = await Client.GetAsync(Lookup("obi-wan.kenobi@iamciam.dev"));
         await AssertEmptyListAsync(response);
     }
 
     [Fact]
     public async Task AssignUser_PostAsApplicationJson_Returns201WithStoredRepresentation()
     {
-        using var client = App.CreateClient();
-        var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
+        var user = await AssignAsync(Client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
         foreach (var member in new[] { "schemas", "id", "userName", "name", "emails", "displayName", "locale", "externalId", "active", "meta" })
             Assert.True(user.TryGetProperty(member, out _), $"missing {member} in {user}");
@@ -181,17 +187,14 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task UnassignUser_PatchActiveFalse_DeactivatesAndKeepsUserFindable()
     {
-        using var client = App.CreateClient();
-        var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
+        var user = await AssignAsync(Client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
-        using (var patch = await client.PatchScimAsync(Urls.User(user.Id()), Unassign))
+        using (var patch = await Client.PatchScimAsync(Urls.User(user.Id()), Unassign))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
-        var fetched = await client.GetJsonAsync(Urls.User(user.Id()));
+        var fetched = await Client.GetJsonAsync(Urls.User(user.Id()));
         Assert.False(fetched.GetProperty("active").GetBoolean());
-        var found = await client.GetJsonAsync(Lookup("obi-wan.kenobi@iamciam.dev"));
-        Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
-        var resource = Assert.Single(found.GetProperty("Resources").EnumerateArray());
+        var resource = await LookupOneAsync("obi-wan.kenobi@iamciam.dev");
         Assert.Equal(user.Id(), resource.Id());
         Assert.False(resource.GetProperty("active").GetBoolean());
     }
@@ -199,13 +202,10 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task Lookup_UpperCasedUserName_FindsTheUser()
     {
-        using var client = App.CreateClient();
-        var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
+        var user = await AssignAsync(Client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
-        var found = await client.GetJsonAsync(Lookup("OBI-WAN.KENOBI@IAMCIAM.DEV"));
+        var resource = await LookupOneAsync("OBI-WAN.KENOBI@IAMCIAM.DEV");
 
-        Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
-        var resource = Assert.Single(found.GetProperty("Resources").EnumerateArray());
         Assert.Equal(user.Id(), resource.Id());
         Assert.Equal("obi-wan.kenobi@iamciam.dev", resource.GetProperty("userName").GetString());
     }
@@ -213,18 +213,16 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
     [Fact]
     public async Task WholeSession_LeavesFourUsersOneGroupThreeLinks()
     {
-        using var client = App.CreateClient();
-
         // Assign a user, then unassign it.
-        var obiWan = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
-        using (var patch = await client.PatchScimAsync(Urls.User(obiWan.Id()), Unassign))
+        var obiWan = await AssignAsync(Client, "obi-wan.kenobi@iamciam.dev", ObiWan);
+        using (var patch = await Client.PatchScimAsync(Urls.User(obiWan.Id()), Unassign))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
         // Assign the Droids group: Okta creates its users one by one.
         var ids = new Dictionary<string, string>();
         foreach (var (userName, body) in Droids)
         {
-            var droid = await AssignAsync(client, userName, body);
+            var droid = await AssignAsync(Client, userName, body);
             Assert.Equal(userName, droid.GetProperty("userName").GetString());
             Assert.False(ScimAssert.HasMemberAnywhere(droid, "password"));
             ids[userName] = droid.Id();
@@ -232,7 +230,7 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
         var members = MembersJson(ids["bb-8@iamciam.dev"], ids["c-3po@iamciam.dev"], ids["r2-d2@iamciam.dev"]);
 
         // Push the group, then its membership.
-        using var pushed = await OktaPostAsync(client, Urls.Groups, $$"""
+        using var pushed = await OktaPostAsync(Client, Urls.Groups, $$"""
             {
                 "schemas": [
                     "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -249,7 +247,7 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
         Assert.Equal("Group", group.GetProperty("meta").GetProperty("resourceType").GetString());
         Assert.Equal(group.GetProperty("meta").GetProperty("location").GetString(), pushed.Headers.Location?.ToString());
 
-        using (var patch = await client.PatchScimAsync(Urls.Group(group.Id()), $$"""
+        using (var patch = await Client.PatchScimAsync(Urls.Group(group.Id()), $$"""
             {
                 "schemas": [
                     "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -265,9 +263,9 @@ public class OktaSessionTests(ScimApp app) : ScimTest(app)
             """))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
-        var fetchedGroup = await client.GetJsonAsync(Urls.Group(group.Id()));
+        var fetchedGroup = await Client.GetJsonAsync(Urls.Group(group.Id()));
         Assert.Equal(ids.Values.Order().ToArray(), fetchedGroup.MemberIds());
-        var c3po = await client.GetJsonAsync(Urls.User(ids["c-3po@iamciam.dev"]));
+        var c3po = await Client.GetJsonAsync(Urls.User(ids["c-3po@iamciam.dev"]));
         Assert.Equal(group.Id(), Assert.Single(c3po.GetProperty("groups").EnumerateArray()).GetProperty("value").GetString());
 
         await using var connection = await App.OpenConnectionAsync();
