@@ -4,18 +4,14 @@ using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests;
 
-[Collection("scim")]
-public class HealthTests(ScimApp app) : IAsyncLifetime
+public class HealthTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/readyz")]
     public async Task Probe_WithoutToken_Returns200(string path)
     {
-        using var client = app.CreateAnonymousClient();
+        using var client = App.CreateAnonymousClient();
 
         using var response = await client.GetAsync(path);
 
@@ -25,7 +21,7 @@ public class HealthTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Startup_AppliesMigrations_CreatesTables()
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
             """
             SELECT table_name FROM information_schema.tables

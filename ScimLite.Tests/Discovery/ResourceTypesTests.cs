@@ -1,24 +1,23 @@
 using System.Net;
 using System.Text.Json;
 using ScimLite.Tests.Infrastructure;
+using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Discovery;
 
+/// <summary>
+/// /ResourceTypes (RFC 7643 §6): User and Group as a ListResponse, each a bare resource with an absolute location,
+/// naming only schemas that /Schemas serves. Discovery reads no rows, so the class does not reset the database.
+/// </summary>
 [Collection("scim")]
 public sealed class ResourceTypesTests(ScimApp app)
 {
     const string ResourceTypeUrn = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
-    const string UserUrn = "urn:ietf:params:scim:schemas:core:2.0:User";
-    const string GroupUrn = "urn:ietf:params:scim:schemas:core:2.0:Group";
-    const string EnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
     async Task<JsonElement> GetAsync(string url)
     {
         using var client = app.CreateClient();
-        using var response = await client.GetAsync(url);
-        await response.AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal(HttpExtensions.ScimMediaType, response.Content.Headers.ContentType?.MediaType);
-        return await response.ReadJsonAsync();
+        return await client.GetScimJsonAsync(url);
     }
 
     [Fact]

@@ -15,13 +15,7 @@ public sealed class ServiceProviderConfigTests(ScimApp app)
 
     ScimOptions Options => app.Factory.Services.GetRequiredService<IOptions<ScimOptions>>().Value;
 
-    async Task<JsonElement> GetSpcAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("/scim/v2/ServiceProviderConfig");
-        await response.AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal(HttpExtensions.ScimMediaType, response.Content.Headers.ContentType?.MediaType);
-        return await response.ReadJsonAsync();
-    }
+    static Task<JsonElement> GetSpcAsync(HttpClient client) => client.GetScimJsonAsync("/scim/v2/ServiceProviderConfig");
 
     [Fact]
     public async Task ServiceProviderConfig_AdvertisesFeaturesAndConfiguredLimits()

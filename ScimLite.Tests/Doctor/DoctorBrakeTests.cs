@@ -9,17 +9,13 @@ namespace ScimLite.Tests.Doctor;
 /// Doctor and the deprovisioning brake: its own create-then-delete is not counted, so a default server survives it run
 /// after run; with the brake engaged, it names the brake (not the database or the proxy) and says what it left behind.
 /// </summary>
-[Collection("scim")]
-public sealed class DoctorBrakeTests(ScimApp app, ITestOutputHelper log) : IAsyncLifetime
+public sealed class DoctorBrakeTests(ScimApp app, ITestOutputHelper log) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     async Task<(int Exit, string Output)> RunAsync()
     {
-        using var handler = app.Factory.Server.CreateHandler();
+        using var handler = App.Factory.Server.CreateHandler();
         var output = new StringWriter();
-        var exit = await DoctorRun.RunAsync(new DoctorSettings(new Uri("http://localhost/scim/v2"), app.Token), output, handler);
+        var exit = await DoctorRun.RunAsync(new DoctorSettings(new Uri("http://localhost/scim/v2"), App.Token), output, handler);
         log.WriteLine(output.ToString());
         return (exit, output.ToString());
     }
@@ -34,14 +30,14 @@ public sealed class DoctorBrakeTests(ScimApp app, ITestOutputHelper log) : IAsyn
             var (exit, output) = await RunAsync();
             Assert.True(exit == 0, output);
         }
-        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
-        Assert.False(await app.ScalarAsync<bool>("SELECT coalesce((SELECT engaged FROM brake), false)"));
+        Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
+        Assert.False(await App.ScalarAsync<bool>("SELECT coalesce((SELECT engaged FROM brake), false)"));
     }
 
     [Fact]
     public async Task BrakeEngaged_DoctorNamesTheBrake_AndSaysWhatItCouldNotDelete()
     {
-        Assert.Equal(0, (await app.VerbAsync("brake", "engage", "--reason", "doctor test")).Code);
+        Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "doctor test")).Code);
 
         var (exit, output) = await RunAsync();
 
@@ -50,7 +46,7 @@ public sealed class DoctorBrakeTests(ScimApp app, ITestOutputHelper log) : IAsyn
         Assert.DoesNotContain("cannot reach its database", output);
         Assert.Contains("not deleted: the deprovisioning brake held DELETE /Users/", output);
         Assert.Contains("is left behind", output);
-        var left = await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE user_name LIKE 'scimlite-doctor-%'");
+        var left = await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE user_name LIKE 'scimlite-doctor-%'");
         Assert.True(left > 0);
         Assert.Equal(left, (long)System.Text.RegularExpressions.Regex.Matches(output, "not deleted: the deprovisioning brake held DELETE /Users/").Count);
     }

@@ -8,28 +8,24 @@ using Xunit.Abstractions;
 namespace ScimLite.Tests.Doctor;
 
 /// <summary><c>ScimLite doctor</c> against the in-process test host, healthy and misconfigured in the usual ways.</summary>
-[Collection("scim")]
-public sealed class DoctorTests(ScimApp app, ITestOutputHelper log) : IAsyncLifetime
+public sealed class DoctorTests(ScimApp app, ITestOutputHelper log) : ScimTest(app)
 {
     const string LocalBase = "http://localhost/scim/v2";
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     async Task<(int Exit, string Output, RecordingHandler Handler)> RunAsync(string url, string? token = null,
         bool readOnly = false, Func<HttpRequestMessage, HttpRequestMessage>? proxy = null,
         WebApplicationFactory<Program>? server = null)
     {
-        using var handler = new RecordingHandler((server ?? app.Factory).Server.CreateHandler(), proxy);
+        using var handler = new RecordingHandler((server ?? App.Factory).Server.CreateHandler(), proxy);
         var output = new StringWriter();
-        var exit = await DoctorRun.RunAsync(new DoctorSettings(new Uri(url), token ?? app.Token, readOnly), output, handler);
+        var exit = await DoctorRun.RunAsync(new DoctorSettings(new Uri(url), token ?? App.Token, readOnly), output, handler);
         log.WriteLine(output.ToString());
         return (exit, output.ToString(), handler);
     }
 
     async Task<long> RowsAsync()
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
             "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM groups) + (SELECT count(*) FROM link)", connection);
         return (long)(await command.ExecuteScalarAsync())!;
@@ -107,7 +103,7 @@ public sealed class DoctorTests(ScimApp app, ITestOutputHelper log) : IAsyncLife
     public async Task Doctor_ServerBuildsUrlsForAnInternalHost_NamesIt_AndStillCleansUp()
     {
         // A deployment whose public URL is set to the internal address the proxy forwards to.
-        await using var misconfigured = app.NewHost(new Dictionary<string, string?> { ["Scim:PublicUrl"] = "http://10.1.2.3:8080" });
+        await using var misconfigured = App.NewHost(new Dictionary<string, string?> { ["Scim:PublicUrl"] = "http://10.1.2.3:8080" });
         var (exit, output, _) = await RunAsync(LocalBase, server: misconfigured);
 
         Assert.Equal(1, exit);
@@ -120,16 +116,16 @@ public sealed class DoctorTests(ScimApp app, ITestOutputHelper log) : IAsyncLife
     [Fact]
     public async Task Doctor_PlainHttpToAHostName_FailsBeforeSendingAnything()
     {
-        using var handler = new RecordingHandler(app.Factory.Server.CreateHandler(), proxy: null);
+        using var handler = new RecordingHandler(App.Factory.Server.CreateHandler(), proxy: null);
         var output = new StringWriter();
         var root = new RootCommand { Subcommands = { DoctorCommand.Create(output, handler) } };
 
-        var exit = await root.Parse(["doctor", "--url", "http://scim.example.com/scim/v2", "--token", app.Token]).InvokeAsync();
+        var exit = await root.Parse(["doctor", "--url", "http://scim.example.com/scim/v2", "--token", App.Token]).InvokeAsync();
 
         Assert.Equal(1, exit);
         Assert.Contains("HTTP instead of HTTPS", output.ToString());
         Assert.Empty(handler.Methods);
-        Assert.DoesNotContain(app.Token, output.ToString());
+        Assert.DoesNotContain(App.Token, output.ToString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ScimLite.Doctor;
+using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Doctor;
 
@@ -30,7 +31,7 @@ public sealed class DoctorUrlTests
     [InlineData("https://scim.internal:8080/scim/v2/Users/1", false)]
     [InlineData("https://scim.example.com/scim/v2x/Users/1", false)]
     [InlineData("https://scim.example.com/other/scim/v2/Users/1", false)]
-    [InlineData("/scim/v2/Users/1", false)]
+    [InlineData($"{Urls.Users}/1", false)]
     public void StartsWithBase_ComparesSchemeHostPortAndPathPrefix(string url, bool expected) =>
         Assert.Equal(expected, PublicUrlCheck.StartsWithBase(url, "https://scim.example.com/scim/v2"));
 }

@@ -15,12 +15,11 @@ namespace ScimLite.Tests.Extensions;
 /// value that no longer matches its declaration is absent to filters and sorts (never a 400 for every query), and
 /// <c>ScimLite extensions check</c> lists it.
 /// </summary>
-[Collection("scim")]
 public class CustomAttributeQueryTests(ScimApp fixture) : ExtensionHostTests(fixture)
 {
     static string Terms(string term, int count) => string.Join(" or ", Enumerable.Range(0, count).Select(i => string.Format(term, i)));
 
-    Task<HttpResponseMessage> ListAsync(string query) => Client.GetAsync($"/scim/v2/Users?{query}");
+    Task<HttpResponseMessage> ListAsync(string query) => Client.GetAsync($"{Urls.Users}?{query}");
 
     [Theory]
     [InlineData("{0}:badges eq \"a\"", 0, 1)]

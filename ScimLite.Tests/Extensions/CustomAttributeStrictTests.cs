@@ -11,7 +11,6 @@ namespace ScimLite.Tests.Extensions;
 /// type is 400 in POST, PUT and PATCH; an extension or attribute named twice is 400; a PATCH path under a declared URN
 /// that names nothing is 400; removing <c>active</c> is 400.
 /// </summary>
-[Collection("scim")]
 public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fixture)
 {
     static string User(string userName, string acme) => $$"""
@@ -19,7 +18,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
         """;
 
     async Task<string> CreateAsync(string userName = "ann@example.com") =>
-        (await Client.CreateAsync("/scim/v2/Users", User(userName, """{"costCode":"C-1","badges":["gold"],"level":3}"""))).Id();
+        (await Client.CreateAsync(Urls.Users, User(userName, """{"costCode":"C-1","badges":["gold"],"level":3}"""))).Id();
 
     async Task<string?> StoredAsync(string id)
     {
@@ -42,7 +41,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
     [MemberData(nameof(WrongTypes))]
     public async Task Post_WrongType_Is400InvalidValue_NamingTheAttribute_NothingStored(string attribute, string value)
     {
-        using var response = await Client.PostScimAsync("/scim/v2/Users", User("ann@example.com", $$"""{"{{attribute}}":{{value}}}"""));
+        using var response = await Client.PostScimAsync(Urls.Users, User("ann@example.com", $$"""{"{{attribute}}":{{value}}}"""));
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains($"{Acme}:{attribute}", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -56,7 +55,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
         var id = await CreateAsync();
         var before = await StoredAsync(id);
 
-        using var response = await Client.PutScimAsync($"/scim/v2/Users/{id}", User("ann@example.com", $$"""{"{{attribute}}":{{value}}}"""));
+        using var response = await Client.PutScimAsync(Urls.User(id), User("ann@example.com", $$"""{"{{attribute}}":{{value}}}"""));
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains($"{Acme}:{attribute}", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -77,7 +76,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
             $$"""{"op":"Replace","value":{"{{Acme}}:{{attribute}}":{{value}}""" + "}}",
         })
         {
-            using var response = await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(operation));
+            using var response = await Client.PatchScimAsync(Urls.User(id), PatchOp(operation));
             var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
             Assert.Contains($"{Acme}:{attribute}", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
@@ -89,7 +88,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
     {
         var id = await CreateAsync();
 
-        using var response = await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
+        using var response = await Client.PatchScimAsync(Urls.User(id), PatchOp(
             """{"op":"Replace","path":"active","value":"False"}""",
             $$"""{"op":"Replace","path":"{{Acme}}:remote","value":"True"}"""));
 
@@ -106,7 +105,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
              "{{Acme}}":{"costCode":"C-1"}, "{{Acme.ToUpperInvariant()}}":{"level":5} }
             """;
 
-        using var response = await Client.PostScimAsync("/scim/v2/Users", body);
+        using var response = await Client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
         Assert.Equal(0, await App.CountAsync("users"));
@@ -117,7 +116,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
     {
         var id = await CreateAsync();
 
-        using var response = await Client.PutScimAsync($"/scim/v2/Users/{id}", User("ann@example.com", """{"level":5,"LEVEL":6}"""));
+        using var response = await Client.PutScimAsync(Urls.User(id), User("ann@example.com", """{"level":5,"LEVEL":6}"""));
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -132,7 +131,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
         var id = await CreateAsync();
         var before = await StoredAsync(id);
 
-        using var response = await Client.PatchScimAsync($"/scim/v2/Users/{id}",
+        using var response = await Client.PatchScimAsync(Urls.User(id),
             PatchOp($$"""{"op":"replace","path":"{{string.Format(path, Acme)}}","value":"C-9"}"""));
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidPath");
@@ -144,7 +143,7 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
     {
         var id = await CreateAsync();
 
-        using var response = await Client.PatchScimAsync($"/scim/v2/Users/{id}",
+        using var response = await Client.PatchScimAsync(Urls.User(id),
             PatchOp("""{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:other:2.0:User:costCode","value":"C-9"}"""));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
@@ -157,13 +156,13 @@ public class CustomAttributeStrictTests(ScimApp fixture) : ExtensionHostTests(fi
     public async Task Patch_RemovingActive_Is400Mutability_TheUserStaysAsItWas(string operation)
     {
         var id = await CreateAsync();
-        using (var deactivate = await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp("""{"op":"replace","path":"active","value":false}""")))
+        using (var deactivate = await Client.PatchScimAsync(Urls.User(id), PatchOp("""{"op":"replace","path":"active","value":false}""")))
             await deactivate.AssertStatusAsync(HttpStatusCode.OK);
 
-        using var response = await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(operation));
+        using var response = await Client.PatchScimAsync(Urls.User(id), PatchOp(operation));
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "mutability");
         Assert.Contains("active", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.False((await Client.GetJsonAsync($"/scim/v2/Users/{id}")).GetProperty("active").GetBoolean());
+        Assert.False((await Client.GetJsonAsync(Urls.User(id))).GetProperty("active").GetBoolean());
     }
 }

@@ -9,7 +9,6 @@ using static ScimLite.Tests.Infrastructure.HttpExtensions;
 namespace ScimLite.Tests.Extensions;
 
 /// <summary>Custom attributes as Okta (URN object in POST/PUT) and Entra (URN paths, dotted keys) send them.</summary>
-[Collection("scim")]
 public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
 {
     // Okta AIW: Profile Editor attributes in the external namespace arrive as the URN object.
@@ -26,18 +25,18 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
 
     async Task<List<JsonElement>> ListAsync(string query)
     {
-        var list = await Client.GetJsonAsync($"/scim/v2/Users?{query}");
+        var list = await Client.GetJsonAsync($"{Urls.Users}?{query}");
         return [.. list.GetProperty("Resources").EnumerateArray()];
     }
 
     [Fact]
     public async Task OktaPost_KeepsEveryCustomValue_OnGetAndInFilters()
     {
-        var created = await (await Client.PostScimAsync("/scim/v2/Users", OktaUser("ann@example.com", "C-17", """["gold","early"]""")))
+        var created = await (await Client.PostScimAsync(Urls.Users, OktaUser("ann@example.com", "C-17", """["gold","early"]""")))
             .AssertStatusAsync(HttpStatusCode.Created);
         var id = (await created.ReadJsonAsync()).Id();
 
-        var user = await Client.GetJsonAsync($"/scim/v2/Users/{id}");
+        var user = await Client.GetJsonAsync(Urls.User(id));
         Assert.Contains(Acme, Schemas(user));
         Assert.DoesNotContain(Entra, Schemas(user));
         var acme = Section(user, Acme);
@@ -61,8 +60,8 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
     [Fact]
     public async Task OktaPut_ReplacesCustomValues_ResendingChangesNothing()
     {
-        var id = (await Client.CreateAsync("/scim/v2/Users", OktaUser("bo@example.com", "C-1", """["gold"]"""))).Id();
-        var replaced = await (await Client.PutScimAsync($"/scim/v2/Users/{id}", $$"""
+        var id = (await Client.CreateAsync(Urls.Users, OktaUser("bo@example.com", "C-1", """["gold"]"""))).Id();
+        var replaced = await (await Client.PutScimAsync(Urls.User(id), $$"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","{{Acme}}"],"userName":"bo@example.com","active":true,
              "{{Acme}}":{"costCode":"C-2","badges":["silver"]} }
             """)).AssertStatusAsync(HttpStatusCode.OK);
@@ -72,12 +71,12 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
         Assert.Equal("silver", Assert.Single(acme.GetProperty("badges").EnumerateArray()).GetString());
         Assert.False(acme.TryGetProperty("level", out _));
 
-        var again = await (await Client.PutScimAsync($"/scim/v2/Users/{id}", $$"""
+        var again = await (await Client.PutScimAsync(Urls.User(id), $$"""
             {"userName":"bo@example.com","active":true,"{{Acme}}":{"badges":["silver"],"costCode":"C-2"} }
             """)).ReadJsonAsync();
         Assert.Equal(user.Version(), again.Version());
 
-        var cleared = await (await Client.PutScimAsync($"/scim/v2/Users/{id}", """{"userName":"bo@example.com"}""")).ReadJsonAsync();
+        var cleared = await (await Client.PutScimAsync(Urls.User(id), """{"userName":"bo@example.com"}""")).ReadJsonAsync();
         Assert.False(cleared.TryGetProperty(Acme, out _));
         Assert.DoesNotContain(Acme, Schemas(cleared));
     }
@@ -87,10 +86,10 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
     {
         var id = (await Client.CreateUserAsync("cy@example.com")).Id();
         // Entra's default dialect: the attribute's full URN path.
-        await (await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
+        await (await Client.PatchScimAsync(Urls.User(id), PatchOp(
             $$"""{"op":"Add","path":"{{Entra}}:employeeCategory","value":"Contractor"}"""))).AssertStatusAsync(HttpStatusCode.OK);
         // aadOptscim062020: dotted keys in a value object without path.
-        var patched = await (await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
+        var patched = await (await Client.PatchScimAsync(Urls.User(id), PatchOp(
             $$"""{"op":"replace","value":{"{{Acme}}:costCode":"C-9","{{Acme}}:level":"7","displayName":"Cy"} }"""))).ReadJsonAsync();
         Assert.Equal("Contractor", Section(patched, Entra).GetProperty("employeeCategory").GetString());
         Assert.Equal("C-9", Section(patched, Acme).GetProperty("costCode").GetString());
@@ -98,11 +97,11 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
         Assert.Contains(Entra, Schemas(patched));
 
         // The same value again: no effective change, so the ETag stays.
-        var same = await (await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
+        var same = await (await Client.PatchScimAsync(Urls.User(id), PatchOp(
             $$"""{"op":"Replace","path":"{{Entra}}:employeeCategory","value":"Contractor"}"""))).ReadJsonAsync();
         Assert.Equal(patched.Version(), same.Version());
 
-        var removed = await (await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
+        var removed = await (await Client.PatchScimAsync(Urls.User(id), PatchOp(
             $$"""{"op":"Remove","path":"{{Entra}}:employeeCategory"}""",
             $$"""{"op":"add","path":"{{Acme}}:badges","value":["a","b"]}""",
             $$"""{"op":"add","path":"{{Acme}}:badges","value":["b","c"]}""",
@@ -116,16 +115,16 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
     [Fact]
     public async Task WrongTypes_Are400InvalidValue_AndChangeNothing()
     {
-        var id = (await Client.CreateAsync("/scim/v2/Users", OktaUser("di@example.com", "C-1", "[]"))).Id();
+        var id = (await Client.CreateAsync(Urls.Users, OktaUser("di@example.com", "C-1", "[]"))).Id();
         var before = await App.SnapshotAsync();
-        await (await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
+        await (await Client.PatchScimAsync(Urls.User(id), PatchOp(
             $$"""{"op":"replace","path":"displayName","value":"Di"}""",
             $$"""{"op":"replace","path":"{{Acme}}:level","value":"high"}"""))).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        await (await Client.PutScimAsync($"/scim/v2/Users/{id}", $$"""{"userName":"di@example.com","{{Acme}}":{"remote":"maybe"} }"""))
+        await (await Client.PutScimAsync(Urls.User(id), $$"""{"userName":"di@example.com","{{Acme}}":{"remote":"maybe"} }"""))
             .AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        await (await Client.PostScimAsync("/scim/v2/Users", $$"""{"userName":"x@example.com","{{Acme}}":{"startDate":"yesterday"} }"""))
+        await (await Client.PostScimAsync(Urls.Users, $$"""{"userName":"x@example.com","{{Acme}}":{"startDate":"yesterday"} }"""))
             .AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        await (await Client.PostScimAsync("/scim/v2/Users", $$"""{"userName":"y@example.com","{{Acme}}":{"costCode":["a","b"]} }"""))
+        await (await Client.PostScimAsync(Urls.Users, $$"""{"userName":"y@example.com","{{Acme}}":{"costCode":["a","b"]} }"""))
             .AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Equal(before, await App.SnapshotAsync());
     }
@@ -134,7 +133,7 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
     public async Task SortBy_And_Projection_WorkOnCustomAttributes()
     {
         foreach (var (name, code) in new[] { ("a@example.com", "b"), ("b@example.com", "C"), ("c@example.com", "a") })
-            await Client.CreateAsync("/scim/v2/Users", OktaUser(name, code, "[]"));
+            await Client.CreateAsync(Urls.Users, OktaUser(name, code, "[]"));
         var sorted = await ListAsync($"sortBy={Uri.EscapeDataString($"{Acme}:costCode")}&sortOrder=descending");
         Assert.Equal(["C", "b", "a"], sorted.Select(u => Section(u, Acme).GetProperty("costCode").GetString()));
 
@@ -151,14 +150,14 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
     [Fact]
     public async Task Groups_KeepTheirCustomAttributes()
     {
-        var group = await (await Client.PostScimAsync("/scim/v2/Groups", $$"""{"displayName":"Ops","{{AcmeGroup}}":{"region":"EMEA"} }"""))
+        var group = await (await Client.PostScimAsync(Urls.Groups, $$"""{"displayName":"Ops","{{AcmeGroup}}":{"region":"EMEA"} }"""))
             .AssertStatusAsync(HttpStatusCode.Created);
         var id = (await group.ReadJsonAsync()).Id();
-        var found = await Client.GetJsonAsync($"/scim/v2/Groups?filter={Uri.EscapeDataString($"{AcmeGroup}:region eq \"emea\"")}");
+        var found = await Client.GetJsonAsync($"{Urls.Groups}?filter={Uri.EscapeDataString($"{AcmeGroup}:region eq \"emea\"")}");
         Assert.Equal(id, Assert.Single(found.GetProperty("Resources").EnumerateArray()).Id());
-        await (await Client.PatchScimAsync($"/scim/v2/Groups/{id}", PatchOp($$"""{"op":"remove","path":"{{AcmeGroup}}:region"}""")))
+        await (await Client.PatchScimAsync(Urls.Group(id), PatchOp($$"""{"op":"remove","path":"{{AcmeGroup}}:region"}""")))
             .AssertStatusAsync(HttpStatusCode.NoContent);
-        Assert.False((await Client.GetJsonAsync($"/scim/v2/Groups/{id}")).TryGetProperty(AcmeGroup, out _));
+        Assert.False((await Client.GetJsonAsync(Urls.Group(id))).TryGetProperty(AcmeGroup, out _));
     }
 
     [Fact]
@@ -205,20 +204,20 @@ public class CustomAttributeTests(ScimApp fixture) : ExtensionHostTests(fixture)
         });
         listener.Start();
 
-        var id = (await Client.CreateAsync("/scim/v2/Users", $$"""{"userName":"ed@example.com","{{undeclared}}":{"x":"1"},"{{Acme}}":{"costCode":"K"} }""")).Id();
-        await (await Client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp($$"""{"op":"replace","path":"{{undeclared}}:x","value":"2"}""")))
+        var id = (await Client.CreateAsync(Urls.Users, $$"""{"userName":"ed@example.com","{{undeclared}}":{"x":"1"},"{{Acme}}":{"costCode":"K"} }""")).Id();
+        await (await Client.PatchScimAsync(Urls.User(id), PatchOp($$"""{"op":"replace","path":"{{undeclared}}:x","value":"2"}""")))
             .AssertStatusAsync(HttpStatusCode.OK);
         lock (counted) Assert.Equal(2, counted.Count);
 
         // The shared host declares no extension: the value is not served, and not deleted by a write either.
         using var plain = App.CreateClient();
-        var served = await plain.GetJsonAsync($"/scim/v2/Users/{id}");
+        var served = await plain.GetJsonAsync(Urls.User(id));
         Assert.False(served.TryGetProperty(Acme, out _));
-        await (await plain.PutScimAsync($"/scim/v2/Users/{id}", """{"userName":"ed@example.com","displayName":"Ed"}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await plain.PutScimAsync(Urls.User(id), """{"userName":"ed@example.com","displayName":"Ed"}""")).AssertStatusAsync(HttpStatusCode.OK);
         await using var connection = await App.OpenConnectionAsync();
         Assert.Equal("K", await connection.ExecuteScalarAsync<string>(
             $"SELECT extensions -> '{Acme}' ->> 'costCode' FROM users WHERE id = @id", new { id = Guid.Parse(id) }));
-        Assert.Equal("K", Section(await Client.GetJsonAsync($"/scim/v2/Users/{id}"), Acme).GetProperty("costCode").GetString());
+        Assert.Equal("K", Section(await Client.GetJsonAsync(Urls.User(id)), Acme).GetProperty("costCode").GetString());
     }
 
     [Theory]

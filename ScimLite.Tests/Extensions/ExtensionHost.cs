@@ -57,6 +57,7 @@ public sealed class ExtensionHost : IAsyncDisposable
 }
 
 /// <summary>A test class that starts each test on an empty database with its own <see cref="ExtensionHost"/>.</summary>
+[Collection("scim")]
 public abstract class ExtensionHostTests(ScimApp app) : IAsyncLifetime
 {
     protected ScimApp App => app;

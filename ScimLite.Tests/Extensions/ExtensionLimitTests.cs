@@ -14,18 +14,14 @@ namespace ScimLite.Tests.Extensions;
 /// grows what is stored without reading it), is 400 invalidValue naming the limit, and nothing changes. A body of
 /// millions of bytes of one multi-valued attribute is answered within the request deadline: the work is linear.
 /// </summary>
-[Collection("scim")]
-public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     WebApplicationFactory<Program> Host(params (string Key, string Value)[] settings)
     {
         var all = new Dictionary<string, string?>(Settings);
         foreach (var (key, value) in settings)
             all[key] = value;
-        return app.NewHost(all);
+        return App.NewHost(all);
     }
 
     static string User(string acme, string emails = "[]") => $$"""
@@ -41,7 +37,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
 
     async Task<string?> StoredAsync(string column)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<string?>($"SELECT {column}::text FROM users");
     }
 
@@ -55,13 +51,13 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task Items_OverTheLimit_Is400_InPostPutAndAfterPatchAdds_ForCustomAndCoreAttributes()
     {
         await using var host = Host(("Scim:MaxMultiValuedItems", "5"));
-        using var client = host.CreateClient(app.Token);
-        using (var over = await client.PostScimAsync("/scim/v2/Users", User($$"""{"badges":{{Strings(6)}}}""")))
+        using var client = host.CreateClient(App.Token);
+        using (var over = await client.PostScimAsync(Urls.Users, User($$"""{"badges":{{Strings(6)}}}""")))
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
-        using (var over = await client.PostScimAsync("/scim/v2/Users", User("{}", Emails(6))))
+        using (var over = await client.PostScimAsync(Urls.Users, User("{}", Emails(6))))
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
-        var id = (await client.CreateAsync("/scim/v2/Users", User($$"""{"badges":{{Strings(5)}}}""", Emails(5)))).Id();
-        using (var over = await client.PutScimAsync($"/scim/v2/Users/{id}", User($$"""{"badges":{{Strings(6)}}}""")))
+        var id = (await client.CreateAsync(Urls.Users, User($$"""{"badges":{{Strings(5)}}}""", Emails(5)))).Id();
+        using (var over = await client.PutScimAsync(Urls.User(id), User($$"""{"badges":{{Strings(6)}}}""")))
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
         var (badges, emails) = (await StoredAsync("extensions"), await StoredAsync("emails"));
 
@@ -72,13 +68,13 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
             """{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@example.com"}""",
         })
         {
-            using var over = await client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(operation));
+            using var over = await client.PatchScimAsync(Urls.User(id), PatchOp(operation));
             await AssertOverLimitAsync(over, "Scim:MaxMultiValuedItems");
         }
         Assert.Equal((badges, emails), (await StoredAsync("extensions"), await StoredAsync("emails")));
 
         // Re-adding values already there grows nothing.
-        using var again = await client.PatchScimAsync($"/scim/v2/Users/{id}", PatchOp(
+        using var again = await client.PatchScimAsync(Urls.User(id), PatchOp(
             $$"""{"op":"add","path":"{{Acme}}:badges","value":["b0000000"]}""",
             """{"op":"add","path":"emails","value":[{"value":"a0@example.com","type":"other"}]}"""));
         await again.AssertStatusAsync(HttpStatusCode.OK);
@@ -88,12 +84,12 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task DocumentSize_OverTheLimit_Is400_InPostPut_AndWhenPatchAddsGrowIt()
     {
         await using var host = Host(("Scim:MaxExtensionBytes", "2000"));
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var big = $$"""{"costCode":"{{new string('c', 2100)}}"}""";
-        using (var over = await client.PostScimAsync("/scim/v2/Users", User(big)))
+        using (var over = await client.PostScimAsync(Urls.Users, User(big)))
             await AssertOverLimitAsync(over, "Scim:MaxExtensionBytes");
-        var id = (await client.CreateAsync("/scim/v2/Users", User("""{"costCode":"C-1"}"""))).Id();
-        using (var over = await client.PutScimAsync($"/scim/v2/Users/{id}", User(big)))
+        var id = (await client.CreateAsync(Urls.Users, User("""{"costCode":"C-1"}"""))).Id();
+        using (var over = await client.PutScimAsync(Urls.User(id), User(big)))
             await AssertOverLimitAsync(over, "Scim:MaxExtensionBytes");
 
         // Each add of 4 × 150 characters fits alone; the fourth would take the document over 2,000 bytes.
@@ -101,7 +97,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
         var adds = 0;
         do
         {
-            using var response = await client.PatchScimAsync($"/scim/v2/Users/{id}",
+            using var response = await client.PatchScimAsync(Urls.User(id),
                 PatchOp($$"""{"op":"add","path":"{{Acme}}:badges","value":{{Strings(4, $"{adds}-", 150)}}}"""));
             status = response.StatusCode;
             if (status != HttpStatusCode.OK)
@@ -125,7 +121,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task ThousandsOfItems_WithTheDefaultLimits_Are400AtOnce(int count, string verb)
     {
         await using var host = Host();
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var (elapsed, response) = await SendAsync(client, verb, count);
 
         output.WriteLine($"{verb} of {count:N0} badges ({response.Length:N0} bytes): {(int)response.Status} in {elapsed.TotalMilliseconds:0} ms; {response.Detail}");
@@ -144,7 +140,7 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task FourMegabytesOfOneAttribute_IsAnsweredWithinTheDeadline(string verb)
     {
         await using var host = Host(("Scim:MaxMultiValuedItems", "10000000"));
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var (elapsed, response) = await SendAsync(client, verb, 360_000);
 
         output.WriteLine($"{verb} of 360,000 badges ({response.Length:N0} bytes): {(int)response.Status} in {elapsed.TotalMilliseconds:0} ms; {response.Detail}");
@@ -163,26 +159,26 @@ public class ExtensionLimitTests(ScimApp app, ITestOutputHelper output) : IAsync
     public async Task ThousandsOfItems_WithTheLimitsLifted_AreStoredWithinTheDeadline(int count, string verb)
     {
         await using var host = Host(("Scim:MaxMultiValuedItems", "0"), ("Scim:MaxExtensionBytes", "0"));
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var (elapsed, response) = await SendAsync(client, verb, count);
 
         output.WriteLine($"{verb} of {count:N0} badges ({response.Length:N0} bytes), limits lifted: {(int)response.Status} in {elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(verb == "POST" ? HttpStatusCode.Created : HttpStatusCode.OK, response.Status);
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         Assert.Equal(count, await connection.ExecuteScalarAsync<int>(
             "SELECT jsonb_array_length(extensions -> @urn -> 'badges') FROM users", new { urn = Acme }));
     }
 
     async Task<(TimeSpan Elapsed, (HttpStatusCode Status, string Detail, int Length) Response)> SendAsync(HttpClient client, string verb, int count)
     {
-        var id = verb == "PATCH" ? (await client.CreateAsync("/scim/v2/Users", User("""{"costCode":"C-1"}"""))).Id() : null;
+        var id = verb == "PATCH" ? (await client.CreateAsync(Urls.Users, User("""{"costCode":"C-1"}"""))).Id() : null;
         var body = verb == "PATCH"
             ? PatchOp($$"""{"op":"replace","path":"{{Acme}}:badges","value":{{Strings(count)}}}""")
             : User($$"""{"badges":{{Strings(count)}}}""");
         var clock = Stopwatch.StartNew();
         using var response = verb == "PATCH"
-            ? await client.PatchScimAsync($"/scim/v2/Users/{id}", body)
-            : await client.PostScimAsync("/scim/v2/Users", body);
+            ? await client.PatchScimAsync(Urls.User(id), body)
+            : await client.PostScimAsync(Urls.Users, body);
         var json = await response.ReadJsonAsync();
         return (clock.Elapsed, (response.StatusCode, json.TryGetProperty("detail", out var d) ? d.GetString()! : "", System.Text.Encoding.UTF8.GetByteCount(body)));
     }

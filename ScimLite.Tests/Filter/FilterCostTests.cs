@@ -8,19 +8,8 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Filter;
 
 /// <summary>The terms of a filter that no index serves are counted, and capped per filter.</summary>
-[Collection("scim")]
-public sealed class FilterCostTests(ScimApp app) : IAsyncLifetime
+public sealed class FilterCostTests(ScimApp app) : ScimTest(app)
 {
-    readonly HttpClient client = app.CreateClient();
-
-    public Task InitializeAsync() => app.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Theory]
     [InlineData("userName eq \"a\"", 0, 0)]
     [InlineData("userName co \"a\" or title sw \"b\" and nickName ew \"c\"", 3, 0)]
@@ -42,17 +31,17 @@ public sealed class FilterCostTests(ScimApp app) : IAsyncLifetime
     static string Terms(string term, int count) => string.Join(" or ", Enumerable.Range(0, count).Select(i => string.Format(term, i)));
 
     async Task<HttpResponseMessage> ListAsync(string url, string filter) =>
-        await client.GetAsync($"{url}?filter={Uri.EscapeDataString(filter)}");
+        await Client.GetAsync($"{url}?filter={Uri.EscapeDataString(filter)}");
 
     [Fact]
     public async Task SubstringTerms_AtTheCap_Answer200_AndOneMore_Is400NamingTheLimit()
     {
         var cap = new ScimOptions().MaxFilterSubstringTerms;
-        await client.CreateUserAsync("bjensen@example.com");
+        await Client.CreateUserAsync("bjensen@example.com");
 
-        using (var atCap = await ListAsync(UsersUrl, Terms("userName co \"x{0}\"", cap)))
+        using (var atCap = await ListAsync(Urls.Users, Terms("userName co \"x{0}\"", cap)))
             await atCap.AssertStatusAsync(HttpStatusCode.OK);
-        using var over = await ListAsync(UsersUrl, Terms("userName co \"x{0}\"", cap + 1));
+        using var over = await ListAsync(Urls.Users, Terms("userName co \"x{0}\"", cap + 1));
 
         var error = await over.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
         Assert.Contains("Scim:MaxFilterSubstringTerms", error.GetProperty("detail").GetString()!);
@@ -62,12 +51,12 @@ public sealed class FilterCostTests(ScimApp app) : IAsyncLifetime
     public async Task MultiValuedTerms_AtTheCap_Answer200_AndOneMore_Is400NamingTheLimit()
     {
         var cap = new ScimOptions().MaxFilterMultiValuedTerms;
-        var user = (await client.CreateUserAsync("bjensen@example.com")).Id();
-        await client.CreateGroupAsync("Droids", user);
+        var user = (await Client.CreateUserAsync("bjensen@example.com")).Id();
+        await Client.CreateGroupAsync("Droids", user);
 
-        using (var atCap = await ListAsync(GroupsUrl, Terms($"members[value eq \"{user}\" and display ne \"{{0}}\"]", cap)))
+        using (var atCap = await ListAsync(Urls.Groups, Terms($"members[value eq \"{user}\" and display ne \"{{0}}\"]", cap)))
             await atCap.AssertStatusAsync(HttpStatusCode.OK);
-        using var over = await ListAsync(GroupsUrl, Terms("members.value eq \"" + user + "\" and displayName ne \"{0}\"", cap + 1));
+        using var over = await ListAsync(Urls.Groups, Terms("members.value eq \"" + user + "\" and displayName ne \"{0}\"", cap + 1));
 
         var error = await over.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
         Assert.Contains("Scim:MaxFilterMultiValuedTerms", error.GetProperty("detail").GetString()!);
@@ -76,10 +65,10 @@ public sealed class FilterCostTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Caps_AreConfigurable_AndApplyToSearch()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:MaxFilterSubstringTerms"] = "1" });
-        using var limited = host.CreateClient(app.Token);
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:MaxFilterSubstringTerms"] = "1" });
+        using var limited = host.CreateClient(App.Token);
 
-        using var response = await limited.PostScimAsync("/scim/v2/Users/.search",
+        using var response = await limited.PostScimAsync($"{Urls.Users}/.search",
             new { schemas = new[] { SearchRequestUrn }, filter = "userName sw \"a\" or userName ew \"b\"" });
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");

@@ -1,26 +1,22 @@
 using System.Net;
+using System.Text.Json;
 using Dapper;
 using ScimLite.Tests.Infrastructure;
 
 namespace ScimLite.Tests.Groups;
 
 /// <summary>Read, replace, delete and list groups and their membership over HTTP.</summary>
-[Collection("scim")]
-public class GroupCrudTests(ScimApp app) : IAsyncLifetime
+public class GroupCrudTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string NowhereId = "9c3e6a1b-2d4f-4a8b-9c0d-1e2f3a4b5c6d";
 
     [Fact]
     public async Task Get_ById_ReturnsGroupWithMembersAndETag()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("yoda@example.com", "Yoda");
-        var created = await client.CreateGroupAsync("Council", user.Id());
+        var user = await Client.CreateUserAsync("yoda@example.com", "Yoda");
+        var created = await Client.CreateGroupAsync("Council", user.Id());
 
-        using var response = await client.GetAsync($"/scim/v2/Groups/{created.Id()}");
+        using var response = await Client.GetAsync(Urls.Group(created.Id()));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var group = await response.ReadJsonAsync();
@@ -30,20 +26,19 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         Assert.Equal(user.Id(), member.GetProperty("value").GetString());
         Assert.Equal("User", member.GetProperty("type").GetString());
         Assert.Equal("Yoda", member.GetProperty("display").GetString());
-        Assert.EndsWith($"/scim/v2/Users/{user.Id()}", member.GetProperty("$ref").GetString());
+        Assert.EndsWith(Urls.User(user.Id()), member.GetProperty("$ref").GetString());
     }
 
     [Fact]
     public async Task Put_ReplacesDisplayNameAndMembershipAndClearsExternalId()
     {
-        using var client = app.CreateClient();
-        var a = await client.CreateUserAsync("a@example.com");
-        var b = await client.CreateUserAsync("b@example.com");
-        var c = await client.CreateUserAsync("c@example.com");
-        var created = await client.CreateGroupAsync("Old", a.Id(), b.Id());
-        (await client.PatchScimAsync($"/scim/v2/Groups/{created.Id()}", HttpExtensions.PatchOp(new { op = "add", path = "externalId", value = "ext-1" }))).Dispose();
+        var a = await Client.CreateUserAsync("a@example.com");
+        var b = await Client.CreateUserAsync("b@example.com");
+        var c = await Client.CreateUserAsync("c@example.com");
+        var created = await Client.CreateGroupAsync("Old", a.Id(), b.Id());
+        (await Client.PatchScimAsync(Urls.Group(created.Id()), HttpExtensions.PatchOp(new { op = "add", path = "externalId", value = "ext-1" }))).Dispose();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        using var response = await Client.PutScimAsync(Urls.Group(created.Id()), new
         {
             schemas = new[] { ResourceRequests.GroupUrn },
             displayName = "New",
@@ -56,31 +51,29 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
         Assert.False(replaced.TryGetProperty("externalId", out _));
         Assert.Equal(new[] { b.Id(), c.Id() }.Order(), replaced.MemberIds());
         Assert.NotEqual(created.Version(), replaced.Version());
-        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync($"/scim/v2/Groups/{created.Id()}"));
+        ScimAssert.JsonEqual(replaced, await Client.GetJsonAsync(Urls.Group(created.Id())));
     }
 
     [Fact]
     public async Task Put_WithoutMembers_EmptiesTheGroup()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("a@example.com");
-        var created = await client.CreateGroupAsync("Team", user.Id());
+        var user = await Client.CreateUserAsync("a@example.com");
+        var created = await Client.CreateGroupAsync("Team", user.Id());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new { displayName = "Team" });
+        using var response = await Client.PutScimAsync(Urls.Group(created.Id()), new { displayName = "Team" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Empty((await response.ReadJsonAsync()).MemberIds());
-        Assert.Equal(0, await app.CountAsync("link"));
+        Assert.Equal(0, await App.CountAsync("link"));
     }
 
     [Fact]
     public async Task Put_SameContent_KeepsVersion()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("a@example.com");
-        var created = await client.CreateGroupAsync("Team", user.Id());
+        var user = await Client.CreateUserAsync("a@example.com");
+        var created = await Client.CreateGroupAsync("Team", user.Id());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        using var response = await Client.PutScimAsync(Urls.Group(created.Id()), new
         {
             displayName = "Team", members = new[] { new { value = user.Id(), display = "whatever" } },
         });
@@ -92,10 +85,9 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_IdAndMetaInBody_AreIgnored()
     {
-        using var client = app.CreateClient();
-        var created = await client.CreateGroupAsync("Team");
+        var created = await Client.CreateGroupAsync("Team");
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", new
+        using var response = await Client.PutScimAsync(Urls.Group(created.Id()), new
         {
             id = Guid.NewGuid(), displayName = "Team", meta = new { version = "W/\"42\"", resourceType = "User" },
         });
@@ -109,19 +101,18 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Delete_Returns204ThenGroupIsGoneAndMembersStay()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("a@example.com");
-        var group = await client.CreateGroupAsync("Doomed", user.Id());
-        var url = $"/scim/v2/Groups/{group.Id()}";
+        var user = await Client.CreateUserAsync("a@example.com");
+        var group = await Client.CreateGroupAsync("Doomed", user.Id());
+        var url = Urls.Group(group.Id());
 
-        using (var deleted = await client.DeleteAsync(url))
+        using (var deleted = await Client.DeleteAsync(url))
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        using (var get = await client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        Assert.Equal(0, (await client.GetJsonAsync("/scim/v2/Groups")).GetProperty("totalResults").GetInt32());
-        Assert.Equal(0, await app.CountAsync("link"));
-        var member = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
+        using (var get = await Client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        using (var again = await Client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, (await Client.GetJsonAsync(Urls.Groups)).GetProperty("totalResults").GetInt32());
+        Assert.Equal(0, await App.CountAsync("link"));
+        var member = await Client.GetJsonAsync(Urls.User(user.Id()));
         // No groups left: unassigned, so left out (RFC 7643 §2.5).
         Assert.False(member.TryGetProperty("groups", out _));
     }
@@ -129,11 +120,10 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_Paging_ItemsPerPageIsWhatWasReturnedAndTotalIsAllMatches()
     {
-        using var client = app.CreateClient();
         foreach (var name in new[] { "Alpha", "Bravo", "Charlie" })
-            await client.CreateGroupAsync(name);
+            await Client.CreateGroupAsync(name);
 
-        var page = await client.GetJsonAsync("/scim/v2/Groups?sortBy=displayName&startIndex=2&count=5");
+        var page = await Client.GetJsonAsync($"{Urls.Groups}?sortBy=displayName&startIndex=2&count=5");
 
         Assert.Equal(3, page.GetProperty("totalResults").GetInt32());
         Assert.Equal(2, page.GetProperty("itemsPerPage").GetInt32());
@@ -144,127 +134,103 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_GroupAsMember_IsNestedWithTypeGroup()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("a@example.com");
-        var inner = await client.CreateGroupAsync("Inner", user.Id());
+        var user = await Client.CreateUserAsync("a@example.com");
+        var inner = await Client.CreateGroupAsync("Inner", user.Id());
 
-        var outer = await client.CreateGroupAsync("Outer", inner.Id(), user.Id());
+        var outer = await Client.CreateGroupAsync("Outer", inner.Id(), user.Id());
 
         var members = outer.GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("value").GetString()!);
         Assert.Equal("Group", members[inner.Id()].GetProperty("type").GetString());
         Assert.Equal("Inner", members[inner.Id()].GetProperty("display").GetString());
-        Assert.EndsWith($"/scim/v2/Groups/{inner.Id()}", members[inner.Id()].GetProperty("$ref").GetString());
+        Assert.EndsWith(Urls.Group(inner.Id()), members[inner.Id()].GetProperty("$ref").GetString());
         Assert.Equal("User", members[user.Id()].GetProperty("type").GetString());
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM link WHERE member_group_id IS NOT NULL"));
     }
 
     [Fact]
     public async Task Delete_NestedGroup_LeavesParentAndMovesItsVersion()
     {
-        using var client = app.CreateClient();
-        var inner = await client.CreateGroupAsync("Inner");
-        var outer = await client.CreateGroupAsync("Outer", inner.Id());
+        var inner = await Client.CreateGroupAsync("Inner");
+        var outer = await Client.CreateGroupAsync("Outer", inner.Id());
 
-        (await client.DeleteAsync($"/scim/v2/Groups/{inner.Id()}")).Dispose();
+        (await Client.DeleteAsync(Urls.Group(inner.Id()))).Dispose();
 
-        var after = await client.GetJsonAsync($"/scim/v2/Groups/{outer.Id()}");
+        var after = await Client.GetJsonAsync(Urls.Group(outer.Id()));
         Assert.Empty(after.MemberIds());
         Assert.NotEqual(outer.Version(), after.Version());
     }
 
-    [Fact]
-    public async Task Patch_AddItselfAsMember_Returns400AndChangesNothing()
+    /// <summary>Writes members the two ways identity providers do: PATCH add (Okta, Entra) or PUT of the whole group (Okta AIW).</summary>
+    Task<HttpResponseMessage> WriteMembersAsync(string method, JsonElement group, params string[] memberIds)
     {
-        using var client = app.CreateClient();
-        var group = await client.CreateGroupAsync("Ouroboros");
-        var before = await app.SnapshotAsync();
-
-        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
-            HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = group.Id() } } }));
-
-        await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(before, await app.SnapshotAsync());
+        var members = memberIds.Select(id => new { value = id }).ToArray();
+        return method == "PATCH"
+            ? Client.PatchScimAsync(Urls.Group(group.Id()), HttpExtensions.PatchOp(new { op = "add", path = "members", value = members }))
+            : Client.PutScimAsync(Urls.Group(group.Id()), new { displayName = group.GetProperty("displayName").GetString(), members });
     }
 
-    [Fact]
-    public async Task Put_ItselfAsMember_Returns400AndChangesNothing()
+    [Theory]
+    [InlineData("PATCH")]
+    [InlineData("PUT")]
+    public async Task Write_ItselfAsMember_Returns400AndChangesNothing(string method)
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("a@example.com");
-        var group = await client.CreateGroupAsync("Ouroboros", user.Id());
-        var before = await app.SnapshotAsync();
+        var user = await Client.CreateUserAsync("a@example.com");
+        var group = await Client.CreateGroupAsync("Ouroboros", user.Id());
+        var before = await App.SnapshotAsync();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
-            new { displayName = "Ouroboros", members = new[] { new { value = group.Id() } } });
+        using var response = await WriteMembersAsync(method, group, group.Id());
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Post_MemberThatExistsNowhere_Returns400NamingItAndCreatesNoGroup()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("a@example.com");
-        var before = await app.SnapshotAsync();
+        var user = await Client.CreateUserAsync("a@example.com");
+        var before = await App.SnapshotAsync();
 
-        using var response = await client.PostScimAsync("/scim/v2/Groups",
+        using var response = await Client.PostScimAsync(Urls.Groups,
             new { displayName = "Phantoms", members = new[] { new { value = user.Id() }, new { value = NowhereId } } });
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
-        Assert.Equal(0, await app.CountAsync("groups"));
+        Assert.Equal(before, await App.SnapshotAsync());
+        Assert.Equal(0, await App.CountAsync("groups"));
     }
 
-    [Fact]
-    public async Task Patch_AddMemberThatExistsNowhere_Returns400NamingItAndLeavesLinkUnchanged()
+    /// <summary>An existing user beside the missing id: the whole write is refused, not only the missing member.</summary>
+    [Theory]
+    [InlineData("PATCH")]
+    [InlineData("PUT")]
+    public async Task Write_MemberThatExistsNowhere_Returns400NamingItAndLeavesLinkUnchanged(string method)
     {
-        using var client = app.CreateClient();
-        var a = await client.CreateUserAsync("a@example.com");
-        var b = await client.CreateUserAsync("b@example.com");
-        var group = await client.CreateGroupAsync("Team", a.Id());
-        var before = await app.SnapshotAsync();
+        var a = await Client.CreateUserAsync("a@example.com");
+        var b = await Client.CreateUserAsync("b@example.com");
+        var group = await Client.CreateGroupAsync("Team", a.Id());
+        var before = await App.SnapshotAsync();
 
-        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
-            HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = b.Id() }, new { value = NowhereId } } }));
+        using var response = await WriteMembersAsync(method, group, b.Id(), NowhereId);
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
-    }
-
-    [Fact]
-    public async Task Put_MemberThatExistsNowhere_Returns400NamingItAndLeavesLinkUnchanged()
-    {
-        using var client = app.CreateClient();
-        var a = await client.CreateUserAsync("a@example.com");
-        var group = await client.CreateGroupAsync("Team", a.Id());
-        var before = await app.SnapshotAsync();
-
-        using var response = await client.PutScimAsync($"/scim/v2/Groups/{group.Id()}",
-            new { displayName = "Renamed", members = new[] { new { value = NowhereId } } });
-
-        var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Contains(NowhereId, error.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Patch_AddExistingMembers_KeepsVersion()
     {
-        using var client = app.CreateClient();
-        var a = await client.CreateUserAsync("a@example.com");
-        var group = await client.CreateGroupAsync("Team", a.Id());
-        var before = await app.SnapshotAsync();
+        var a = await Client.CreateUserAsync("a@example.com");
+        var group = await Client.CreateGroupAsync("Team", a.Id());
+        var before = await App.SnapshotAsync();
 
-        using var response = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}",
+        using var response = await Client.PatchScimAsync(Urls.Group(group.Id()),
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = a.Id() } } }));
 
         Assert.True(response.IsSuccessStatusCode, $"PATCH answered {(int)response.StatusCode}");
         Assert.Equal(group.Version(), response.Headers.ETag?.ToString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Theory]
@@ -272,12 +238,11 @@ public class GroupCrudTests(ScimApp app) : IAsyncLifetime
     [InlineData("attributes=displayName")]
     public async Task Get_WithoutMembersProjection_OmitsMembers(string query)
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("a@example.com");
-        var group = await client.CreateGroupAsync("Team", user.Id());
+        var user = await Client.CreateUserAsync("a@example.com");
+        var group = await Client.CreateGroupAsync("Team", user.Id());
 
-        var single = await client.GetJsonAsync($"/scim/v2/Groups/{group.Id()}?{query}");
-        var list = await client.GetJsonAsync($"/scim/v2/Groups?{query}");
+        var single = await Client.GetJsonAsync($"{Urls.Groups}/{group.Id()}?{query}");
+        var list = await Client.GetJsonAsync($"{Urls.Groups}?{query}");
 
         Assert.False(single.TryGetProperty("members", out _), single.ToString());
         Assert.Equal("Team", single.GetProperty("displayName").GetString());

@@ -10,44 +10,33 @@ namespace ScimLite.Tests.Groups;
 /// groups, is 400 invalidValue on PATCH and PUT, and changes nothing. (A POST creates a group nothing contains yet, so
 /// its members cannot close a cycle.)
 /// </summary>
-[Collection("scim")]
-public sealed class GroupCycleTests(ScimApp app) : IAsyncLifetime
+public sealed class GroupCycleTests(ScimApp app) : ScimTest(app)
 {
-    readonly HttpClient client = app.CreateClient();
-
-    public Task InitializeAsync() => app.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Patch_TwoGroupsInEachOther_IsRefused()
     {
-        var g1 = (await client.CreateGroupAsync("G1")).Id();
-        var g2 = (await client.CreateGroupAsync("G2", g1)).Id();
+        var g1 = (await Client.CreateGroupAsync("G1")).Id();
+        var g2 = (await Client.CreateGroupAsync("G2", g1)).Id();
 
-        using var response = await client.PatchScimAsync($"{GroupsUrl}/{g1}", AddMember(g2));
+        using var response = await Client.PatchScimAsync(Urls.Group(g1), AddMember(g2));
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains("cycle", error.GetProperty("detail").GetString()!);
-        Assert.Empty((await client.GetJsonAsync($"{GroupsUrl}/{g1}")).MemberIds());
+        Assert.Empty((await Client.GetJsonAsync(Urls.Group(g1))).MemberIds());
     }
 
     [Fact]
     public async Task Patch_ALongerCycle_IsRefused_AndTheOtherMembersOfTheRequestAreNotAdded()
     {
-        var user = (await client.CreateUserAsync("bjensen@example.com")).Id();
-        var g1 = (await client.CreateGroupAsync("G1")).Id();
-        var g2 = (await client.CreateGroupAsync("G2", g1)).Id();
-        var g3 = (await client.CreateGroupAsync("G3", g2)).Id();
+        var user = (await Client.CreateUserAsync("bjensen@example.com")).Id();
+        var g1 = (await Client.CreateGroupAsync("G1")).Id();
+        var g2 = (await Client.CreateGroupAsync("G2", g1)).Id();
+        var g3 = (await Client.CreateGroupAsync("G3", g2)).Id();
 
-        using var response = await client.PatchScimAsync($"{GroupsUrl}/{g1}", AddMember(user, g3));
+        using var response = await Client.PatchScimAsync(Urls.Group(g1), AddMember(user, g3));
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{g1}");
+        var after = await Client.GetJsonAsync(Urls.Group(g1));
         Assert.Empty(after.MemberIds());
         Assert.Equal("W/\"1\"", after.Version());
     }
@@ -55,11 +44,11 @@ public sealed class GroupCycleTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithAMemberThatContainsTheGroup_IsRefused()
     {
-        var g1 = (await client.CreateGroupAsync("G1")).Id();
-        var g2 = (await client.CreateGroupAsync("G2", g1)).Id();
-        var g3 = (await client.CreateGroupAsync("G3", g2)).Id();
+        var g1 = (await Client.CreateGroupAsync("G1")).Id();
+        var g2 = (await Client.CreateGroupAsync("G2", g1)).Id();
+        var g3 = (await Client.CreateGroupAsync("G3", g2)).Id();
 
-        using var response = await client.PutScimAsync($"{GroupsUrl}/{g1}", new
+        using var response = await Client.PutScimAsync(Urls.Group(g1), new
         {
             schemas = new[] { GroupUrn },
             displayName = "G1",
@@ -67,22 +56,22 @@ public sealed class GroupCycleTests(ScimApp app) : IAsyncLifetime
         });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Empty((await client.GetJsonAsync($"{GroupsUrl}/{g1}")).MemberIds());
+        Assert.Empty((await Client.GetJsonAsync(Urls.Group(g1))).MemberIds());
     }
 
     [Fact]
     public async Task Nesting_WithoutACycle_IsAccepted()
     {
         // A diamond: G1 in G2 and G3, both in G4. Reaching G1 twice is not a cycle.
-        var g1 = (await client.CreateGroupAsync("G1")).Id();
-        var g2 = (await client.CreateGroupAsync("G2", g1)).Id();
-        var g3 = (await client.CreateGroupAsync("G3", g1)).Id();
-        var g4 = (await client.CreateGroupAsync("G4", g2)).Id();
+        var g1 = (await Client.CreateGroupAsync("G1")).Id();
+        var g2 = (await Client.CreateGroupAsync("G2", g1)).Id();
+        var g3 = (await Client.CreateGroupAsync("G3", g1)).Id();
+        var g4 = (await Client.CreateGroupAsync("G4", g2)).Id();
 
-        using var response = await client.PatchScimAsync($"{GroupsUrl}/{g4}", AddMember(g3));
+        using var response = await Client.PatchScimAsync(Urls.Group(g4), AddMember(g3));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal(new[] { g2, g3 }.Order(), (await client.GetJsonAsync($"{GroupsUrl}/{g4}")).MemberIds());
+        Assert.Equal(new[] { g2, g3 }.Order(), (await Client.GetJsonAsync(Urls.Group(g4))).MemberIds());
     }
 
     [Fact]
@@ -90,16 +79,16 @@ public sealed class GroupCycleTests(ScimApp app) : IAsyncLifetime
     {
         for (var round = 0; round < 5; round++)
         {
-            await app.ResetAsync();
-            var g1 = (await client.CreateGroupAsync("G1")).Id();
-            var g2 = (await client.CreateGroupAsync("G2")).Id();
+            await App.ResetAsync();
+            var g1 = (await Client.CreateGroupAsync("G1")).Id();
+            var g2 = (await Client.CreateGroupAsync("G2")).Id();
 
             var responses = await Task.WhenAll(
-                client.PatchScimAsync($"{GroupsUrl}/{g1}", AddMember(g2)),
-                client.PatchScimAsync($"{GroupsUrl}/{g2}", AddMember(g1)));
+                Client.PatchScimAsync(Urls.Group(g1), AddMember(g2)),
+                Client.PatchScimAsync(Urls.Group(g2), AddMember(g1)));
 
-            var members = (await client.GetJsonAsync($"{GroupsUrl}/{g1}")).MemberIds().Length
-                + (await client.GetJsonAsync($"{GroupsUrl}/{g2}")).MemberIds().Length;
+            var members = (await Client.GetJsonAsync(Urls.Group(g1))).MemberIds().Length
+                + (await Client.GetJsonAsync(Urls.Group(g2))).MemberIds().Length;
             Assert.Equal(1, members);
             Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.NoContent));
             foreach (var response in responses)

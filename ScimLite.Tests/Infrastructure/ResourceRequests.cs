@@ -12,8 +12,9 @@ public static class ResourceRequests
     public const string ListResponseUrn = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     public const string SearchRequestUrn = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
-    public const string UsersUrl = "/scim/v2/Users";
-    public const string GroupsUrl = "/scim/v2/Groups";
+    public const string UsersUrl = Urls.Users;
+    public const string GroupsUrl = Urls.Groups;
+
 
     /// <summary>POSTs a body (object or raw JSON), asserts 201 and returns the created resource.</summary>
     public static async Task<JsonElement> CreateAsync(this HttpClient client, string url, object body)
@@ -49,6 +50,15 @@ public static class ResourceRequests
     {
         using var response = await client.GetAsync(url);
         await response.AssertStatusAsync(HttpStatusCode.OK);
+        return await response.ReadJsonAsync();
+    }
+
+    /// <summary>GETs a SCIM document, asserts 200 and the <c>application/scim+json</c> media type, and returns it.</summary>
+    public static async Task<JsonElement> GetScimJsonAsync(this HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpExtensions.ScimMediaType, response.Content.Headers.ContentType?.MediaType);
         return await response.ReadJsonAsync();
     }
 

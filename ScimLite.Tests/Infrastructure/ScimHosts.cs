@@ -27,18 +27,21 @@ public static class ScimHosts
     /// A host whose rate limits are far above anything a test sends, so only the behaviour under test shows; with
     /// <paramref name="settings"/> of its own besides.
     /// </summary>
-    public static WebApplicationFactory<Program> UnthrottledHost(this ScimApp app, IDictionary<string, string?>? settings = null)
-    {
-        var all = new Dictionary<string, string?>
+    public static WebApplicationFactory<Program> UnthrottledHost(this ScimApp app, IDictionary<string, string?>? settings = null) =>
+        app.NewHost(new Dictionary<string, string?>
         {
             ["Scim:RateLimit:PermitsPerSecond"] = "1000000",
             ["Scim:RateLimit:Burst"] = "1000000",
             ["Scim:RateLimit:AnonymousPermitsPerSecond"] = "1000000",
             ["Scim:RateLimit:AnonymousBurst"] = "1000000",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            all[key] = value;
-        return app.NewHost(all);
+        }.Overridden(settings));
+
+    /// <summary>These settings with <paramref name="overrides"/> laid over them (a host's defaults and a test's own).</summary>
+    public static Dictionary<string, string?> Overridden(this Dictionary<string, string?> settings, IDictionary<string, string?>? overrides)
+    {
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return settings;
     }
 
     public static HttpClient CreateClient(this WebApplicationFactory<Program> host, string? token)

@@ -5,19 +5,14 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Journal;
 
 /// <summary>Each effective change through the API leaves exactly its journal row, with the right old and new values.</summary>
-[Collection("scim")]
-public class JournalActionTests(ScimApp app) : IAsyncLifetime
+public class JournalActionTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task PostUser_WritesCreatedWithNewValues_PasswordOnlyAsSet()
     {
-        using var client = app.CreateClient();
-        var id = (await client.PostUserAsync(new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot", password = "S3cret!x" })).Id();
+        var id = (await Client.PostUserAsync(new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot", password = "S3cret!x" })).Id();
 
-        var entry = Assert.Single(await app.JournalAsync());
+        var entry = Assert.Single(await App.JournalAsync());
         Assert.Equal(("User", Guid.Parse(id), "alice@example.com", "created"), (entry.ResourceType, entry.ResourceId, entry.Name, entry.Action));
         Assert.Equal("\"alice@example.com\"", entry.New("user_name"));
         Assert.Equal("\"Pilot\"", entry.New("title"));
@@ -31,14 +26,13 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task PatchActive_WritesDeactivatedThenReactivated()
     {
-        using var client = app.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com");
-        var before = await app.LastSeqAsync();
+        var id = await Client.NewUserAsync("alice@example.com");
+        var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "active", value = true }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", path = "active", value = true }));
 
-        var entries = await app.JournalAsync(before);
+        var entries = await App.JournalAsync(before);
         Assert.Equal(["deactivated", "reactivated"], entries.Select(e => e.Action));
         Assert.Equal(("true", "false"), (entries[0].Old("active"), entries[0].New("active")));
         Assert.Equal(("false", "true"), (entries[1].Old("active"), entries[1].New("active")));
@@ -48,15 +42,14 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task PatchAndPut_WritePatchedAndReplaced_WithOnlyTheChangedAttributes()
     {
-        using var client = app.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com", title: "Pilot");
-        var before = await app.LastSeqAsync();
+        var id = await Client.NewUserAsync("alice@example.com", title: "Pilot");
+        var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "title", value = "Captain" }));
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { UserUrn }, userName = "alice@example.com", nickName = "Al" }))
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", path = "title", value = "Captain" }));
+        using (var put = await Client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn }, userName = "alice@example.com", nickName = "Al" }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
-        var entries = await app.JournalAsync(before);
+        var entries = await App.JournalAsync(before);
         Assert.Equal(["patched", "replaced"], entries.Select(e => e.Action));
         Assert.Equal(("\"Pilot\"", "\"Captain\""), (entries[0].Old("title"), entries[0].New("title")));
         Assert.Equal(["title"], entries[0].Json.EnumerateObject().Select(p => p.Name));
@@ -69,13 +62,12 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task PatchUserName_WritesRenamed_WithTheNewName()
     {
-        using var client = app.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com");
-        var before = await app.LastSeqAsync();
+        var id = await Client.NewUserAsync("alice@example.com");
+        var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
 
-        var entry = Assert.Single(await app.JournalAsync(before));
+        var entry = Assert.Single(await App.JournalAsync(before));
         Assert.Equal(("renamed", "alice.smith@example.com"), (entry.Action, entry.Name));
         Assert.Equal(("\"alice@example.com\"", "\"alice.smith@example.com\""), (entry.Old("user_name"), entry.New("user_name")));
     }
@@ -83,34 +75,32 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task NoOpPatchAndPut_WriteNothing()
     {
-        using var client = app.CreateClient();
-        var id = await client.NewUserAsync("alice@example.com", title: "Pilot");
-        var group = await client.NewGroupAsync("Droids", id);
-        var before = await app.LastSeqAsync();
+        var id = await Client.NewUserAsync("alice@example.com", title: "Pilot");
+        var group = await Client.NewGroupAsync("Droids", id);
+        var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = "title", value = "Pilot" }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = true } }));
-        await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "add", path = "members", value = new[] { new { value = id } } });
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{id}", new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot" }))
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", path = "title", value = "Pilot" }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = true } }));
+        await Client.PatchAsync(Urls.Group(group), new { op = "add", path = "members", value = new[] { new { value = id } } });
+        using (var put = await Client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn }, userName = "alice@example.com", title = "Pilot" }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
-        Assert.Empty(await app.JournalAsync(before));
+        Assert.Empty(await App.JournalAsync(before));
     }
 
     [Fact]
     public async Task DeleteUser_WritesDeletedWithLastValues_AndOneMembersRemovedPerGroup()
     {
-        using var client = app.CreateClient();
-        var alice = await client.NewUserAsync("alice@example.com", title: "Pilot");
-        var bob = await client.NewUserAsync("bob@example.com");
-        var droids = await client.NewGroupAsync("Droids", alice, bob);
-        var pilots = await client.NewGroupAsync("Pilots", alice);
-        var before = await app.LastSeqAsync();
+        var alice = await Client.NewUserAsync("alice@example.com", title: "Pilot");
+        var bob = await Client.NewUserAsync("bob@example.com");
+        var droids = await Client.NewGroupAsync("Droids", alice, bob);
+        var pilots = await Client.NewGroupAsync("Pilots", alice);
+        var before = await App.LastSeqAsync();
 
-        using (var response = await client.DeleteAsync($"/scim/v2/Users/{alice}"))
+        using (var response = await Client.DeleteAsync(Urls.User(alice)))
             await response.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        var entries = await app.JournalAsync(before);
+        var entries = await App.JournalAsync(before);
         Assert.Equal(3, entries.Count);
         var deleted = Assert.Single(entries, e => e.Action == "deleted");
         Assert.Equal((Guid.Parse(alice), "alice@example.com", "\"Pilot\""), (deleted.ResourceId, deleted.Name, deleted.Old("title")));
@@ -124,19 +114,18 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Groups_CreatedRenamedMembersAddedRemovedDeleted()
     {
-        using var client = app.CreateClient();
-        var alice = await client.NewUserAsync("alice@example.com");
-        var bob = await client.NewUserAsync("bob@example.com");
-        var before = await app.LastSeqAsync();
+        var alice = await Client.NewUserAsync("alice@example.com");
+        var bob = await Client.NewUserAsync("bob@example.com");
+        var before = await App.LastSeqAsync();
 
-        var group = await client.NewGroupAsync("Droids", alice);
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "add", path = "members", value = new[] { new { value = bob } } }));
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "remove", path = $"members[value eq \"{alice}\"]" }));
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}", new { op = "replace", value = new { id = group, displayName = "Droids 2" } }));
-        using (var response = await client.DeleteAsync($"/scim/v2/Groups/{group}"))
+        var group = await Client.NewGroupAsync("Droids", alice);
+        Assert.Equal(HttpStatusCode.NoContent, await Client.PatchAsync(Urls.Group(group), new { op = "add", path = "members", value = new[] { new { value = bob } } }));
+        Assert.Equal(HttpStatusCode.NoContent, await Client.PatchAsync(Urls.Group(group), new { op = "remove", path = $"members[value eq \"{alice}\"]" }));
+        Assert.Equal(HttpStatusCode.NoContent, await Client.PatchAsync(Urls.Group(group), new { op = "replace", value = new { id = group, displayName = "Droids 2" } }));
+        using (var response = await Client.DeleteAsync(Urls.Group(group)))
             await response.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        var entries = await app.JournalAsync(before);
+        var entries = await App.JournalAsync(before);
         Assert.Equal(["created", "members_added", "members_added", "members_removed", "renamed", "deleted"], entries.Select(e => e.Action));
         Assert.All(entries, e => Assert.Equal(("Group", Guid.Parse(group)), (e.ResourceType, e.ResourceId)));
         Assert.Equal([alice], entries[1].Members("added"));
@@ -154,8 +143,7 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task AddingAThousandMembers_WritesOneRowListingThemWithinTheBound()
     {
-        using var client = app.CreateClient();
-        var (ids, entry) = await app.AddSeededMembersAsync(client, 1000, "member");
+        var (ids, entry) = await App.AddSeededMembersAsync(Client, 1000, "member");
 
         var listed = entry.Members("added");
         Assert.InRange(listed.Length, 500, 999);
@@ -167,33 +155,31 @@ public class JournalActionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RequestFailingInPostgres_LeavesNoRow()
     {
-        using var client = app.CreateClient();
-        var alice = await client.NewUserAsync("alice@example.com");
-        var bob = await client.NewUserAsync("bob@example.com", title: "Pilot");
-        var group = await client.NewGroupAsync("Droids");
-        var before = await app.LastSeqAsync();
+        var alice = await Client.NewUserAsync("alice@example.com");
+        var bob = await Client.NewUserAsync("bob@example.com", title: "Pilot");
+        var group = await Client.NewGroupAsync("Droids");
+        var before = await App.LastSeqAsync();
 
         // The unique index on lower(user_name) rejects the UPDATE: 409, and the title change in the same statement is gone.
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{bob}", new { schemas = new[] { UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
+        using (var put = await Client.PutScimAsync(Urls.User(bob), new { schemas = new[] { UserUrn }, userName = "ALICE@example.com", title = "Captain" }))
             await put.AssertStatusAsync(HttpStatusCode.Conflict);
         // The first operation adds alice (a journal row in the transaction); the second names no one and fails.
-        var status = await client.PatchAsync($"/scim/v2/Groups/{group}",
+        var status = await Client.PatchAsync(Urls.Group(group),
             new { op = "add", path = "members", value = new[] { new { value = alice } } },
             new { op = "add", path = "members", value = new[] { new { value = Guid.NewGuid().ToString() } } });
         Assert.Equal(HttpStatusCode.BadRequest, status);
 
-        Assert.Empty(await app.JournalAsync(before));
+        Assert.Empty(await App.JournalAsync(before));
     }
 
     [Fact]
     public async Task ResetBetweenTests_EmptiesTheJournal_AndWritesNoRow()
     {
-        using var client = app.CreateClient();
-        await client.NewGroupAsync("Droids", await client.NewUserAsync("alice@example.com"));
-        Assert.NotEmpty(await app.JournalAsync());
+        await Client.NewGroupAsync("Droids", await Client.NewUserAsync("alice@example.com"));
+        Assert.NotEmpty(await App.JournalAsync());
 
-        await app.ResetAsync();
+        await App.ResetAsync();
 
-        Assert.Empty(await app.JournalAsync());
+        Assert.Empty(await App.JournalAsync());
     }
 }

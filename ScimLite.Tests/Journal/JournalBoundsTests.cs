@@ -12,13 +12,9 @@ namespace ScimLite.Tests.Journal;
 /// Journal rows stay small: multi-valued attributes as the items added and removed, custom attributes one key each,
 /// and a row over the bound (64 KB) cut and marked truncated with its original size (sql/0010_journal_bounds.sql).
 /// </summary>
-[Collection("scim")]
-public class JournalBoundsTests(ScimApp app) : IAsyncLifetime
+public class JournalBoundsTests(ScimApp app) : ScimTest(app)
 {
     const int Bound = 65536;
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     static string[] Keys(Entry entry) => [.. entry.Json.EnumerateObject().Select(p => p.Name).Order()];
 
@@ -27,23 +23,23 @@ public class JournalBoundsTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task MultiValuedChanges_AreJournalledAsTheItemsAddedAndRemoved()
     {
-        await using var host = new ExtensionHost(app);
-        var created = await (await host.Client.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        await using var host = new ExtensionHost(App);
+        var created = await (await host.Client.PostScimAsync(Urls.Users, new Dictionary<string, object>
         {
             ["schemas"] = new[] { UserUrn, Acme }, ["userName"] = "ann@example.com",
             ["emails"] = new[] { new { value = "ann@example.com", type = "work" } },
             [Acme] = new { costCode = "C-17", badges = new[] { "gold", "early" } },
         })).AssertStatusAsync(HttpStatusCode.Created);
         var id = (await created.ReadJsonAsync()).Id();
-        var before = await app.LastSeqAsync();
+        var before = await App.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync($"/scim/v2/Users/{id}",
+        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync(Urls.User(id),
             new { op = "add", path = "emails", value = new[] { new { value = "ann@home.example", type = "home" } } },
             new { op = "remove", path = "emails[type eq \"work\"]" }));
-        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync($"/scim/v2/Users/{id}",
+        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync(Urls.User(id),
             new { op = "replace", path = $"{Acme}:badges", value = new[] { "gold", "silver" } }));
 
-        var entries = await app.JournalAsync(before);
+        var entries = await App.JournalAsync(before);
         Assert.Equal(2, entries.Count);
         Assert.Equal(["emails"], Keys(entries[0]));
         var emails = entries[0].Json.GetProperty("emails");
@@ -60,18 +56,18 @@ public class JournalBoundsTests(ScimApp app) : IAsyncLifetime
     public async Task SmallPatchAfterAHugeMultiValuedAttribute_WritesASmallRowNamingOnlyThatKey()
     {
         // The extension document's own limit (Scim:MaxExtensionBytes) lifted: the journal's bound is what is tested.
-        await using var host = new ExtensionHost(app, new Dictionary<string, string?> { ["Scim:MaxExtensionBytes"] = "0" });
+        await using var host = new ExtensionHost(App, new Dictionary<string, string?> { ["Scim:MaxExtensionBytes"] = "0" });
         var id = await host.Client.NewUserAsync("ann@example.com");
-        var before = await app.LastSeqAsync();
+        var before = await App.LastSeqAsync();
         // Scaled down from the hostile run (250 strings of 16,000 characters per PATCH, seven PATCHes): 3 × 8 strings.
         for (var round = 0; round < 3; round++)
         {
             var badges = Enumerable.Range(0, 8).Select(i => new string((char)('a' + round), 16_000 - i)).ToArray();
-            Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync($"/scim/v2/Users/{id}", new { op = "add", path = $"{Acme}:badges", value = badges }));
+            Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync(Urls.User(id), new { op = "add", path = $"{Acme}:badges", value = badges }));
         }
-        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", path = $"{Acme}:costCode", value = "C-18" }));
+        Assert.Equal(HttpStatusCode.OK, await host.Client.PatchAsync(Urls.User(id), new { op = "replace", path = $"{Acme}:costCode", value = "C-18" }));
 
-        var entries = await app.JournalAsync(before);
+        var entries = await App.JournalAsync(before);
         Assert.Equal(4, entries.Count);
         Assert.All(entries.Take(3), e =>
         {
@@ -93,8 +89,7 @@ public class JournalBoundsTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task AddingManyMembersWithLongNames_WritesARowUnderTheBound_CountingTheRest()
     {
-        using var client = app.CreateClient();
-        var (ids, entry) = await app.AddSeededMembersAsync(client, 200, new string('m', 1000));
+        var (ids, entry) = await App.AddSeededMembersAsync(Client, 200, new string('m', 1000));
 
         Assert.InRange(await OctetsAsync(entry.Seq), 20_000, Bound);
         var listed = entry.Members("added");
@@ -110,15 +105,14 @@ public class JournalBoundsTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task ARowOverTheBound_KeepsWhatFits_AndIsMarkedTruncatedWithItsOriginalSize()
     {
-        using var client = app.CreateClient();
         var big = new string('x', 16_000);
-        var id = (await client.PostUserAsync(new
+        var id = (await Client.PostUserAsync(new
         {
             schemas = new[] { UserUrn }, userName = "ann@example.com", title = "T" + big, nickName = "N" + big,
             displayName = "D" + big, profileUrl = "https://example.com/" + big, locale = "en-GB", userType = "U" + big,
         })).Id();
 
-        var entry = Assert.Single(await app.JournalAsync());
+        var entry = Assert.Single(await App.JournalAsync());
         Assert.True(await OctetsAsync(entry.Seq) <= Bound);
         Assert.True(entry.Json.GetProperty("truncated").GetBoolean());
         Assert.InRange(entry.Json.GetProperty("original_bytes").GetInt64(), 5 * 16_000, 5 * 16_000 + 500);
@@ -134,9 +128,8 @@ public class JournalBoundsTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task TheBound_IsTheSetting_MeasuredAsJsonText()
     {
-        using var client = app.CreateClient();
-        var id = await client.NewUserAsync("ann@example.com");
-        await using var connection = await app.OpenConnectionAsync();
+        var id = await Client.NewUserAsync("ann@example.com");
+        await using var connection = await App.OpenConnectionAsync();
         await using (var tx = await connection.BeginTransactionAsync())
         {
             // 3,000 control characters: 3 KB stored, 18 KB as JSON text (\u0001 each).
@@ -153,7 +146,7 @@ public class JournalBoundsTests(ScimApp app) : IAsyncLifetime
 
     async Task<int> OctetsAsync(long seq)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return await connection.QuerySingleAsync<int>("SELECT octet_length(changes::text) FROM journal WHERE seq = @seq", new { seq });
     }
 }

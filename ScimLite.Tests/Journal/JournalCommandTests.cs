@@ -6,17 +6,13 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Journal;
 
 /// <summary><c>ScimLite journal</c> against the test database.</summary>
-[Collection("scim")]
-public class JournalCommandTests(ScimApp app) : IAsyncLifetime
+public class JournalCommandTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var exit = await JournalCommand.Create(output, errors).Parse([.. args, "--connection", app.ConnectionString]).InvokeAsync();
+        var exit = await JournalCommand.Create(output, errors).Parse([.. args, "--connection", App.ConnectionString]).InvokeAsync();
         return (exit, output.ToString(), errors.ToString());
     }
 
@@ -25,11 +21,11 @@ public class JournalCommandTests(ScimApp app) : IAsyncLifetime
     {
         var alice = await client.NewUserAsync("alice@example.com", title: "Pilot");
         var bob = await client.NewUserAsync("bob@example.com");
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{alice}", new { op = "replace", path = "title", value = "Captain" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(alice), new { op = "replace", path = "title", value = "Captain" }));
         await client.NewGroupAsync("Droids", alice, bob);
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{bob}", new { op = "replace", path = "title", value = "Cook" }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{alice}", new { op = "replace", value = new { active = false } }));
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{alice}", new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(bob), new { op = "replace", path = "title", value = "Cook" }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(alice), new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(alice), new { op = "replace", path = "userName", value = "alice.smith@example.com" }));
         return alice;
     }
 
@@ -40,8 +36,7 @@ public class JournalCommandTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task User_PrintsTheirHistoryInOrder_AsATable()
     {
-        using var client = app.CreateClient();
-        await AliceHistoryAsync(client);
+        await AliceHistoryAsync(Client);
 
         var (exit, text, errors) = await RunAsync("--user", "alice@example.com");
 
@@ -61,8 +56,7 @@ public class JournalCommandTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Json_PrintsOneObjectPerLine_FindsTheUserByIdOrFormerName()
     {
-        using var client = app.CreateClient();
-        var alice = await AliceHistoryAsync(client);
+        var alice = await AliceHistoryAsync(Client);
 
         var byOldName = await RunAsync("--user", "ALICE@example.com", "--json");
         var byId = await RunAsync("--user", alice, "--json");
@@ -80,8 +74,7 @@ public class JournalCommandTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task GroupAfterAndLimit_Narrow_UnknownUserExits2()
     {
-        using var client = app.CreateClient();
-        await AliceHistoryAsync(client);
+        await AliceHistoryAsync(Client);
 
         var group = await RunAsync("--group", "droids", "--json");
         var all = (await RunAsync("--json", "--limit", "1000")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

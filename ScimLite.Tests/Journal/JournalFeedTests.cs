@@ -12,12 +12,8 @@ namespace ScimLite.Tests.Journal;
 /// The change feed: the notifier announces the feed's head after commit only, once per head however many instances
 /// watch, and sequence numbers stay distinct across servers.
 /// </summary>
-[Collection("scim")]
-public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     /// <summary>A connection LISTENing on scimlite_journal that collects the payloads.</summary>
     sealed class Listener : IAsyncDisposable
     {
@@ -70,8 +66,8 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task Listener_IsNotifiedAfterCommit_NeverBefore_NeverForARollback()
     {
-        await using var listener = await Listener.StartAsync(app);
-        await using var writer = await app.OpenConnectionAsync();
+        await using var listener = await Listener.StartAsync(App);
+        await using var writer = await App.OpenConnectionAsync();
 
         await using (var tx = await writer.BeginTransactionAsync())
         {
@@ -94,18 +90,17 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task Deactivation_ThroughTheApi_ReachesAListenerWithItsSeq()
     {
-        using var client = app.CreateClient();
-        await using var listener = await Listener.StartAsync(app);
-        var id = await client.NewUserAsync("alice@example.com");
-        await listener.WaitForAsync((await app.JournalAsync()).Max(e => e.Seq));
+        await using var listener = await Listener.StartAsync(App);
+        var id = await Client.NewUserAsync("alice@example.com");
+        await listener.WaitForAsync((await App.JournalAsync()).Max(e => e.Seq));
 
         var clock = Stopwatch.StartNew();
-        Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+        Assert.Equal(HttpStatusCode.OK, await Client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
         var payload = await listener.NextAsync(TimeSpan.FromSeconds(10));
         output.WriteLine($"notification {clock.Elapsed.TotalMilliseconds:F1} ms after the request was sent");
 
         Assert.NotNull(payload);
-        var entry = Assert.Single(await app.JournalAsync(long.Parse(payload) - 1));
+        var entry = Assert.Single(await App.JournalAsync(long.Parse(payload) - 1));
         Assert.Equal(("deactivated", Guid.Parse(id)), (entry.Action, entry.ResourceId));
     }
 
@@ -113,16 +108,14 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     public async Task EachHeadIsAnnouncedOnce_HoweverManyInstancesWatch_AndABurstOfWritesIsOneAnnouncementOrAFew()
     {
         // Three instances run the notifier against one database: the fixture's host and these two.
-        await using var first = app.UnthrottledHost();
-        await using var second = app.UnthrottledHost();
-        using var a = first.CreateClient(app.Token);
-        using var b = second.CreateClient(app.Token);
-        await using var listener = await Listener.StartAsync(app);
+        await using var servers = new TwoServers(App);
+        var (a, b) = (servers.A, servers.B);
+        await using var listener = await Listener.StartAsync(App);
         var id = await a.NewUserAsync("alice@example.com");
-        await listener.WaitForAsync((await app.JournalAsync()).Max(e => e.Seq));
+        await listener.WaitForAsync((await App.JournalAsync()).Max(e => e.Seq));
 
-        Assert.Equal(HttpStatusCode.OK, await b.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
-        var seq = (await app.JournalAsync()).Max(e => e.Seq);
+        Assert.Equal(HttpStatusCode.OK, await b.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
+        var seq = (await App.JournalAsync()).Max(e => e.Seq);
         Assert.Equal(seq.ToString(), await listener.NextAsync(TimeSpan.FromSeconds(10)));
         Assert.Null(await listener.NextAsync(TimeSpan.FromSeconds(1)));
 
@@ -130,7 +123,7 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         // last row in (xid, seq) order, which among concurrent writes need not be the highest seq.
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).NewUserAsync($"user{i}@example.com")));
         string last;
-        await using (var connection = await app.OpenConnectionAsync())
+        await using (var connection = await App.OpenConnectionAsync())
             last = (await connection.QuerySingleAsync<long>("SELECT seq FROM journal ORDER BY xid DESC, seq DESC LIMIT 1")).ToString();
         var announced = new List<string>();
         while (announced.LastOrDefault() != last && await listener.NextAsync(TimeSpan.FromSeconds(10)) is { } payload)
@@ -145,10 +138,8 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task TwoHostsWritingAtOnce_GetDistinctIncreasingSeqs_AndTheFeedOrderMissesNone()
     {
-        await using var first = app.UnthrottledHost();
-        await using var second = app.UnthrottledHost();
-        using var a = first.CreateClient(app.Token);
-        using var b = second.CreateClient(app.Token);
+        await using var servers = new TwoServers(App);
+        var (a, b) = (servers.A, servers.B);
         const int perHost = 20;
 
         // Each task creates its user, then deactivates it: per resource the second row must follow the first.
@@ -156,10 +147,10 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         {
             var client = i % 2 == 0 ? a : b;
             var id = await client.NewUserAsync($"user{i}@example.com");
-            Assert.Equal(HttpStatusCode.OK, await client.PatchAsync($"/scim/v2/Users/{id}", new { op = "replace", value = new { active = false } }));
+            Assert.Equal(HttpStatusCode.OK, await client.PatchAsync(Urls.User(id), new { op = "replace", value = new { active = false } }));
         })));
 
-        var entries = await app.JournalAsync();
+        var entries = await App.JournalAsync();
         Assert.Equal(4 * perHost, entries.Count);
         Assert.Equal(entries.Count, entries.Select(e => e.Seq).Distinct().Count());
         Assert.All(entries.GroupBy(e => e.ResourceId), history =>
@@ -169,7 +160,7 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
         // The feed query in docs/database.md, in (xid, seq) pages of 7 from the start, returns every row exactly once. Rows wait
         // while any older transaction anywhere on the server still runs (other suites share it), so read until the
         // feed has caught up, within a bound.
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var seen = new List<long>();
         for (var attempt = 0; attempt < 100 && (attempt == 0 || seen.Count < entries.Count); attempt++)
         {
@@ -206,7 +197,7 @@ public class JournalFeedTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     {
         // Rows of long-finished transactions 95..114 (initdb alone uses more), seq descending: xid order is neither seq
         // order nor the text order of the xids ('100' < '95'), so a walk sorting either way would skip rows.
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO journal (xid, resource_type, resource_id, action, changes)
             SELECT x::text::xid8, 'User', gen_random_uuid(), 'created', '{}' FROM generate_series(114, 95, -1) AS x

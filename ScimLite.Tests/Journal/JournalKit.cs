@@ -59,7 +59,7 @@ static class JournalKit
         var group = await client.NewGroupAsync("Everyone");
         var before = await app.LastSeqAsync();
 
-        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync($"/scim/v2/Groups/{group}",
+        Assert.Equal(HttpStatusCode.NoContent, await client.PatchAsync(Urls.Group(group),
             new { op = "add", path = "members", value = ids.Select(id => new { value = id }).ToArray() }));
 
         var entry = Assert.Single(await app.JournalAsync(before));

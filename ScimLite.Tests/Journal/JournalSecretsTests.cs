@@ -7,12 +7,8 @@ using ScimLite.Tests.Seed;
 namespace ScimLite.Tests.Journal;
 
 /// <summary>No password, password hash or token reaches the journal, over the Okta session and the password contract.</summary>
-[Collection("scim")]
-public class JournalSecretsTests(ScimApp app) : IAsyncLifetime
+public class JournalSecretsTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     // The cleartext passwords those test classes send.
     static readonly string[] Passwords = ["gl^m&qWZ", "Pa55w0rd!Secret"];
 
@@ -24,8 +20,8 @@ public class JournalSecretsTests(ScimApp app) : IAsyncLifetime
         foreach (var type in new[] { typeof(OktaSessionTests), typeof(PasswordTests) })
         foreach (var test in type.GetMethods().Where(m => m.GetCustomAttribute<FactAttribute>() is not null && m.GetParameters().Length == 0))
         {
-            await app.ResetAsync();
-            await (Task)test.Invoke(Activator.CreateInstance(type, app), null)!;
+            await App.ResetAsync();
+            await (Task)test.Invoke(Activator.CreateInstance(type, App), null)!;
             scanned += await AssertNoSecretAsync();
             ran++;
         }
@@ -36,13 +32,13 @@ public class JournalSecretsTests(ScimApp app) : IAsyncLifetime
     /// <summary>Scans every journal row; returns how many there were.</summary>
     async Task<int> AssertNoSecretAsync()
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var rows = (await connection.QueryAsync<string>("SELECT row_to_json(j)::text FROM journal j")).ToList();
         var hashes = (await connection.QueryAsync<string>("SELECT password_hash FROM users WHERE password_hash IS NOT NULL")).ToList();
         var passwordValues = (await connection.QueryAsync<string>(
             "SELECT changes ->> 'password' FROM journal WHERE changes ? 'password'")).Distinct().ToList();
 
-        foreach (var secret in Passwords.Concat(hashes).Append(app.Token).Append("pbkdf2"))
+        foreach (var secret in Passwords.Concat(hashes).Append(App.Token).Append("pbkdf2"))
             Assert.DoesNotContain(rows, row => row.Contains(secret, StringComparison.Ordinal));
         Assert.All(passwordValues, value => Assert.Contains(value, new[] { "set", "cleared" }));
         return rows.Count;

@@ -12,18 +12,20 @@ namespace ScimLite.Tests.Patch;
 /// the executed plans of every statement the server runs (see <see cref="ExplainedHost"/>) must read only a handful
 /// of link rows, by index. Row counts from EXPLAIN ANALYZE are deterministic where timings are not.
 /// </summary>
-[Collection("scim")]
-public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
     const int BigSize = 100_000;
     const int SmallSize = 10;
     const int MaxLinkRowsRead = 10;
     const int MaxUserRowsRead = 10;
 
-    public Task InitializeAsync() => app.ResetAsync();
 
     // 100,000 users are not left behind for the next class's reset to wade through.
-    public Task DisposeAsync() => app.ResetAsync();
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await App.ResetAsync();
+    }
 
     sealed record Arranged(string Big, string Small, string Newcomer);
 
@@ -34,7 +36,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
     async Task<Arranged> ArrangeAsync(HttpClient client)
     {
         var big = (await client.CreateGroupAsync("Everyone")).Id();
-        await using (var connection = await app.OpenConnectionAsync())
+        await using (var connection = await App.OpenConnectionAsync())
         {
             await connection.ExecuteAsync("""
                 WITH made AS (
@@ -48,10 +50,10 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
             await connection.ExecuteAsync("ANALYZE users; ANALYZE groups; ANALYZE link;", commandTimeout: 120);
         }
         string[] ten;
-        await using (var connection = await app.OpenConnectionAsync())
+        await using (var connection = await App.OpenConnectionAsync())
             ten = (await connection.QueryAsync<Guid>("SELECT id FROM users ORDER BY user_name LIMIT @n", new { n = SmallSize })).Select(id => id.ToString()).ToArray();
         var small = (await client.CreateGroupAsync("Ten", ten)).Id();
-        var newcomer = (await client.CreateAsync(UsersUrl, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"newcomer@example.com"}"""))
+        var newcomer = (await client.CreateAsync(Urls.Users, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"newcomer@example.com"}"""))
             .Id();
         return new Arranged(big, small, newcomer);
     }
@@ -71,7 +73,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
     /// <summary>Sends the PATCH through the explaining host and asserts that it read a handful of rows, by index.</summary>
     async Task<double> AssertCheapAsync(ExplainedHost host, HttpClient client, string groupId, string body, string what, int maxLinkRows)
     {
-        var plans = await host.CaptureAsync(() => client.PatchAsync($"{GroupsUrl}/{groupId}", body, HttpStatusCode.NoContent));
+        var plans = await host.CaptureAsync(() => client.PatchAsync(Urls.Group(groupId), body, HttpStatusCode.NoContent));
         output.WriteLine($"{what}:\n{Describe(plans)}\n");
         var scans = plans.SelectMany(p => p.Scans).ToList();
         Assert.True(scans.Count > 0, $"{what}: no table was read at all?\n{Describe(plans)}");
@@ -92,9 +94,9 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task Patch_AddAndRemoveOneMember_ReadsAHandfulOfLinkRows_On100kGroupAsOn10MemberGroup()
     {
-        using var setupClient = app.CreateClient();
+        using var setupClient = App.CreateClient();
         var arranged = await ArrangeAsync(setupClient);
-        await using var host = new ExplainedHost(app);
+        await using var host = new ExplainedHost(App);
         using var client = host.CreateClient();
         var n = arranged.Newcomer;
         var forms = new (string What, string Add, string Remove)[]
@@ -112,15 +114,15 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
             foreach (var (name, group, max) in new[] { ("100,000 members", arranged.Big, MaxLinkRowsRead), ("10 members", arranged.Small, SmallSize + 1) })
             {
                 var added = await AssertCheapAsync(host, client, group, add, $"{what} add on {name}", max);
-                Assert.True(await IsMemberAsync(app, group, n));
+                Assert.True(await IsMemberAsync(App, group, n));
                 var redundant = await AssertCheapAsync(host, client, group, add, $"{what} redundant add on {name}", max);
                 var removed = await AssertCheapAsync(host, client, group, remove, $"{what} remove on {name}", max);
-                Assert.False(await IsMemberAsync(app, group, n));
+                Assert.False(await IsMemberAsync(App, group, n));
                 report.Add($"{what} on {name}: add {added}, re-add {redundant}, remove {removed} link rows");
             }
         }
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         Assert.Equal(BigSize, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM link WHERE group_id = @g", new { g = Guid.Parse(arranged.Big) }));
         output.WriteLine(string.Join("\n", report));
     }
@@ -128,13 +130,13 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task Get_100kGroupExcludingMembers_ReturnsNoMembersAndReadsNoLinkRow()
     {
-        using var setupClient = app.CreateClient();
+        using var setupClient = App.CreateClient();
         var arranged = await ArrangeAsync(setupClient);
-        await using var host = new ExplainedHost(app);
+        await using var host = new ExplainedHost(App);
         using var client = host.CreateClient();
 
         System.Text.Json.JsonElement group = default;
-        var plans = await host.CaptureAsync(async () => group = await client.GetJsonAsync($"{GroupsUrl}/{arranged.Big}?excludedAttributes=members"));
+        var plans = await host.CaptureAsync(async () => group = await client.GetJsonAsync($"{Urls.Groups}/{arranged.Big}?excludedAttributes=members"));
 
         Assert.False(group.TryGetProperty("members", out _));
         Assert.Equal("Everyone", group.Str("displayName"));
@@ -142,7 +144,7 @@ public sealed class BigGroupTests(ScimApp app, ITestOutputHelper output) : IAsyn
 
         System.Text.Json.JsonElement list = default;
         plans = await host.CaptureAsync(async () => list = await client.GetJsonAsync(
-            $"{GroupsUrl}?excludedAttributes=members&filter=displayName%20eq%20%22Everyone%22"));
+            $"{Urls.Groups}?excludedAttributes=members&filter=displayName%20eq%20%22Everyone%22"));
         Assert.Equal(1, list.GetProperty("totalResults").GetInt32());
         Assert.False(list.GetProperty("Resources")[0].TryGetProperty("members", out _));
         Assert.DoesNotContain(plans.SelectMany(p => p.Scans), s => s.Relation == "link");

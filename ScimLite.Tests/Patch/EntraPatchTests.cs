@@ -11,23 +11,12 @@ namespace ScimLite.Tests.Patch;
 /// operation per attribute, member removal with a value list) and aadOptscim062020 (lowercase ops, real booleans,
 /// filtered member removal, path-less replace with dotted keys), replayed body for body and checked with a GET.
 /// </summary>
-[Collection("scim")]
-public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
+public sealed class EntraPatchTests(ScimApp app) : ScimTest(app)
 {
-    readonly HttpClient client = app.CreateClient();
-
-    public Task InitializeAsync() => app.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
-
     /// <summary>A user as Entra creates one: a work and a home email, a home address.</summary>
     async Task<string> CreateEntraUserAsync(string userName = "Test_User_ab6490ee@contoso.com")
     {
-        var user = await client.CreateAsync(UsersUrl, $$"""
+        var user = await Client.CreateAsync(Urls.Users, $$"""
             {
               "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "{{EnterpriseUrn}}"],
               "externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
@@ -52,9 +41,9 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), PatchOp("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.False(after.GetProperty("active").GetBoolean());
         Assert.Equal("W/\"2\"", after.Version());
     }
@@ -63,11 +52,11 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_EntraAddActiveWithStringTrue_Reactivates()
     {
         var id = await CreateEntraUserAsync();
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), PatchOp("""{"op":"Replace","path":"active","value":"False"}"""), HttpStatusCode.OK);
 
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"Add","path":"active","value":"True"}"""), HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), PatchOp("""{"op":"Add","path":"active","value":"True"}"""), HttpStatusCode.OK);
 
-        Assert.True((await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty("active").GetBoolean());
+        Assert.True((await Client.GetJsonAsync(Urls.User(id))).GetProperty("active").GetBoolean());
     }
 
     [Fact]
@@ -75,10 +64,10 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}",
+        await Client.PatchAsync(Urls.User(id),
             PatchOp("""{"op":"Replace","path":"emails[type eq \"work\"].value","value":"updatedEmail@microsoft.com"}"""), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal(
             [Canonical("""{"primary":true,"type":"work","value":"updatedEmail@microsoft.com"}"""), Canonical("""{"type":"home","value":"home@example.com"}""")],
             after.Items("emails"));
@@ -89,20 +78,20 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     [InlineData("Replace")]
     public async Task Patch_EntraWorkEmailValue_WhenNoWorkEmailExists_CreatesItAndLeavesOthers(string op)
     {
-        var user = await client.CreateAsync(UsersUrl, """
+        var user = await Client.CreateAsync(Urls.Users, """
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"kim@contoso.com","emails":[{"type":"home","value":"kim@home.example"}]}
             """);
         var id = user.Id();
 
-        await client.PatchAsync($"{UsersUrl}/{id}",
+        await Client.PatchAsync(Urls.User(id),
             PatchOp($$"""{"op":"{{op}}","path":"emails[type eq \"work\"].value","value":"kim@contoso.com"}"""), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal(
             [Canonical("""{"type":"home","value":"kim@home.example"}"""), Canonical("""{"type":"work","value":"kim@contoso.com"}""")],
             after.Items("emails"));
         // The created email is found the way Entra and Okta look users up.
-        var found = await client.GetJsonAsync($"{UsersUrl}?filter=emails.value%20eq%20%22kim%40contoso.com%22");
+        var found = await Client.GetJsonAsync($"{Urls.Users}?filter=emails.value%20eq%20%22kim%40contoso.com%22");
         Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
     }
 
@@ -111,10 +100,10 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}",
+        await Client.PatchAsync(Urls.User(id),
             PatchOp("""{"op":"Add","path":"addresses[type eq \"work\"].streetAddress","value":"1 Microsoft Way"}"""), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal(
             [
                 Canonical("""{"type":"home","streetAddress":"1 Home Lane","locality":"Redmond","country":"US"}"""),
@@ -127,13 +116,13 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_EntraWorkStreetAddress_WhenWorkAddressExists_ChangesOnlyThatSubAttribute()
     {
         var id = await CreateEntraUserAsync();
-        await client.PatchAsync($"{UsersUrl}/{id}",
+        await Client.PatchAsync(Urls.User(id),
             PatchOp("""{"op":"Add","path":"addresses[type eq \"work\"].locality","value":"Seattle"}"""), HttpStatusCode.OK);
 
-        await client.PatchAsync($"{UsersUrl}/{id}",
+        await Client.PatchAsync(Urls.User(id),
             PatchOp("""{"op":"Replace","path":"addresses[type eq \"work\"].streetAddress","value":"2 Microsoft Way"}"""), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal(
             [
                 Canonical("""{"type":"home","streetAddress":"1 Home Lane","locality":"Redmond","country":"US"}"""),
@@ -147,9 +136,9 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""{"op":"Replace","path":"name.givenName","value":"Kim"}"""), HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), PatchOp("""{"op":"Replace","path":"name.givenName","value":"Kim"}"""), HttpStatusCode.OK);
 
-        var name = (await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty("name");
+        var name = (await Client.GetJsonAsync(Urls.User(id))).GetProperty("name");
         Assert.Equal("Kim", name.Str("givenName"));
         Assert.Equal("User", name.Str("familyName"));
     }
@@ -159,10 +148,10 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}",
+        await Client.PatchAsync(Urls.User(id),
             PatchOp($$"""{"op":"Add","path":"{{EnterpriseUrn}}:employeeNumber","value":"701984"}"""), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal("701984", after.GetProperty(EnterpriseUrn).Str("employeeNumber"));
         Assert.Contains(EnterpriseUrn, after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
     }
@@ -178,9 +167,9 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
         var managerId = await CreateEntraUserAsync("boss@contoso.com");
         var value = asObject ? $$"""{"value":"{{managerId}}"}""" : $"\"{managerId}\"";
 
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""{"op":"{{op}}","path":"{{EnterpriseUrn}}:manager","value":{{value}}}"""), HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), PatchOp($$"""{"op":"{{op}}","path":"{{EnterpriseUrn}}:manager","value":{{value}}}"""), HttpStatusCode.OK);
 
-        var manager = (await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty(EnterpriseUrn).GetProperty("manager");
+        var manager = (await Client.GetJsonAsync(Urls.User(id))).GetProperty(EnterpriseUrn).GetProperty("manager");
         Assert.Equal(managerId, manager.Str("value"));
         Assert.EndsWith($"/Users/{managerId}", manager.Str("$ref"));
         Assert.Equal("Test User", manager.Str("displayName"));
@@ -191,14 +180,14 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
         var managerId = await CreateEntraUserAsync("boss@contoso.com");
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""{"op":"Add","path":"{{EnterpriseUrn}}:manager","value":"{{managerId}}"}"""), HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), PatchOp($$"""{"op":"Add","path":"{{EnterpriseUrn}}:manager","value":"{{managerId}}"}"""), HttpStatusCode.OK);
 
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""{"op":"Remove","path":"{{EnterpriseUrn}}:manager"}"""), HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), PatchOp($$"""{"op":"Remove","path":"{{EnterpriseUrn}}:manager"}"""), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.False(after.TryGetProperty(EnterpriseUrn, out _));
         Assert.DoesNotContain(EnterpriseUrn, after.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
-        await client.GetJsonAsync($"{UsersUrl}/{managerId}");
+        await Client.GetJsonAsync(Urls.User(managerId));
     }
 
     [Fact]
@@ -206,7 +195,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        var patched = await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""
+        var patched = await Client.PatchAsync(Urls.User(id), PatchOp($$"""
             {"op":"Replace","path":"displayName","value":"Kim Berg"},
             {"op":"Replace","path":"emails[type eq \"work\"].value","value":"kim.berg@contoso.com"},
             {"op":"Replace","path":"name.givenName","value":"Kim"},
@@ -217,7 +206,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
             {"op":"Replace","path":"active","value":"True"}
             """), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal(patched.GetRawText(), after.GetRawText());
         Assert.Equal("Kim Berg", after.Str("displayName"));
         Assert.Equal("kim.berg@contoso.com", after.GetProperty("emails").EnumerateArray().Single(e => e.Str("type") == "work").Str("value"));
@@ -235,13 +224,13 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp("""
+        await Client.PatchAsync(Urls.User(id), PatchOp("""
             {"op":"replace","path":"active","value":false},
             {"op":"replace","path":"emails[type eq \"home\"].primary","value":false},
             {"op":"add","path":"title","value":"Engineer"}
             """), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.False(after.GetProperty("active").GetBoolean());
         Assert.Equal("Engineer", after.Str("title"));
         Assert.False(after.GetProperty("emails").EnumerateArray().Single(e => e.Str("type") == "home").GetProperty("primary").GetBoolean());
@@ -252,7 +241,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
     {
         var id = await CreateEntraUserAsync();
 
-        await client.PatchAsync($"{UsersUrl}/{id}", PatchOp($$"""
+        await Client.PatchAsync(Urls.User(id), PatchOp($$"""
             {
               "op": "replace",
               "value": {
@@ -265,7 +254,7 @@ public sealed class EntraPatchTests(ScimApp app) : IAsyncLifetime
             }
             """), HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.Equal("Kim Berg", after.Str("displayName"));
         Assert.Equal("A", after.GetProperty("name").Str("givenName"));
         Assert.Equal("Berg", after.GetProperty("name").Str("familyName"));

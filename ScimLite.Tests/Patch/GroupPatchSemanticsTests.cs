@@ -8,28 +8,17 @@ using static ScimLite.Tests.Patch.PatchKit;
 namespace ScimLite.Tests.Patch;
 
 /// <summary>RFC 7644 §3.5.2 semantics of PATCH on a Group: membership statements, 204 vs 200, atomicity.</summary>
-[Collection("scim")]
-public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
+public sealed class GroupPatchSemanticsTests(ScimApp app) : ScimTest(app)
 {
-    readonly HttpClient client = app.CreateClient();
-
-    public Task InitializeAsync() => app.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
-
     async Task<(string A, string B, string C, string Group)> ArrangeAsync()
     {
-        var a = await client.CreateOktaUserAsync("a@example.com");
-        var b = await client.CreateOktaUserAsync("b@example.com");
-        var c = await client.CreateOktaUserAsync("c@example.com");
-        return (a, b, c, (await client.CreateGroupAsync("Crew", a, b)).Id());
+        var a = await Client.CreateOktaUserAsync("a@example.com");
+        var b = await Client.CreateOktaUserAsync("b@example.com");
+        var c = await Client.CreateOktaUserAsync("c@example.com");
+        return (a, b, c, (await Client.CreateGroupAsync("Crew", a, b)).Id());
     }
 
-    Task<JsonElement> GetAsync(string id) => client.GetJsonAsync($"{GroupsUrl}/{id}");
+    Task<JsonElement> GetAsync(string id) => Client.GetJsonAsync(Urls.Group(id));
 
     [Theory]
     [InlineData("""{"op":"remove","path":"members[value eq \"{0}\"]"}""")]
@@ -39,7 +28,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (_, _, c, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", c)), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp(operation.Replace("{0}", c)), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(before.MemberIds(), after.MemberIds());
@@ -55,7 +44,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp(operation), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Empty(after.MemberIds());
@@ -66,27 +55,27 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_AddMembers_IgnoresExistingMembersAndAddsNewOnes()
     {
         var (a, b, c, group) = await ArrangeAsync();
-        var rowsBefore = await app.LinkRowsAsync(group);
+        var rowsBefore = await App.LinkRowsAsync(group);
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{a}}"},{"value":"{{c}}"}]}"""), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(Sorted(a, b, c), after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
-        Assert.Equal(rowsBefore[Guid.Parse(a)], (await app.LinkRowsAsync(group))[Guid.Parse(a)]);
+        Assert.Equal(rowsBefore[Guid.Parse(a)], (await App.LinkRowsAsync(group))[Guid.Parse(a)]);
     }
 
     [Fact]
     public async Task Patch_NestedGroupMember_IsAddedAndRemovedByFilter()
     {
         var (a, _, _, group) = await ArrangeAsync();
-        var inner = (await client.CreateGroupAsync("Inner", a)).Id();
+        var inner = (await Client.CreateGroupAsync("Inner", a)).Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{inner}}","type":"Group"}]}"""), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{inner}}","type":"Group"}]}"""), HttpStatusCode.NoContent);
         var added = (await GetAsync(group)).GetProperty("members").EnumerateArray().Single(m => m.Str("value") == inner);
         Assert.Equal("Group", added.Str("type"));
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"remove","path":"members[value eq \"{{inner}}\"]"}"""), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp($$"""{"op":"remove","path":"members[value eq \"{{inner}}\"]"}"""), HttpStatusCode.NoContent);
         Assert.DoesNotContain(inner, (await GetAsync(group)).MemberIds());
         Assert.Equal([a], (await GetAsync(inner)).MemberIds());
     }
@@ -100,7 +89,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (_, _, _, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        await client.PatchAsync($"{GroupsUrl}/{group}", PatchOp(operation), HttpStatusCode.NoContent);
+        await Client.PatchAsync(Urls.Group(group), PatchOp(operation), HttpStatusCode.NoContent);
 
         var after = await GetAsync(group);
         Assert.Equal(before.Version(), after.Version());
@@ -112,7 +101,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        var body = await client.PatchAsync($"{GroupsUrl}/{group}?attributes=displayName",
+        var body = await Client.PatchAsync($"{Urls.Groups}/{group}?attributes=displayName",
             PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""), HttpStatusCode.OK);
 
         Assert.Equal(["displayName", "id", "schemas"], body.EnumerateObject().Select(p => p.Name).Order());
@@ -125,7 +114,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        var body = await client.PatchAsync($"{GroupsUrl}/{group}?excludedAttributes=members",
+        var body = await Client.PatchAsync($"{Urls.Groups}/{group}?excludedAttributes=members",
             PatchOp("""{"op":"replace","path":"displayName","value":"Crew 2"}"""), HttpStatusCode.OK);
 
         Assert.False(body.TryGetProperty("members", out _));
@@ -138,7 +127,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        using var response = await client.PatchScimAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""));
+        using var response = await Client.PatchScimAsync(Urls.Group(group), PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{c}}"}]}"""));
 
         await response.AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal("W/\"2\"", response.Headers.ETag?.ToString());
@@ -156,7 +145,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (a, _, _, group) = await ArrangeAsync();
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", a)), HttpStatusCode.BadRequest, "mutability");
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp(operation.Replace("{0}", a)), HttpStatusCode.BadRequest, "mutability");
 
         Assert.Equal("W/\"1\"", (await GetAsync(group)).Version());
     }
@@ -172,7 +161,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp(operation.Replace("{0}", c)), HttpStatusCode.BadRequest, "invalidValue");
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp(operation.Replace("{0}", c)), HttpStatusCode.BadRequest, "invalidValue");
 
         Assert.Equal(2, (await GetAsync(group)).MemberIds().Length);
     }
@@ -182,7 +171,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, c, group) = await ArrangeAsync();
 
-        var detail = await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
+        var detail = await Client.PatchErrorAsync(Urls.Group(group), PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"remove","path":"members","value":[{"display":"no value"}]}
             """), HttpStatusCode.BadRequest, "invalidValue");
@@ -195,7 +184,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{group}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{group}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
     }
 
     [Fact]
@@ -204,7 +193,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var (a, b, c, group) = await ArrangeAsync();
         var before = await GetAsync(group);
 
-        var detail = await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
+        var detail = await Client.PatchErrorAsync(Urls.Group(group), PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"replace","path":"displayName","value":"Renamed"},
             {"op":"add","path":"members","value":[{"value":"2819c223-7f76-453a-919d-413861904646"}]}
@@ -214,16 +203,16 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
         var after = await GetAsync(group);
         Assert.Equal(before.GetRawText(), after.GetRawText());
         Assert.Equal(Sorted(a, b), after.MemberIds());
-        Assert.Equal(2, (await app.LinkRowsAsync(group)).Count);
+        Assert.Equal(2, (await App.LinkRowsAsync(group)).Count);
     }
 
     [Fact]
     public async Task Patch_RenameToTakenName_Returns409AndRollsBackMemberChanges()
     {
         var (a, b, c, group) = await ArrangeAsync();
-        await client.CreateGroupAsync("Taken");
+        await Client.CreateGroupAsync("Taken");
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp($$"""
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp($$"""
             {"op":"add","path":"members","value":[{"value":"{{c}}"}]},
             {"op":"remove","path":"members[value eq \"{{a}}\"]"},
             {"op":"replace","path":"displayName","value":"TAKEN"}
@@ -238,7 +227,7 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_UnknownGroup_Returns404()
     {
-        await client.PatchErrorAsync($"{GroupsUrl}/{Guid.NewGuid()}", PatchOp("""{"op":"replace","path":"displayName","value":"x"}"""), HttpStatusCode.NotFound, null);
+        await Client.PatchErrorAsync(Urls.Group(Guid.NewGuid()), PatchOp("""{"op":"replace","path":"displayName","value":"x"}"""), HttpStatusCode.NotFound, null);
     }
 
     [Fact]
@@ -246,6 +235,6 @@ public sealed class GroupPatchSemanticsTests(ScimApp app) : IAsyncLifetime
     {
         var (_, _, _, group) = await ArrangeAsync();
 
-        await client.PatchErrorAsync($"{GroupsUrl}/{group}", PatchOp("""{"op":"remove"}"""), HttpStatusCode.BadRequest, "noTarget");
+        await Client.PatchErrorAsync(Urls.Group(group), PatchOp("""{"op":"remove"}"""), HttpStatusCode.BadRequest, "noTarget");
     }
 }

@@ -10,26 +10,15 @@ namespace ScimLite.Tests.Patch;
 /// The PATCH bodies of Okta's catalogue template app ("SCIM 2.0 Test App (Header Auth)"), as IDP-BEHAVIOUR.md and the
 /// seed session show them, replayed body for body; each result is checked with a GET.
 /// </summary>
-[Collection("scim")]
-public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
+public sealed class OktaPatchTests(ScimApp app) : ScimTest(app)
 {
-    readonly HttpClient client = app.CreateClient();
-
-    public Task InitializeAsync() => app.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Patch_OktaDeactivate_ReplaceValueObjectActiveFalse_DeactivatesAndKeepsTheRest()
     {
-        var id = await client.CreateOktaUserAsync("obi-wan.kenobi@iamciam.dev");
-        var before = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var id = await Client.CreateOktaUserAsync("obi-wan.kenobi@iamciam.dev");
+        var before = await Client.GetJsonAsync(Urls.User(id));
 
-        var patched = await client.PatchAsync($"{UsersUrl}/{id}", """
+        var patched = await Client.PatchAsync(Urls.User(id), """
             {
                 "schemas": [
                     "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -46,14 +35,14 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
             """, HttpStatusCode.OK);
 
         Assert.False(patched.GetProperty("active").GetBoolean());
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.False(after.GetProperty("active").GetBoolean());
         Assert.Equal("W/\"2\"", after.Version());
         Assert.Equal(before.GetProperty("name").GetRawText(), after.GetProperty("name").GetRawText());
         Assert.Equal(before.Items("emails"), after.Items("emails"));
         Assert.Equal("Obi-Wan Kenobi", after.Str("displayName"));
         // A deactivated user is still found the way Okta looks users up.
-        var found = await client.GetJsonAsync($"{UsersUrl}?filter=userName%20eq%20%22obi-wan.kenobi%40iamciam.dev%22&startIndex=1&count=100");
+        var found = await Client.GetJsonAsync($"{Urls.Users}?filter=userName%20eq%20%22obi-wan.kenobi%40iamciam.dev%22&startIndex=1&count=100");
         Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
         Assert.False(found.GetProperty("Resources")[0].GetProperty("active").GetBoolean());
     }
@@ -61,22 +50,22 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_OktaDeactivate_WithoutSchemas_IsAccepted()
     {
-        var id = await client.CreateOktaUserAsync("leia@iamciam.dev");
+        var id = await Client.CreateOktaUserAsync("leia@iamciam.dev");
 
-        await client.PatchAsync($"{UsersUrl}/{id}", """{"Operations":[{"op":"replace","value":{"active":false}}]}""", HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), """{"Operations":[{"op":"replace","value":{"active":false}}]}""", HttpStatusCode.OK);
 
-        Assert.False((await client.GetJsonAsync($"{UsersUrl}/{id}")).GetProperty("active").GetBoolean());
+        Assert.False((await Client.GetJsonAsync(Urls.User(id))).GetProperty("active").GetBoolean());
     }
 
     [Fact]
     public async Task Patch_OktaReactivate_ReplaceValueObjectActiveTrue_Reactivates()
     {
-        var id = await client.CreateOktaUserAsync("han@iamciam.dev");
-        await client.PatchAsync($"{UsersUrl}/{id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}""", HttpStatusCode.OK);
+        var id = await Client.CreateOktaUserAsync("han@iamciam.dev");
+        await Client.PatchAsync(Urls.User(id), """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}""", HttpStatusCode.OK);
 
-        await client.PatchAsync($"{UsersUrl}/{id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":true}}]}""", HttpStatusCode.OK);
+        await Client.PatchAsync(Urls.User(id), """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":true}}]}""", HttpStatusCode.OK);
 
-        var after = await client.GetJsonAsync($"{UsersUrl}/{id}");
+        var after = await Client.GetJsonAsync(Urls.User(id));
         Assert.True(after.GetProperty("active").GetBoolean());
         Assert.Equal("W/\"3\"", after.Version());
     }
@@ -84,10 +73,10 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_OktaPasswordSync_ReplaceValueObject_StoresOnlyANewHash()
     {
-        var id = await client.CreateOktaUserAsync("luke@iamciam.dev");
+        var id = await Client.CreateOktaUserAsync("luke@iamciam.dev");
         var hashBefore = await PasswordHashAsync(id);
 
-        var patched = await client.PatchAsync($"{UsersUrl}/{id}", """
+        var patched = await Client.PatchAsync(Urls.User(id), """
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"password":"t1meMa$heen"}}]}
             """, HttpStatusCode.OK);
 
@@ -101,12 +90,12 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_OktaPushGroup_AddMembersList_AddsEveryListedUser()
     {
-        var (bb8, c3po, r2d2) = (await client.CreateOktaUserAsync("bb-8@iamciam.dev"), await client.CreateOktaUserAsync("c-3po@iamciam.dev"),
-            await client.CreateOktaUserAsync("r2-d2@iamciam.dev"));
-        var group = await client.CreateAsync(GroupsUrl, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Droids","members":[]}""");
+        var (bb8, c3po, r2d2) = (await Client.CreateOktaUserAsync("bb-8@iamciam.dev"), await Client.CreateOktaUserAsync("c-3po@iamciam.dev"),
+            await Client.CreateOktaUserAsync("r2-d2@iamciam.dev"));
+        var group = await Client.CreateAsync(Urls.Groups, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Droids","members":[]}""");
         var groupId = group.Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {
                 "schemas": [
                     "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -125,11 +114,11 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
             }
             """, HttpStatusCode.NoContent);
 
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal(Sorted(bb8, c3po, r2d2), after.MemberIds());
         Assert.Equal("Droids", after.Str("displayName"));
         Assert.Equal("W/\"2\"", after.Version());
-        Assert.Equal(3, (await app.LinkRowsAsync(groupId)).Count);
+        Assert.Equal(3, (await App.LinkRowsAsync(groupId)).Count);
         var member = after.GetProperty("members").EnumerateArray().Single(m => m.Str("value") == bb8);
         Assert.Equal("User", member.Str("type"));
         Assert.EndsWith($"/Users/{bb8}", member.Str("$ref"));
@@ -138,10 +127,10 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_OktaRemoveMember_ByValueFilterPath_RemovesOnlyThatMember()
     {
-        var (a, b) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"));
-        var groupId = (await client.CreateGroupAsync("Droids", a, b)).Id();
+        var (a, b) = (await Client.CreateOktaUserAsync("a@iamciam.dev"), await Client.CreateOktaUserAsync("b@iamciam.dev"));
+        var groupId = (await Client.CreateGroupAsync("Droids", a, b)).Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {
                 "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                 "Operations": [{
@@ -151,56 +140,56 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
             }
             """, HttpStatusCode.NoContent);
 
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal([b], after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
         // The user only left the group; the user itself is still there.
-        await client.GetJsonAsync($"{UsersUrl}/{a}");
+        await Client.GetJsonAsync(Urls.User(a));
     }
 
     [Fact]
     public async Task Patch_OktaReplaceMembers_MakesMembershipExactlyTheListAndKeepsUnchangedRows()
     {
-        var (a, b, c) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"),
-            await client.CreateOktaUserAsync("c@iamciam.dev"));
-        var groupId = (await client.CreateGroupAsync("Droids", a, b)).Id();
-        var rowsBefore = await app.LinkRowsAsync(groupId);
+        var (a, b, c) = (await Client.CreateOktaUserAsync("a@iamciam.dev"), await Client.CreateOktaUserAsync("b@iamciam.dev"),
+            await Client.CreateOktaUserAsync("c@iamciam.dev"));
+        var groupId = (await Client.CreateGroupAsync("Droids", a, b)).Id();
+        var rowsBefore = await App.LinkRowsAsync(groupId);
 
-        await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"members","value":[
               {"value":"{{b}}","display":"b@iamciam.dev"},{"value":"{{c}}","display":"c@iamciam.dev"}]}]}
             """, HttpStatusCode.NoContent);
 
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal(Sorted(b, c), after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
-        var rowsAfter = await app.LinkRowsAsync(groupId);
+        var rowsAfter = await App.LinkRowsAsync(groupId);
         Assert.Equal(rowsBefore[Guid.Parse(b)], rowsAfter[Guid.Parse(b)]);
     }
 
     [Fact]
     public async Task Patch_OktaReplaceMembersWithEmptyList_EmptiesTheGroup()
     {
-        var (a, b) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"));
-        var groupId = (await client.CreateGroupAsync("Droids", a, b)).Id();
+        var (a, b) = (await Client.CreateOktaUserAsync("a@iamciam.dev"), await Client.CreateOktaUserAsync("b@iamciam.dev"));
+        var groupId = (await Client.CreateGroupAsync("Droids", a, b)).Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{groupId}",
+        await Client.PatchAsync(Urls.Group(groupId),
             """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"members","value":[]}]}""",
             HttpStatusCode.NoContent);
 
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Empty(after.MemberIds());
         Assert.Equal("Droids", after.Str("displayName"));
-        Assert.Empty(await app.LinkRowsAsync(groupId));
+        Assert.Empty(await App.LinkRowsAsync(groupId));
     }
 
     [Fact]
     public async Task Patch_OktaRename_ValueObjectWithTheGroupsOwnId_RenamesAndKeepsMembers()
     {
-        var a = await client.CreateOktaUserAsync("a@iamciam.dev");
-        var groupId = (await client.CreateGroupAsync("Droids", a)).Id();
+        var a = await Client.CreateOktaUserAsync("a@iamciam.dev");
+        var groupId = (await Client.CreateGroupAsync("Droids", a)).Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {
                 "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                 "Operations": [{
@@ -213,27 +202,27 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
             }
             """, HttpStatusCode.NoContent);
 
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Rebel Droids", after.Str("displayName"));
         Assert.Equal([a], after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
-        var found = await client.GetJsonAsync($"{GroupsUrl}?filter=displayName%20eq%20%22Rebel%20Droids%22&startIndex=1&count=100");
+        var found = await Client.GetJsonAsync($"{Urls.Groups}?filter=displayName%20eq%20%22Rebel%20Droids%22&startIndex=1&count=100");
         Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
     }
 
     [Fact]
     public async Task Patch_OktaRenameSentWithMembershipUpdate_SameName_ChangesOnlyMembers()
     {
-        var (a, b) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"));
-        var groupId = (await client.CreateGroupAsync("Droids", a)).Id();
+        var (a, b) = (await Client.CreateOktaUserAsync("a@iamciam.dev"), await Client.CreateOktaUserAsync("b@iamciam.dev"));
+        var groupId = (await Client.CreateGroupAsync("Droids", a)).Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
               {"op":"replace","value":{"id":"{{groupId}}","displayName":"Droids"} },
               {"op":"add","path":"members","value":[{"value":"{{b}}","display":"b@iamciam.dev"}]}]}
             """, HttpStatusCode.NoContent);
 
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Droids", after.Str("displayName"));
         Assert.Equal(Sorted(a, b), after.MemberIds());
         Assert.Equal("W/\"2\"", after.Version());
@@ -242,17 +231,17 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_OktaValueObjectWithMembers_ReplacesMembershipAndName()
     {
-        var (a, b, c) = (await client.CreateOktaUserAsync("a@iamciam.dev"), await client.CreateOktaUserAsync("b@iamciam.dev"),
-            await client.CreateOktaUserAsync("c@iamciam.dev"));
-        var groupId = (await client.CreateGroupAsync("Droids", a, b)).Id();
+        var (a, b, c) = (await Client.CreateOktaUserAsync("a@iamciam.dev"), await Client.CreateOktaUserAsync("b@iamciam.dev"),
+            await Client.CreateOktaUserAsync("c@iamciam.dev"));
+        var groupId = (await Client.CreateGroupAsync("Droids", a, b)).Id();
 
-        await client.PatchAsync($"{GroupsUrl}/{groupId}", $$"""
+        await Client.PatchAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
               {"op":"replace","value":{"id":"{{groupId}}","displayName":"Astromechs","members":[
                 {"value":"{{b}}","display":"b@iamciam.dev"},{"value":"{{c}}","display":"c@iamciam.dev"}]} }]}
             """, HttpStatusCode.NoContent);
 
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Astromechs", after.Str("displayName"));
         Assert.Equal(Sorted(b, c), after.MemberIds());
     }
@@ -260,22 +249,22 @@ public sealed class OktaPatchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_OktaRename_WithAnotherGroupsId_Returns400MutabilityAndChangesNothing()
     {
-        var groupId = (await client.CreateGroupAsync("Droids")).Id();
-        var otherId = (await client.CreateGroupAsync("Jedi")).Id();
+        var groupId = (await Client.CreateGroupAsync("Droids")).Id();
+        var otherId = (await Client.CreateGroupAsync("Jedi")).Id();
 
-        var detail = await client.PatchErrorAsync($"{GroupsUrl}/{groupId}", $$"""
+        var detail = await Client.PatchErrorAsync(Urls.Group(groupId), $$"""
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"id":"{{otherId}}","displayName":"New"} }]}
             """, HttpStatusCode.BadRequest, "mutability");
 
         Assert.Contains("operation 1", detail);
-        var after = await client.GetJsonAsync($"{GroupsUrl}/{groupId}");
+        var after = await Client.GetJsonAsync(Urls.Group(groupId));
         Assert.Equal("Droids", after.Str("displayName"));
         Assert.Equal("W/\"1\"", after.Version());
     }
 
     async Task<string?> PasswordHashAsync(string id)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return await connection.QuerySingleAsync<string?>("SELECT password_hash FROM users WHERE id = @id", new { id = Guid.Parse(id) });
     }
 }

@@ -11,21 +11,10 @@ namespace ScimLite.Tests.Patch;
 /// What a PATCH costs: one that changes nothing is an ordinary 200, and the most steps on multi-valued attributes a
 /// request may carry run well inside the request deadline and leave nothing running in PostgreSQL.
 /// </summary>
-[Collection("scim")]
-public sealed class PatchCostTests(ScimApp app) : IAsyncLifetime
+public sealed class PatchCostTests(ScimApp app) : ScimTest(app)
 {
     static readonly string[] JsonArrays =
         ["emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
-
-    readonly HttpClient client = app.CreateClient();
-
-    public Task InitializeAsync() => app.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Theory]
     [InlineData("""{"op":"add","value":{"urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:attr":"x"}}""")]
@@ -36,10 +25,10 @@ public sealed class PatchCostTests(ScimApp app) : IAsyncLifetime
     [InlineData("""{"op":"add","value":{}}""")]
     public async Task Patch_EveryOperationIgnored_Returns200WithTheUnchangedUser(string operation)
     {
-        var created = await client.CreateUserAsync("bjensen@example.com", "Babs");
-        var url = $"{UsersUrl}/{created.Id()}";
+        var created = await Client.CreateUserAsync("bjensen@example.com", "Babs");
+        var url = Urls.User(created.Id());
 
-        using var response = await client.PatchScimAsync(url, PatchOp(operation));
+        using var response = await Client.PatchScimAsync(url, PatchOp(operation));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var body = await response.ReadJsonAsync();
@@ -47,13 +36,13 @@ public sealed class PatchCostTests(ScimApp app) : IAsyncLifetime
         Assert.Equal(created.Version(), body.Version());
         Assert.Equal(created.LastModified(), body.LastModified());
         Assert.Equal("Babs", body.GetProperty("displayName").GetString());
-        Assert.Equal(created.Version(), (await client.GetJsonAsync(url)).Version());
+        Assert.Equal(created.Version(), (await Client.GetJsonAsync(url)).Version());
     }
 
     [Fact]
     public async Task Patch_EveryOperationIgnored_OnAMissingUser_Returns404()
     {
-        using var response = await client.PatchScimAsync($"{UsersUrl}/{Guid.NewGuid()}", PatchOp("""{"op":"add","value":{}}"""));
+        using var response = await Client.PatchScimAsync(Urls.User(Guid.NewGuid()), PatchOp("""{"op":"add","value":{}}"""));
 
         await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
     }
@@ -61,11 +50,11 @@ public sealed class PatchCostTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_EveryOperationIgnored_WithAStaleIfMatch_Returns412()
     {
-        var created = await client.CreateUserAsync("bjensen@example.com");
-        using var request = new HttpRequestMessage(HttpMethod.Patch, $"{UsersUrl}/{created.Id()}") { Content = ScimContent(PatchOp("""{"op":"add","value":{}}""")) };
+        var created = await Client.CreateUserAsync("bjensen@example.com");
+        using var request = new HttpRequestMessage(HttpMethod.Patch, Urls.User(created.Id())) { Content = ScimContent(PatchOp("""{"op":"add","value":{}}""")) };
         request.Headers.TryAddWithoutValidation("If-Match", "W/\"7\"");
 
-        using var response = await client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         await response.AssertScimErrorAsync(HttpStatusCode.PreconditionFailed);
     }
@@ -74,11 +63,11 @@ public sealed class PatchCostTests(ScimApp app) : IAsyncLifetime
     public async Task Patch_AtTheStepCap_OverAllEightArrays_FinishesWithinTheDefaultDeadline_AndLeavesNoBackendRunning()
     {
         // The fixture's host keeps the product's request deadline (Scim:RequestTimeoutSeconds is not set for the tests).
-        var id = (await client.CreateUserAsync("bjensen@example.com")).Id();
+        var id = (await Client.CreateUserAsync("bjensen@example.com")).Id();
         var cap = ScimOptions.DefaultMaxPatchArraySteps;
 
         var watch = Stopwatch.StartNew();
-        using var response = await client.PatchScimAsync($"{UsersUrl}/{id}", PatchOp([.. AddsOverAllArrays(cap)]));
+        using var response = await Client.PatchScimAsync(Urls.User(id), PatchOp([.. AddsOverAllArrays(cap)]));
         watch.Stop();
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
@@ -92,24 +81,24 @@ public sealed class PatchCostTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_OneStepOverTheCap_Returns400NamingTheLimit_AndChangesNothing()
     {
-        var created = await client.CreateUserAsync("bjensen@example.com");
-        var url = $"{UsersUrl}/{created.Id()}";
+        var created = await Client.CreateUserAsync("bjensen@example.com");
+        var url = Urls.User(created.Id());
 
-        using var response = await client.PatchScimAsync(url, PatchOp([.. AddsOverAllArrays(ScimOptions.DefaultMaxPatchArraySteps + 1)]));
+        using var response = await Client.PatchScimAsync(url, PatchOp([.. AddsOverAllArrays(ScimOptions.DefaultMaxPatchArraySteps + 1)]));
 
         var error = await response.AssertScimErrorAsync(HttpStatusCode.BadRequest);
         var detail = error.GetProperty("detail").GetString()!;
         Assert.Contains("Scim:MaxPatchArraySteps", detail);
         Assert.Contains($"{ScimOptions.DefaultMaxPatchArraySteps}", detail);
-        Assert.Equal(created.Version(), (await client.GetJsonAsync(url)).Version());
+        Assert.Equal(created.Version(), (await Client.GetJsonAsync(url)).Version());
     }
 
     [Fact]
     public async Task Patch_StepCap_IsConfigurable()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:MaxPatchArraySteps"] = "3" });
-        using var limited = host.CreateClient(app.Token);
-        var url = $"{UsersUrl}/{(await client.CreateUserAsync("bjensen@example.com")).Id()}";
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:MaxPatchArraySteps"] = "3" });
+        using var limited = host.CreateClient(App.Token);
+        var url = Urls.User((await Client.CreateUserAsync("bjensen@example.com")).Id());
 
         using (var atCap = await limited.PatchScimAsync(url, PatchOp([.. AddsOverAllArrays(3)])))
             await atCap.AssertStatusAsync(HttpStatusCode.OK);
@@ -129,7 +118,7 @@ public sealed class PatchCostTests(ScimApp app) : IAsyncLifetime
 
     async Task<long> RunningUpdatesAsync()
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT count(*) FROM pg_stat_activity

@@ -26,7 +26,7 @@ static class PatchKit
               "active": true
             }
             """;
-        return (await client.CreateAsync(UsersUrl, body)).Id();
+        return (await client.CreateAsync(Urls.Users, body)).Id();
     }
 
     /// <summary>Sends a PATCH, asserts the status and returns the body (default when there is none).</summary>

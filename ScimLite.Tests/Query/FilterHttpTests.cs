@@ -6,12 +6,8 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Query;
 
 /// <summary>Filters sent over HTTP are answered by the SQL the server compiles, against real rows.</summary>
-[Collection("scim")]
-public class FilterHttpTests(ScimApp app) : IAsyncLifetime
+public class FilterHttpTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     /// <summary>The people the filters look for; their ids fill in after <see cref="ArrangeAsync"/>.</summary>
     sealed record People(string Alice, string Bob, string Carol, string Engineering, string Sales);
 
@@ -60,10 +56,9 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("USERNAME Eq \"alice@example.com\"")]
     public async Task Filter_UserNameEq_IgnoresCase(string filter)
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        var list = await client.FilterAsync("Users", filter);
+        var list = await Client.FilterAsync("Users", filter);
 
         list.AssertIds(people.Alice);
         Assert.Equal("Alice@Example.com", list.Resources()[0].GetProperty("userName").GetString());
@@ -75,20 +70,18 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("externalId eq jyoung")]
     public async Task Filter_ExternalIdEq_IsCaseExact(string filter)
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        (await client.FilterAsync("Users", filter)).AssertIds(people.Alice);
-        (await client.FilterAsync("Users", "externalId eq \"JYOUNG\"")).AssertIds(people.Bob);
+        (await Client.FilterAsync("Users", filter)).AssertIds(people.Alice);
+        (await Client.FilterAsync("Users", "externalId eq \"JYOUNG\"")).AssertIds(people.Bob);
     }
 
     [Fact]
     public async Task Filter_GroupDisplayNameEq_WithoutMembers_FindsTheGroup()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        var list = await client.FilterAsync("Groups", "displayName eq \"engineering\"", "excludedAttributes=members");
+        var list = await Client.FilterAsync("Groups", "displayName eq \"engineering\"", "excludedAttributes=members");
 
         list.AssertIds(people.Engineering);
         var group = list.Resources()[0];
@@ -99,109 +92,100 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_EmailsValueEq_MatchesAnyItemIgnoringCase()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        (await client.FilterAsync("Users", "emails.value eq \"bob@EXAMPLE.com\"")).AssertIds(people.Bob);
-        (await client.FilterAsync("Users", "emails.value eq \"alice@home.org\"")).AssertIds(people.Alice);
-        (await client.FilterAsync("Users", "emails eq \"bob@example.org\"")).AssertIds(people.Bob);
+        (await Client.FilterAsync("Users", "emails.value eq \"bob@EXAMPLE.com\"")).AssertIds(people.Bob);
+        (await Client.FilterAsync("Users", "emails.value eq \"alice@home.org\"")).AssertIds(people.Alice);
+        (await Client.FilterAsync("Users", "emails eq \"bob@example.org\"")).AssertIds(people.Bob);
     }
 
     [Fact]
     public async Task Filter_ValuePath_RequiresOneItemToMatchEveryCondition()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
         // bob has a work email and an @example.com email, but not in the same item.
-        (await client.FilterAsync("Users", "emails[type eq \"work\" and value co \"@example.com\"]")).AssertIds(people.Alice);
-        (await client.FilterAsync("Users", "emails[type eq \"home\" and value co \"@example.com\"]")).AssertIds(people.Bob);
+        (await Client.FilterAsync("Users", "emails[type eq \"work\" and value co \"@example.com\"]")).AssertIds(people.Alice);
+        (await Client.FilterAsync("Users", "emails[type eq \"home\" and value co \"@example.com\"]")).AssertIds(people.Bob);
     }
 
     [Fact]
     public async Task Filter_EnterpriseAttributes_MatchDepartmentAndManager()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        (await client.FilterAsync("Users", $"{EnterpriseUrn}:department eq \"R&D\"")).AssertIds(people.Alice);
-        (await client.FilterAsync("Users", $"{EnterpriseUrn}:manager.value eq \"{people.Alice}\"")).AssertIds(people.Bob);
+        (await Client.FilterAsync("Users", $"{EnterpriseUrn}:department eq \"R&D\"")).AssertIds(people.Alice);
+        (await Client.FilterAsync("Users", $"{EnterpriseUrn}:manager.value eq \"{people.Alice}\"")).AssertIds(people.Bob);
     }
 
     [Fact]
     public async Task Filter_MetaLastModifiedGt_ComparesInstants()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
-        await using (var connection = await app.OpenConnectionAsync())
+        var people = await ArrangeAsync(Client);
+        await using (var connection = await App.OpenConnectionAsync())
         {
             await connection.ExecuteAsync("UPDATE users SET last_modified = '2020-01-01T00:00:00Z' WHERE id = @id", new { id = Guid.Parse(people.Alice) });
             await connection.ExecuteAsync("UPDATE users SET last_modified = '2024-03-01T12:00:00Z' WHERE id = @id", new { id = Guid.Parse(people.Bob) });
             await connection.ExecuteAsync("UPDATE users SET last_modified = '2024-03-01T12:00:01Z' WHERE id = @id", new { id = Guid.Parse(people.Carol) });
         }
 
-        (await client.FilterAsync("Users", "meta.lastModified gt \"2024-03-01T12:00:00Z\"")).AssertIds(people.Carol);
-        (await client.FilterAsync("Users", "meta.lastModified ge \"2024-03-01T13:00:00+01:00\"")).AssertIds(people.Bob, people.Carol);
-        (await client.FilterAsync("Users", "meta.lastModified lt \"2021-01-01T00:00:00Z\"")).AssertIds(people.Alice);
+        (await Client.FilterAsync("Users", "meta.lastModified gt \"2024-03-01T12:00:00Z\"")).AssertIds(people.Carol);
+        (await Client.FilterAsync("Users", "meta.lastModified ge \"2024-03-01T13:00:00+01:00\"")).AssertIds(people.Bob, people.Carol);
+        (await Client.FilterAsync("Users", "meta.lastModified lt \"2021-01-01T00:00:00Z\"")).AssertIds(people.Alice);
     }
 
     [Fact]
     public async Task Filter_ActiveEqFalse_FindsInactiveUsers()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        (await client.FilterAsync("Users", "active eq false")).AssertIds(people.Bob);
-        (await client.FilterAsync("Users", "active eq true")).AssertIds(people.Alice, people.Carol);
+        (await Client.FilterAsync("Users", "active eq false")).AssertIds(people.Bob);
+        (await Client.FilterAsync("Users", "active eq true")).AssertIds(people.Alice, people.Carol);
     }
 
     [Fact]
     public async Task Filter_Not_NegatesIncludingUsersWithoutTheAttribute()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        (await client.FilterAsync("Users", "not (userName eq \"alice@example.com\")")).AssertIds(people.Bob, people.Carol);
+        (await Client.FilterAsync("Users", "not (userName eq \"alice@example.com\")")).AssertIds(people.Bob, people.Carol);
         // carol has no externalId: "not (externalId eq ...)" holds for her.
-        (await client.FilterAsync("Users", "not (externalId eq \"jyoung\")")).AssertIds(people.Bob, people.Carol);
+        (await Client.FilterAsync("Users", "not (externalId eq \"jyoung\")")).AssertIds(people.Bob, people.Carol);
     }
 
     [Fact]
     public async Task Filter_AndBindsTighterThanOr()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
         // carol or (alice and inactive) = carol; read left to right it would be (carol or alice) and inactive = nobody.
-        (await client.FilterAsync("Users", "userName eq \"carol@example.com\" or userName eq \"alice@example.com\" and active eq false"))
+        (await Client.FilterAsync("Users", "userName eq \"carol@example.com\" or userName eq \"alice@example.com\" and active eq false"))
             .AssertIds(people.Carol);
-        (await client.FilterAsync("Users", "(userName eq \"carol@example.com\" or userName eq \"alice@example.com\") and active eq true"))
+        (await Client.FilterAsync("Users", "(userName eq \"carol@example.com\" or userName eq \"alice@example.com\") and active eq true"))
             .AssertIds(people.Alice, people.Carol);
-        (await client.FilterAsync("Users", "active eq false and userName eq \"nobody\" or title eq \"engineer\""))
+        (await Client.FilterAsync("Users", "active eq false and userName eq \"nobody\" or title eq \"engineer\""))
             .AssertIds(people.Alice);
     }
 
     [Fact]
     public async Task Filter_MembershipValues_MatchOnUsersAndGroups()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        (await client.FilterAsync("Users", $"groups.value eq \"{people.Engineering}\"")).AssertIds(people.Alice, people.Bob);
-        (await client.FilterAsync("Groups", $"members.value eq \"{people.Carol}\"")).AssertIds(people.Sales);
-        (await client.FilterAsync("Groups", $"members.value eq \"{people.Alice}\"")).AssertIds(people.Engineering);
+        (await Client.FilterAsync("Users", $"groups.value eq \"{people.Engineering}\"")).AssertIds(people.Alice, people.Bob);
+        (await Client.FilterAsync("Groups", $"members.value eq \"{people.Carol}\"")).AssertIds(people.Sales);
+        (await Client.FilterAsync("Groups", $"members.value eq \"{people.Alice}\"")).AssertIds(people.Engineering);
         // A nested group is a member too.
-        (await client.FilterAsync("Groups", $"members.value eq \"{people.Engineering}\"")).AssertIds(people.Sales);
-        (await client.FilterAsync("Groups", $"members[value eq \"{people.Bob}\" and type eq \"User\"]")).AssertIds(people.Engineering);
+        (await Client.FilterAsync("Groups", $"members.value eq \"{people.Engineering}\"")).AssertIds(people.Sales);
+        (await Client.FilterAsync("Groups", $"members[value eq \"{people.Bob}\" and type eq \"User\"]")).AssertIds(people.Engineering);
     }
 
     [Fact]
     public async Task Filter_TitlePr_SkipsMissingAndEmptyValues()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        (await client.FilterAsync("Users", "title pr")).AssertIds(people.Alice);
+        (await Client.FilterAsync("Users", "title pr")).AssertIds(people.Alice);
     }
 
     [Theory]
@@ -212,14 +196,13 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("title co \"\\\\%\"", "back\\%slash")]
     public async Task Filter_LikeOperators_MatchWildcardCharactersLiterally(string filter, string expectedTitle)
     {
-        using var client = app.CreateClient();
         // Each title except the expected one would match if % _ \ were LIKE wildcards or escapes.
         string[] titles = ["50% off", "5000 off", "a_b", "axb", "C:\\dir", "C:dir", "C:%", "back\\%slash", "back%slash"];
         var ids = new Dictionary<string, string>();
         for (var i = 0; i < titles.Length; i++)
-            ids[titles[i]] = (await client.PostUserAsync(new { schemas = new[] { UserUrn }, userName = $"like{i}", title = titles[i] })).Id();
+            ids[titles[i]] = (await Client.PostUserAsync(new { schemas = new[] { UserUrn }, userName = $"like{i}", title = titles[i] })).Id();
 
-        (await client.FilterAsync("Users", filter)).AssertIds(ids[expectedTitle]);
+        (await Client.FilterAsync("Users", filter)).AssertIds(ids[expectedTitle]);
     }
 
     [Theory]
@@ -230,16 +213,15 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("emails[value eq \"a' OR 1=1) --\"]")]
     public async Task Filter_InjectionLookingValue_MatchesNothingAndLeavesTablesIntact(string filter)
     {
-        using var client = app.CreateClient();
-        await ArrangeAsync(client);
-        var before = await app.SnapshotAsync();
+        await ArrangeAsync(Client);
+        var before = await App.SnapshotAsync();
 
-        var list = await client.FilterAsync("Users", filter);
+        var list = await Client.FilterAsync("Users", filter);
 
         Assert.Equal(0, list.TotalResults());
-        Assert.Equal(before, await app.SnapshotAsync());
-        Assert.Equal(3, await app.CountAsync("users"));
-        Assert.Equal(4, await app.CountAsync("link"));
+        Assert.Equal(before, await App.SnapshotAsync());
+        Assert.Equal(3, await App.CountAsync("users"));
+        Assert.Equal(4, await App.CountAsync("link"));
     }
 
     [Theory]
@@ -248,10 +230,9 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups", "displayName eq \"No Such Group\"")]
     public async Task Filter_NoMatch_Returns200WithEmptyResources(string endpoint, string filter)
     {
-        using var client = app.CreateClient();
-        await ArrangeAsync(client);
+        await ArrangeAsync(Client);
 
-        var list = await client.FilterAsync(endpoint, filter);
+        var list = await Client.FilterAsync(endpoint, filter);
 
         Assert.Equal(0, list.TotalResults());
         Assert.Equal(0, list.ItemsPerPage());
@@ -262,9 +243,7 @@ public class FilterHttpTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_UnknownAttribute_Returns400InvalidFilter()
     {
-        using var client = app.CreateClient();
-
-        using var response = await client.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString("shoeSize eq \"42\"")}");
+        using var response = await Client.GetAsync($"{Urls.Users}?filter={Uri.EscapeDataString("shoeSize eq \"42\"")}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }

@@ -7,12 +7,8 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Query;
 
 /// <summary>attributes / excludedAttributes (RFC 7644 §3.4.2.5) on reads, lists and writes, down to the SQL.</summary>
-[Collection("scim")]
-public class ProjectionTests(ScimApp app) : IAsyncLifetime
+public class ProjectionTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     static readonly object FullUser = new Dictionary<string, object?>
     {
         ["schemas"] = new[] { UserUrn },
@@ -27,11 +23,10 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_AttributesUserName_ReturnsOnlySchemasIdAndUserName()
     {
-        using var client = app.CreateClient();
-        var id = (await client.PostUserAsync(FullUser)).Id();
+        var id = (await Client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?attributes=userName");
-        var listed = (await client.ListAsync("/scim/v2/Users?attributes=userName")).Resources().Single();
+        var user = await Client.GetJsonAsync($"{Urls.Users}/{id}?attributes=userName");
+        var listed = (await Client.ListAsync($"{Urls.Users}?attributes=userName")).Resources().Single();
 
         Assert.Equal(["id", "schemas", "userName"], user.Names());
         Assert.Equal(["id", "schemas", "userName"], listed.Names());
@@ -41,10 +36,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_AttributesSubAttribute_ReturnsOnlyThatPartOfTheComplexAttribute()
     {
-        using var client = app.CreateClient();
-        var id = (await client.PostUserAsync(FullUser)).Id();
+        var id = (await Client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?attributes=name.givenName");
+        var user = await Client.GetJsonAsync($"{Urls.Users}/{id}?attributes=name.givenName");
 
         Assert.Equal(["id", "name", "schemas"], user.Names());
         Assert.Equal(["givenName"], user.GetProperty("name").Names());
@@ -54,10 +48,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_ExcludedAttributes_LeavesThemOutAndKeepsTheRest()
     {
-        using var client = app.CreateClient();
-        var id = (await client.PostUserAsync(FullUser)).Id();
+        var id = (await Client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,meta");
+        var user = await Client.GetJsonAsync($"{Urls.Users}/{id}?excludedAttributes=emails,meta");
 
         Assert.False(user.TryGetProperty("emails", out _), $"emails returned: {user}");
         Assert.False(user.TryGetProperty("meta", out _), $"meta returned: {user}");
@@ -69,10 +62,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Get_ExcludedId_IsStillReturned()
     {
-        using var client = app.CreateClient();
-        var id = (await client.PostUserAsync(FullUser)).Id();
+        var id = (await Client.PostUserAsync(FullUser)).Id();
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{id}?excludedAttributes=id,userName");
+        var user = await Client.GetJsonAsync($"{Urls.Users}/{id}?excludedAttributes=id,userName");
 
         Assert.Equal(id, user.Id());
         Assert.False(user.TryGetProperty("userName", out _));
@@ -84,10 +76,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [InlineData("?attributes=password,userName")]
     public async Task Get_Password_IsNeverReturned(string query)
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(FullUser);
+        var created = await Client.PostUserAsync(FullUser);
 
-        var user = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}{query}");
+        var user = await Client.GetJsonAsync($"{Urls.Users}/{created.Id()}{query}");
 
         Assert.False(created.TryGetProperty("password", out _), $"password in the POST response: {created}");
         Assert.False(user.TryGetProperty("password", out _), $"password returned: {user}");
@@ -97,9 +88,7 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_WithAttributes_ProjectsTheCreatedResource()
     {
-        using var client = app.CreateClient();
-
-        using var response = await client.PostScimAsync("/scim/v2/Users?attributes=userName", FullUser);
+        using var response = await Client.PostScimAsync($"{Urls.Users}?attributes=userName", FullUser);
 
         await response.AssertStatusAsync(HttpStatusCode.Created);
         Assert.Equal(["id", "schemas", "userName"], (await response.ReadJsonAsync()).Names());
@@ -108,10 +97,9 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithExcludedAttributes_ProjectsTheReplacedResource()
     {
-        using var client = app.CreateClient();
-        var id = (await client.PostUserAsync(FullUser)).Id();
+        var id = (await Client.PostUserAsync(FullUser)).Id();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{id}?excludedAttributes=emails,name", FullUser);
+        using var response = await Client.PutScimAsync($"{Urls.Users}/{id}?excludedAttributes=emails,name", FullUser);
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var user = await response.ReadJsonAsync();
@@ -123,13 +111,12 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_WithAttributes_ProjectsThePatchedUserAndGroup()
     {
-        using var client = app.CreateClient();
-        var userId = (await client.PostUserAsync(FullUser)).Id();
-        var groupId = (await client.CreateGroupAsync("Staff", userId)).Id();
+        var userId = (await Client.PostUserAsync(FullUser)).Id();
+        var groupId = (await Client.CreateGroupAsync("Staff", userId)).Id();
 
-        using var userResponse = await client.PatchScimAsync($"/scim/v2/Users/{userId}?attributes=displayName",
+        using var userResponse = await Client.PatchScimAsync($"{Urls.Users}/{userId}?attributes=displayName",
             HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Jane D." }));
-        using var groupResponse = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}?attributes=displayName",
+        using var groupResponse = await Client.PatchScimAsync($"{Urls.Groups}/{groupId}?attributes=displayName",
             HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Staff 2" }));
 
         await userResponse.AssertStatusAsync(HttpStatusCode.OK);
@@ -142,57 +129,44 @@ public class ProjectionTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("Staff 2", group.GetProperty("displayName").GetString());
     }
 
-    [Fact]
-    public async Task Groups_ExcludedMembers_NeverReadTheLinkTable()
+    /// <summary>
+    /// Entra's reads: with the attribute that comes from link excluded (a group's members, a user's groups), or left out
+    /// by a narrow attributes list, a GET by id and a filtered list never wait for a lock on link; with it they do,
+    /// which proves the lock is real.
+    /// </summary>
+    [Theory]
+    [InlineData("Group", "members", "displayName")]
+    [InlineData("User", "groups", "userName")]
+    public async Task LinkAttributeLeftOut_NeverReadsTheLinkTable(string type, string linked, string narrow)
     {
-        using var client = app.CreateClient();
-        var userId = (await client.CreateUserAsync("member@example.com")).Id();
-        var groupId = (await client.CreateGroupAsync("Locked Out", userId)).Id();
-        var filter = Uri.EscapeDataString("displayName eq \"Locked Out\"");
+        var kind = ResourceKind.Of(type);
+        var userId = (await Client.CreateUserAsync("member@example.com")).Id();
+        var groupId = (await Client.CreateGroupAsync("Locked Out", userId)).Id();
+        var (id, name) = kind == ResourceKind.User ? (userId, "member@example.com") : (groupId, "Locked Out");
+        var filter = Uri.EscapeDataString($"{kind.NameAttribute} eq \"{name}\"");
 
         await WhileLinkIsLockedAsync(async () =>
         {
-            // Entra's reads: with members excluded they must not wait for the lock.
-            var group = await GetWithinAsync(client, $"/scim/v2/Groups/{groupId}?excludedAttributes=members");
-            Assert.Equal(groupId, group.Id());
-            Assert.False(group.TryGetProperty("members", out _));
-            var list = await GetWithinAsync(client, $"/scim/v2/Groups?filter={filter}&excludedAttributes=members");
-            Assert.Equal([groupId], list.Ids());
+            var single = await GetWithinAsync(Client, $"{kind.UrlOf(id)}?excludedAttributes={linked}");
+            Assert.Equal(id, single.Id());
+            Assert.False(single.TryGetProperty(linked, out _));
+            var list = await GetWithinAsync(Client, $"{kind.Url}?filter={filter}&excludedAttributes={linked}");
+            Assert.Equal([id], list.Ids());
+            var narrowed = await GetWithinAsync(Client, $"{kind.Url}?filter={filter}&attributes={narrow}");
+            Assert.Equal([id], narrowed.Ids());
 
-            // With members the read needs link: it waits for the lock, which proves the lock is real.
-            await AssertBlockedAsync(client, $"/scim/v2/Groups/{groupId}");
+            // With the attribute the read needs link: it waits for the lock.
+            await AssertBlockedAsync(Client, kind.UrlOf(id));
         });
 
-        // Once the lock is gone the members are there as before.
-        Assert.Equal([userId], (await client.GetJsonAsync($"/scim/v2/Groups/{groupId}")).MemberIds());
-    }
-
-    [Fact]
-    public async Task Users_ExcludedGroups_NeverReadTheLinkTable()
-    {
-        using var client = app.CreateClient();
-        var userId = (await client.CreateUserAsync("member@example.com")).Id();
-        await client.CreateGroupAsync("Some Group", userId);
-        var filter = Uri.EscapeDataString("userName eq \"member@example.com\"");
-
-        await WhileLinkIsLockedAsync(async () =>
-        {
-            var user = await GetWithinAsync(client, $"/scim/v2/Users/{userId}?excludedAttributes=groups");
-            Assert.Equal(userId, user.Id());
-            Assert.False(user.TryGetProperty("groups", out _));
-            var list = await GetWithinAsync(client, $"/scim/v2/Users?filter={filter}&excludedAttributes=groups");
-            Assert.Equal([userId], list.Ids());
-            var narrow = await GetWithinAsync(client, $"/scim/v2/Users?filter={filter}&attributes=userName");
-            Assert.Equal([userId], narrow.Ids());
-
-            await AssertBlockedAsync(client, $"/scim/v2/Users/{userId}");
-        });
+        // Once the lock is gone the membership is there as before.
+        Assert.Equal([userId], (await Client.GetJsonAsync(Urls.Group(groupId))).MemberIds());
     }
 
     /// <summary>Holds ACCESS EXCLUSIVE on link (which blocks even reads of it) while <paramref name="body"/> runs.</summary>
     async Task WhileLinkIsLockedAsync(Func<Task> body)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("LOCK TABLE link IN ACCESS EXCLUSIVE MODE", transaction: tx);
         try

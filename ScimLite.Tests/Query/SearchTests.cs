@@ -6,12 +6,8 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Query;
 
 /// <summary>POST /Users/.search, /Groups/.search and the root /.search (RFC 7644 §3.4.3).</summary>
-[Collection("scim")]
-public class SearchTests(ScimApp app) : IAsyncLifetime
+public class SearchTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     sealed record Directory(string Dana, string Dave, string Erin, string Devs, string Design, string Ops);
 
     /// <summary>Users dana, dave (displayName "Dave"), erin; groups Devs (dana, dave), Design (erin), Ops.</summary>
@@ -38,10 +34,9 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task UsersSearch_BodyParameters_FilterProjectAndPage()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        var list = await SearchAsync(client, "/scim/v2/Users/.search", new
+        var list = await SearchAsync(Client, $"{Urls.Users}/.search", new
         {
             schemas = new[] { SearchRequestUrn },
             filter = "userName sw \"d\"",
@@ -62,10 +57,9 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task GroupsSearch_BodyParameters_FilterAndExcludeMembers()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        var list = await SearchAsync(client, "/scim/v2/Groups/.search", new
+        var list = await SearchAsync(Client, $"{Urls.Groups}/.search", new
         {
             schemas = new[] { SearchRequestUrn },
             filter = $"members.value eq \"{people.Dave}\" or displayName eq \"ops\"",
@@ -81,14 +75,13 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task UsersSearch_CursorInBody_PagesByCursor()
     {
-        using var client = app.CreateClient();
-        await ArrangeAsync(client);
+        await ArrangeAsync(Client);
         var seen = new List<string>();
 
-        var page = await SearchAsync(client, "/scim/v2/Users/.search", new { cursor = "", count = 2 });
+        var page = await SearchAsync(Client, $"{Urls.Users}/.search", new { cursor = "", count = 2 });
         seen.AddRange(page.Ids());
         var next = page.GetProperty("nextCursor").GetString();
-        page = await SearchAsync(client, "/scim/v2/Users/.search", new { cursor = next, count = 2 });
+        page = await SearchAsync(Client, $"{Urls.Users}/.search", new { cursor = next, count = 2 });
         seen.AddRange(page.Ids());
 
         Assert.False(page.TryGetProperty("nextCursor", out _), $"the last page has a nextCursor: {page}");
@@ -109,11 +102,9 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [InlineData("""["filter", "userName pr"]""")]
     public async Task Search_WrongBodyTypes_Returns400InvalidSyntax(string body)
     {
-        using var client = app.CreateClient();
-
-        foreach (var url in new[] { "/scim/v2/Users/.search", "/scim/v2/Groups/.search", "/scim/v2/.search" })
+        foreach (var url in new[] { $"{Urls.Users}/.search", $"{Urls.Groups}/.search", "/scim/v2/.search" })
         {
-            using var response = await client.PostScimAsync(url, body);
+            using var response = await Client.PostScimAsync(url, body);
             await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
         }
     }
@@ -121,10 +112,9 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_WithoutFilter_ReturnsUsersThenGroups()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        var list = await SearchAsync(client, "/scim/v2/.search", new { schemas = new[] { SearchRequestUrn } });
+        var list = await SearchAsync(Client, "/scim/v2/.search", new { schemas = new[] { SearchRequestUrn } });
 
         Assert.Equal(6, list.TotalResults());
         var types = list.Resources().Select(r => r.GetProperty("meta").GetProperty("resourceType").GetString()!).ToArray();
@@ -137,12 +127,11 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_PagesAcrossTheTypeBoundary()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
-        var all = (await SearchAsync(client, "/scim/v2/.search", new { count = 10 })).Ids();
+        var people = await ArrangeAsync(Client);
+        var all = (await SearchAsync(Client, "/scim/v2/.search", new { count = 10 })).Ids();
 
-        var page = await SearchAsync(client, "/scim/v2/.search", new { startIndex = 3, count = 2 });
-        var last = await SearchAsync(client, "/scim/v2/.search", new { startIndex = 5, count = 10 });
+        var page = await SearchAsync(Client, "/scim/v2/.search", new { startIndex = 3, count = 2 });
+        var last = await SearchAsync(Client, "/scim/v2/.search", new { startIndex = 5, count = 10 });
 
         Assert.Equal(all[2..4], page.Ids());
         Assert.Equal(6, page.TotalResults());
@@ -153,10 +142,9 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_ResourceTypeEqGroup_ReturnsOnlyGroups()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        var list = await SearchAsync(client, "/scim/v2/.search", new { filter = "meta.resourceType eq \"Group\"" });
+        var list = await SearchAsync(Client, "/scim/v2/.search", new { filter = "meta.resourceType eq \"Group\"" });
 
         list.AssertIds(people.Devs, people.Design, people.Ops);
     }
@@ -164,10 +152,9 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_DisplayNameSw_FindsUsersAndGroups()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        var list = await SearchAsync(client, "/scim/v2/.search", new
+        var list = await SearchAsync(Client, "/scim/v2/.search", new
         {
             filter = "displayName sw \"D\"",
             attributes = new[] { "displayName" },
@@ -181,23 +168,21 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_AttributeOfOneType_MatchesOnlyThatType()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        (await SearchAsync(client, "/scim/v2/.search", new { filter = "userName eq \"erin@example.com\"" })).AssertIds(people.Erin);
-        (await SearchAsync(client, "/scim/v2/.search", new { filter = $"members.value eq \"{people.Erin}\"" })).AssertIds(people.Design);
+        (await SearchAsync(Client, "/scim/v2/.search", new { filter = "userName eq \"erin@example.com\"" })).AssertIds(people.Erin);
+        (await SearchAsync(Client, "/scim/v2/.search", new { filter = $"members.value eq \"{people.Erin}\"" })).AssertIds(people.Design);
         // Each attribute is known to one of the types, so the filter is valid across them.
-        (await SearchAsync(client, "/scim/v2/.search", new { filter = $"userName eq \"dana@example.com\" or members.value eq \"{people.Erin}\"" }))
+        (await SearchAsync(Client, "/scim/v2/.search", new { filter = $"userName eq \"dana@example.com\" or members.value eq \"{people.Erin}\"" }))
             .AssertIds(people.Dana, people.Design);
     }
 
     [Fact]
     public async Task RootSearch_SortByAnAttributeOfOneType_SortsThatTypeAndKeepsTheOther()
     {
-        using var client = app.CreateClient();
-        var people = await ArrangeAsync(client);
+        var people = await ArrangeAsync(Client);
 
-        var list = await SearchAsync(client, "/scim/v2/.search", new { sortBy = "userName", sortOrder = "descending" });
+        var list = await SearchAsync(Client, "/scim/v2/.search", new { sortBy = "userName", sortOrder = "descending" });
 
         Assert.Equal(6, list.TotalResults());
         Assert.Equal([people.Erin, people.Dave, people.Dana], list.Ids()[..3]);
@@ -207,9 +192,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task RootSearch_SortByUnknownEverywhere_Returns400InvalidValue()
     {
-        using var client = app.CreateClient();
-
-        using var response = await client.PostScimAsync("/scim/v2/.search", new { sortBy = "shoeSize" });
+        using var response = await Client.PostScimAsync("/scim/v2/.search", new { sortBy = "shoeSize" });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
@@ -220,9 +203,7 @@ public class SearchTests(ScimApp app) : IAsyncLifetime
     [InlineData("urn:example:custom:2.0:User:badge pr")]
     public async Task RootSearch_AttributeUnknownEverywhere_Returns400InvalidFilter(string filter)
     {
-        using var client = app.CreateClient();
-
-        using var response = await client.PostScimAsync("/scim/v2/.search", new { filter });
+        using var response = await Client.PostScimAsync("/scim/v2/.search", new { filter });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }

@@ -5,58 +5,34 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Query;
 
 /// <summary>sortBy / sortOrder (RFC 7644 §3.4.2.3), compiled to ORDER BY.</summary>
-[Collection("scim")]
-public class SortTests(ScimApp app) : IAsyncLifetime
+public class SortTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    [Fact]
-    public async Task Sort_UserNameAscending_IgnoresCase()
+    /// <summary>userName sorts ignoring case, in either order (sortBy and sortOrder themselves case-insensitive), ascending by default.</summary>
+    [Theory]
+    [InlineData("dave Bob alice Carol erin", "sortBy=userName&sortOrder=ascending", "alice Bob Carol dave erin")]
+    [InlineData("dave Bob alice Carol erin", "sortBy=username&sortOrder=DESCENDING", "erin dave Carol Bob alice")]
+    [InlineData("b c a", "sortBy=userName", "a b c")]
+    public async Task Sort_UserName_IgnoresCase_AscendingByDefault(string userNames, string query, string expected)
     {
-        using var client = app.CreateClient();
-        foreach (var name in new[] { "dave", "Bob", "alice", "Carol", "erin" })
-            await client.CreateUserAsync(name);
+        foreach (var name in userNames.Split(' '))
+            await Client.CreateUserAsync(name);
 
-        var list = await client.ListAsync("/scim/v2/Users?sortBy=userName&sortOrder=ascending");
+        var list = await Client.ListAsync($"{Urls.Users}?{query}");
 
-        Assert.Equal(["alice", "Bob", "Carol", "dave", "erin"], list.UserNames());
-    }
-
-    [Fact]
-    public async Task Sort_UserNameDescending_IgnoresCase()
-    {
-        using var client = app.CreateClient();
-        foreach (var name in new[] { "dave", "Bob", "alice", "Carol", "erin" })
-            await client.CreateUserAsync(name);
-
-        var list = await client.ListAsync("/scim/v2/Users?sortBy=username&sortOrder=DESCENDING");
-
-        Assert.Equal(["erin", "dave", "Carol", "Bob", "alice"], list.UserNames());
-    }
-
-    [Fact]
-    public async Task Sort_UserNameWithoutSortOrder_IsAscending()
-    {
-        using var client = app.CreateClient();
-        foreach (var name in new[] { "b", "c", "a" })
-            await client.CreateUserAsync(name);
-
-        Assert.Equal(["a", "b", "c"], (await client.ListAsync("/scim/v2/Users?sortBy=userName")).UserNames());
+        Assert.Equal(expected.Split(' '), list.UserNames());
     }
 
     [Fact]
     public async Task Sort_EmailsValue_SortsByThePrimaryItemElseTheFirst()
     {
-        using var client = app.CreateClient();
         // Sort keys: primary "b@x" (listed last), first "c@x" (no primary), "a@x", and no emails at all.
-        await CreateWithEmailsAsync(client, "primary-b", new { value = "z@x.org" }, new { value = "b@x.org", primary = true });
-        await CreateWithEmailsAsync(client, "first-c", new { value = "c@x.org" }, new { value = "a0@x.org" });
-        await CreateWithEmailsAsync(client, "only-a", new { value = "A@x.org" });
-        await client.CreateUserAsync("no-emails");
+        await CreateWithEmailsAsync(Client, "primary-b", new { value = "z@x.org" }, new { value = "b@x.org", primary = true });
+        await CreateWithEmailsAsync(Client, "first-c", new { value = "c@x.org" }, new { value = "a0@x.org" });
+        await CreateWithEmailsAsync(Client, "only-a", new { value = "A@x.org" });
+        await Client.CreateUserAsync("no-emails");
 
-        var ascending = await client.ListAsync("/scim/v2/Users?sortBy=emails.value");
-        var descending = await client.ListAsync("/scim/v2/Users?sortBy=emails.value&sortOrder=descending");
+        var ascending = await Client.ListAsync($"{Urls.Users}?sortBy=emails.value");
+        var descending = await Client.ListAsync($"{Urls.Users}?sortBy=emails.value&sortOrder=descending");
 
         Assert.Equal(["only-a", "primary-b", "first-c", "no-emails"], ascending.UserNames());
         Assert.Equal(["no-emails", "first-c", "primary-b", "only-a"], descending.UserNames());
@@ -65,14 +41,13 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_FamilyName_MissingValuesLastAscendingFirstDescending()
     {
-        using var client = app.CreateClient();
-        await CreateWithFamilyNameAsync(client, "u-jones", "jones");
-        await CreateWithFamilyNameAsync(client, "u-adams", "Adams");
-        await client.CreateUserAsync("u-none");
-        await CreateWithFamilyNameAsync(client, "u-smith", "Smith");
+        await CreateWithFamilyNameAsync(Client, "u-jones", "jones");
+        await CreateWithFamilyNameAsync(Client, "u-adams", "Adams");
+        await Client.CreateUserAsync("u-none");
+        await CreateWithFamilyNameAsync(Client, "u-smith", "Smith");
 
-        var ascending = await client.ListAsync("/scim/v2/Users?sortBy=name.familyName&sortOrder=ascending");
-        var descending = await client.ListAsync("/scim/v2/Users?sortBy=name.familyName&sortOrder=descending");
+        var ascending = await Client.ListAsync($"{Urls.Users}?sortBy=name.familyName&sortOrder=ascending");
+        var descending = await Client.ListAsync($"{Urls.Users}?sortBy=name.familyName&sortOrder=descending");
 
         Assert.Equal(["u-adams", "u-jones", "u-smith", "u-none"], ascending.UserNames());
         Assert.Equal(["u-none", "u-smith", "u-jones", "u-adams"], descending.UserNames());
@@ -81,11 +56,10 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_WithPaging_PagesTheSortedOrder()
     {
-        using var client = app.CreateClient();
         foreach (var name in new[] { "e", "b", "d", "a", "c" })
-            await client.CreateUserAsync(name);
+            await Client.CreateUserAsync(name);
 
-        var second = await client.ListAsync("/scim/v2/Users?sortBy=userName&startIndex=3&count=2");
+        var second = await Client.ListAsync($"{Urls.Users}?sortBy=userName&startIndex=3&count=2");
 
         Assert.Equal(["c", "d"], second.UserNames());
         Assert.Equal(5, second.TotalResults());
@@ -94,11 +68,10 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Sort_GroupsByDisplayName_IgnoresCase()
     {
-        using var client = app.CreateClient();
         foreach (var name in new[] { "sales", "Admins", "engineering", "Board" })
-            await client.CreateGroupAsync(name);
+            await Client.CreateGroupAsync(name);
 
-        var list = await client.ListAsync("/scim/v2/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members");
+        var list = await Client.ListAsync($"{Urls.Groups}?sortBy=displayName&sortOrder=descending&excludedAttributes=members");
 
         Assert.Equal(["sales", "engineering", "Board", "Admins"], list.Resources().Select(g => g.GetProperty("displayName").GetString()!).ToArray());
     }
@@ -111,10 +84,9 @@ public class SortTests(ScimApp app) : IAsyncLifetime
     [InlineData("sortOrder=up")]
     public async Task Sort_UnknownAttributeOrOrder_Returns400InvalidValue(string query)
     {
-        using var client = app.CreateClient();
-        await client.CreateUserAsync("someone");
+        await Client.CreateUserAsync("someone");
 
-        using var response = await client.GetAsync($"/scim/v2/Users?{query}");
+        using var response = await Client.GetAsync($"{Urls.Users}?{query}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }

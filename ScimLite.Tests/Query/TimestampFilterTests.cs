@@ -7,49 +7,38 @@ namespace ScimLite.Tests.Query;
 /// meta.created / meta.lastModified are kept to the millisecond they are returned with, so a resource's own timestamp
 /// finds it, and incremental sync on lastModified misses nothing.
 /// </summary>
-[Collection("scim")]
-public sealed class TimestampFilterTests(ScimApp app) : IAsyncLifetime
+public sealed class TimestampFilterTests(ScimApp app) : ScimTest(app)
 {
-    readonly HttpClient client = app.CreateClient();
-
-    public Task InitializeAsync() => app.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
-
     async Task<string[]> FindAsync(string url, string filter) =>
-        [.. (await client.GetJsonAsync($"{url}?filter={Uri.EscapeDataString(filter)}")).Ids().Order()];
+        [.. (await Client.GetJsonAsync($"{url}?filter={Uri.EscapeDataString(filter)}")).Ids().Order()];
 
     [Theory]
     [InlineData("lastModified")]
     [InlineData("created")]
     public async Task Eq_WithTheValueJustReturned_FindsTheUser(string attribute)
     {
-        var user = await client.CreateUserAsync("bjensen@example.com");
+        var user = await Client.CreateUserAsync("bjensen@example.com");
         var value = user.GetProperty("meta").GetProperty(attribute).GetString();
 
-        Assert.Equal([user.Id()], await FindAsync(UsersUrl, $"meta.{attribute} eq \"{value}\""));
+        Assert.Equal([user.Id()], await FindAsync(Urls.Users, $"meta.{attribute} eq \"{value}\""));
     }
 
     [Fact]
     public async Task Eq_WithTheValueJustReturned_FindsTheGroup()
     {
-        var group = await client.CreateGroupAsync("Droids");
+        var group = await Client.CreateGroupAsync("Droids");
 
-        Assert.Equal([group.Id()], await FindAsync(GroupsUrl, $"meta.lastModified eq \"{group.LastModified()}\""));
+        Assert.Equal([group.Id()], await FindAsync(Urls.Groups, $"meta.lastModified eq \"{group.LastModified()}\""));
     }
 
     [Fact]
     public async Task StoredTimestamps_HaveNoFractionBelowTheMillisecond()
     {
         for (var i = 0; i < 20; i++)
-            await client.CreateUserAsync($"user{i}@example.com");
-        await client.CreateGroupAsync("Droids");
+            await Client.CreateUserAsync($"user{i}@example.com");
+        await Client.CreateGroupAsync("Droids");
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT count(*) FROM (SELECT created, last_modified FROM users UNION ALL SELECT created, last_modified FROM groups) t
@@ -66,13 +55,13 @@ public sealed class TimestampFilterTests(ScimApp app) : IAsyncLifetime
         var users = new List<(string Id, string LastModified)>();
         for (var i = 0; i < 30; i++)
         {
-            var user = await client.CreateUserAsync($"user{i}@example.com");
+            var user = await Client.CreateUserAsync($"user{i}@example.com");
             users.Add((user.Id(), user.LastModified()));
         }
         var seen = users[14].LastModified;
 
-        var atOrBefore = await FindAsync(UsersUrl, $"meta.lastModified le \"{seen}\"");
-        var after = await FindAsync(UsersUrl, $"meta.lastModified gt \"{seen}\"");
+        var atOrBefore = await FindAsync(Urls.Users, $"meta.lastModified le \"{seen}\"");
+        var after = await FindAsync(Urls.Users, $"meta.lastModified gt \"{seen}\"");
 
         Assert.Equal(users.Where(u => string.CompareOrdinal(u.LastModified, seen) <= 0).Select(u => u.Id).Order(), atOrBefore);
         Assert.Equal(users.Where(u => string.CompareOrdinal(u.LastModified, seen) > 0).Select(u => u.Id).Order(), after);

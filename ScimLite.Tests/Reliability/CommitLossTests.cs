@@ -11,20 +11,16 @@ namespace ScimLite.Tests.Reliability;
 /// retried; the retry must find the row it already wrote and answer 201 — not create a second resource, and not
 /// answer 409 for a create that worked (an IdP would then never learn the id).
 /// </summary>
-[Collection("scim")]
-public class CommitLossTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class CommitLossTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Theory]
     [InlineData("Users", "users", "user_name", "userName")]
     [InlineData("Groups", "groups", "display_name", "displayName")]
     public async Task Post_AnswerToCommitLost_RetryAnswers201WithTheOneStoredResource(string resource, string table, string nameColumn, string nameAttribute)
     {
-        await using var proxy = new CommitCuttingProxy(app.ConnectionString);
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["ConnectionStrings:Scim"] = proxy.ConnectionString });
-        using var client = host.CreateClient(app.Token);
+        await using var proxy = new CommitCuttingProxy(App.ConnectionString);
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["ConnectionStrings:Scim"] = proxy.ConnectionString });
+        using var client = host.CreateClient(App.Token);
         (await client.GetAsync($"/scim/v2/{resource}?count=0")).EnsureSuccessStatusCode();
         var name = $"commit-lost-{resource}@example.com";
         var schema = resource == "Users" ? UserUrn : GroupUrn;
@@ -37,7 +33,7 @@ public class CommitLossTests(ScimApp app, ITestOutputHelper output) : IAsyncLife
         Assert.Equal(1, proxy.Cuts);
         await response.AssertStatusAsync(HttpStatusCode.Created);
         var id = (await response.ReadJsonAsync()).Id();
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var stored = (await connection.QueryAsync<Guid>($"SELECT id FROM {table} WHERE lower({nameColumn}) = lower(@name)", new { name })).ToList();
         Assert.Equal([Guid.Parse(id!)], stored);
     }

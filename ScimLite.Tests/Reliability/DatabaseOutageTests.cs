@@ -12,22 +12,18 @@ namespace ScimLite.Tests.Reliability;
 /// PostgreSQL stops under a stream of writes and comes back: every answer is a 201 whose user is stored, or a 503 with
 /// an integer Retry-After and a SCIM body; nothing acknowledged is lost or duplicated; the service recovers by itself.
 /// </summary>
-[Collection("scim")]
-public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
     const int Writers = 4;
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     sealed record Outcome(HttpStatusCode Status, string UserName, string? Id, string? Problem);
 
     [Fact]
     public async Task Outage_DuringWrites_AnswersCreatedOr503_LosesNothing_AndRecovers()
     {
-        Assert.True(app.Postgres.CanRestart, "This test stops PostgreSQL; it cannot run against SCIMLITE_TEST_CONNECTION.");
-        await using var host = app.UnthrottledHost();
-        using var client = host.CreateClient(app.Token);
+        Assert.True(App.Postgres.CanRestart, "This test stops PostgreSQL; it cannot run against SCIMLITE_TEST_CONNECTION.");
+        await using var host = App.UnthrottledHost();
+        using var client = host.CreateClient(App.Token);
         using var anonymous = host.CreateClient(token: null);
         var outcomes = new ConcurrentQueue<Outcome>();
         using var stop = new CancellationTokenSource();
@@ -36,7 +32,7 @@ public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : IAsync
         try
         {
             await WaitForAsync(() => outcomes.Count(o => o.Status == HttpStatusCode.Created) >= 200, "200 users created before the outage");
-            await app.Postgres.StopAsync();
+            await App.Postgres.StopAsync();
             try
             {
                 var downAt = outcomes.Count;
@@ -48,13 +44,13 @@ public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : IAsync
             }
             finally
             {
-                await app.Postgres.StartAsync();
+                await App.Postgres.StartAsync();
             }
 
             var back = Stopwatch.StartNew();
             await WaitForAsync(async () =>
             {
-                using var response = await client.GetAsync("/scim/v2/Users?count=0");
+                using var response = await client.GetAsync($"{Urls.Users}?count=0");
                 return response.StatusCode == HttpStatusCode.OK;
             }, "GET /Users answers 200 after PostgreSQL is back");
             recoveredIn = back.Elapsed;
@@ -72,7 +68,7 @@ public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : IAsync
             await Task.WhenAll(writers);
         }
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var stored = (await connection.QueryAsync<(Guid Id, string UserName)>("SELECT id, user_name FROM users"))
             .ToDictionary(u => u.UserName, u => u.Id);
         var all = outcomes.ToList();
@@ -97,7 +93,7 @@ public class DatabaseOutageTests(ScimApp app, ITestOutputHelper output) : IAsync
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
             var userName = $"outage-{writer}-{n}@example.com";
-            using var response = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName });
+            using var response = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName });
             var body = await response.Content.ReadAsStringAsync();
             outcomes.Enqueue(response.StatusCode switch
             {

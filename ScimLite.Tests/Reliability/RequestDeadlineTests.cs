@@ -17,18 +17,14 @@ namespace ScimLite.Tests.Reliability;
 /// A request has a deadline that reaches PostgreSQL: a request held up past it (here by a lock another connection
 /// holds) is answered 503 "took too long" with Retry-After, is not retried, and leaves no backend running its statement.
 /// </summary>
-[Collection("scim")]
-public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
     const int DeadlineSeconds = 2;
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Connections_HaveJitOff_AndTheDeadlineAsStatementTimeout()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:RequestTimeoutSeconds"] = "7" });
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:RequestTimeoutSeconds"] = "7" });
         await using var connection = await host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
 
         Assert.Equal("off", await connection.ExecuteScalarAsync<string>("SHOW jit"));
@@ -41,9 +37,9 @@ public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task Connections_KeepJitAndStatementTimeout_TheConnectionStringSets()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Scim"] = app.ConnectionString + ";Options=-c jit=on -c statement_timeout=3min",
+            ["ConnectionStrings:Scim"] = App.ConnectionString + ";Options=-c jit=on -c statement_timeout=3min",
         });
         await using var connection = await host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
 
@@ -54,21 +50,21 @@ public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task Get_WhileTableIsLocked_Answers503TookTooLong_WithinDeadline_NotRetried_NoBackendLeft()
     {
-        var id = (await app.CreateClient().CreateUserAsync("locked@example.com")).GetProperty("id").GetString();
+        var id = (await App.CreateClient().CreateUserAsync("locked@example.com")).GetProperty("id").GetString();
 
         await AssertStoppedInTimeAsync(DeadlineHost, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE",
-            client => client.GetAsync($"/scim/v2/Users/{id}"));
+            client => client.GetAsync(Urls.User(id)));
     }
 
     [Fact]
     public async Task Patch_WhileRowIsLocked_Answers503TookTooLong_WithinDeadline_NotRetried_NoBackendLeft()
     {
-        var id = (await app.CreateClient().CreateUserAsync("rowlock@example.com")).GetProperty("id").GetString();
+        var id = (await App.CreateClient().CreateUserAsync("rowlock@example.com")).GetProperty("id").GetString();
 
         await AssertStoppedInTimeAsync(DeadlineHost, $"SELECT 1 FROM users WHERE id = '{id}' FOR UPDATE",
-            client => client.PatchScimAsync($"/scim/v2/Users/{id}", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })));
+            client => client.PatchScimAsync(Urls.User(id), HttpExtensions.PatchOp(new { op = "replace", path = "active", value = false })));
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT active FROM users WHERE id = @id::uuid", new { id }));
     }
 
@@ -76,17 +72,17 @@ public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task Get_PastCommandTimeout_Answers503TookTooLong_NotRetried_NoBackendLeft()
     {
-        var id = (await app.CreateClient().CreateUserAsync("slow@example.com")).GetProperty("id").GetString();
+        var id = (await App.CreateClient().CreateUserAsync("slow@example.com")).GetProperty("id").GetString();
 
-        await AssertStoppedInTimeAsync(capture => app.NewHost(new Dictionary<string, string?>
+        await AssertStoppedInTimeAsync(capture => App.NewHost(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Scim"] = app.ConnectionString + ";Command Timeout=1",
+                ["ConnectionStrings:Scim"] = App.ConnectionString + ";Command Timeout=1",
                 ["Scim:RequestTimeoutSeconds"] = "0",
             }, builder => builder.ConfigureLogging(logging => logging.AddProvider(capture).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace))),
-            "LOCK TABLE users IN ACCESS EXCLUSIVE MODE", client => client.GetAsync($"/scim/v2/Users/{id}"));
+            "LOCK TABLE users IN ACCESS EXCLUSIVE MODE", client => client.GetAsync(Urls.User(id)));
     }
 
-    WebApplicationFactory<Program> DeadlineHost(CapturingLoggerProvider capture) => app.NewHost(
+    WebApplicationFactory<Program> DeadlineHost(CapturingLoggerProvider capture) => App.NewHost(
         new Dictionary<string, string?> { ["Scim:RequestTimeoutSeconds"] = $"{DeadlineSeconds}" },
         builder => builder.ConfigureLogging(logging => logging.AddProvider(capture).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace)));
 
@@ -95,8 +91,8 @@ public class RequestDeadlineTests(ScimApp app, ITestOutputHelper output) : IAsyn
     {
         var capture = new CapturingLoggerProvider();
         await using var host = newHost(capture);
-        using var client = host.CreateClient(app.Token);
-        await using var holder = await app.OpenConnectionAsync();
+        using var client = host.CreateClient(App.Token);
+        await using var holder = await App.OpenConnectionAsync();
         await using var transaction = await holder.BeginTransactionAsync();
         await holder.ExecuteAsync(lockSql, transaction: transaction);
 

@@ -3,24 +3,19 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using ScimLite.Requests;
 using ScimLite.Tests.Infrastructure;
-using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Requests;
 
 /// <summary>What is recorded beyond errors (an operator's capture) and what is not (past the rate cap).</summary>
-[Collection("scim")]
-public sealed class RequestLogBoundsTests(ScimApp app) : IAsyncLifetime
+public sealed class RequestLogBoundsTests(ScimApp app) : ScimTest(app)
 {
     readonly string marker = Guid.NewGuid().ToString("N")[..12];
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     async Task<int> RequestsAsync(params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var exit = await RequestsCommand.Create(output, errors).Parse([.. args, "--connection", app.ConnectionString]).InvokeAsync();
+        var exit = await RequestsCommand.Create(output, errors).Parse([.. args, "--connection", App.ConnectionString]).InvokeAsync();
         Assert.True(exit == 0, errors.ToString());
         return exit;
     }
@@ -28,16 +23,16 @@ public sealed class RequestLogBoundsTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Success_IsRecordedOnlyWhileItsClientIsCaptured()
     {
-        await using var host = app.RequestLogHost();
-        using var client = host.CreateClient(app.Token);
-        string Search(string tag) => $"{UsersUrl}?filter=userName%20eq%20%22{tag}-{marker}%22";
+        await using var host = App.RequestLogHost();
+        using var client = host.CreateClient(App.Token);
+        string Search(string tag) => $"{Urls.Users}?filter=userName%20eq%20%22{tag}-{marker}%22";
 
         using (var before = await client.GetAsync(Search("before")))
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         using (var bad = await client.GetAsync(Search("bad") + "%22"))
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         // One writer, one queue in order: once the later failure is in, the earlier success would be too.
-        Assert.Equal([400], (await app.WaitForRowsAsync(marker)).Select(r => r.Status));
+        Assert.Equal([400], (await App.WaitForRowsAsync(marker)).Select(r => r.Status));
 
         await RequestsAsync("capture", "config-0", "--for", "5m");
         try
@@ -49,7 +44,7 @@ public sealed class RequestLogBoundsTests(ScimApp app) : IAsyncLifetime
                 using (var during = await client.GetAsync(Search("during")))
                     Assert.Equal(HttpStatusCode.OK, during.StatusCode);
                 await Task.Delay(200);
-                captured = (await app.RowsAsync(marker)).Where(r => r.Query!.Contains("during")).ToList();
+                captured = (await App.RowsAsync(marker)).Where(r => r.Query!.Contains("during")).ToList();
             }
             while (captured.Count == 0 && DateTime.UtcNow < deadline);
 
@@ -80,7 +75,7 @@ public sealed class RequestLogBoundsTests(ScimApp app) : IAsyncLifetime
                 Interlocked.Add(ref dropped, value);
         });
         listener.Start();
-        await using var host = app.RequestLogHost(new Dictionary<string, string?>
+        await using var host = App.RequestLogHost(new Dictionary<string, string?>
         {
             ["Scim:RequestLog:PermitsPerSecond"] = PerSecond.ToString(),
             ["Scim:RequestLog:Burst"] = Burst.ToString(),
@@ -90,14 +85,14 @@ public sealed class RequestLogBoundsTests(ScimApp app) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < Sent; i++)
         {
-            using var response = await anonymous.GetAsync($"{UsersUrl}?n={i}-{marker}");
+            using var response = await anonymous.GetAsync($"{Urls.Users}?n={i}-{marker}");
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
         var elapsed = clock.Elapsed;
 
         var deadline = DateTime.UtcNow + RequestLogKit.Wait;
         List<RequestRow> rows;
-        while ((rows = await app.RowsAsync(marker)).Count + Interlocked.Read(ref dropped) < Sent && DateTime.UtcNow < deadline)
+        while ((rows = await App.RowsAsync(marker)).Count + Interlocked.Read(ref dropped) < Sent && DateTime.UtcNow < deadline)
             await Task.Delay(100);
         Assert.InRange(rows.Count, Burst, Burst + (int)Math.Ceiling(elapsed.TotalSeconds) * PerSecond);
         Assert.Equal(Sent - rows.Count, Interlocked.Read(ref dropped));

@@ -4,19 +4,14 @@ using System.Net;
 using ScimLite.Requests;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Requests;
 
 /// <summary>A client sending thousands of bad requests fills request_log only up to its rate cap.</summary>
-[Collection("scim")]
-public sealed class RequestLogBurstTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public sealed class RequestLogBurstTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
     const int Sent = 5000, Concurrency = 8;
     readonly string marker = Guid.NewGuid().ToString("N")[..12];
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task FiveThousandBadRequests_WithTheDefaultCaps_RecordAtMostTheCap_AndCountTheRestAsDropped()
@@ -24,8 +19,8 @@ public sealed class RequestLogBurstTests(ScimApp app, ITestOutputHelper output) 
         var defaults = new RequestLogOptions();
         using var dropped = new DropCounter("config-0", RequestLogMetrics.RateCap);
         // The API's own rate limit raised (no 429s); the request log's caps left at their defaults.
-        await using var host = app.UnthrottledHost();
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.UnthrottledHost();
+        using var client = host.CreateClient(App.Token);
         var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
         var next = -1;
 
@@ -35,7 +30,7 @@ public sealed class RequestLogBurstTests(ScimApp app, ITestOutputHelper output) 
             for (int i; (i = Interlocked.Increment(ref next)) < Sent;)
             {
                 // An unterminated string: 400 invalidFilter, decided before the database is asked.
-                using var response = await client.GetAsync($"{UsersUrl}?filter=userName%20eq%20%22{i}-{marker}");
+                using var response = await client.GetAsync($"{Urls.Users}?filter=userName%20eq%20%22{i}-{marker}");
                 statuses.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
             }
         })));
@@ -43,7 +38,7 @@ public sealed class RequestLogBurstTests(ScimApp app, ITestOutputHelper output) 
 
         var deadline = DateTime.UtcNow + RequestLogKit.Wait;
         List<RequestRow> rows;
-        while ((rows = await app.RowsAsync(marker)).Count + dropped.Count < Sent && DateTime.UtcNow < deadline)
+        while ((rows = await App.RowsAsync(marker)).Count + dropped.Count < Sent && DateTime.UtcNow < deadline)
             await Task.Delay(100);
         output.WriteLine($"{Sent} requests in {elapsed.TotalSeconds:0.00} s: {rows.Count} recorded, {dropped.Count} dropped (rate_cap)");
 

@@ -16,18 +16,13 @@ static class RequestLogKit
     /// A host of its own, whose records no other test's requests can crowd out of the rate cap (unless
     /// <paramref name="settings"/> set one), re-reading capture demands every second.
     /// </summary>
-    public static WebApplicationFactory<Program> RequestLogHost(this ScimApp app, IDictionary<string, string?>? settings = null)
-    {
-        var all = new Dictionary<string, string?>
+    public static WebApplicationFactory<Program> RequestLogHost(this ScimApp app, IDictionary<string, string?>? settings = null) =>
+        app.NewHost(new Dictionary<string, string?>
         {
             ["Scim:RequestLog:PermitsPerSecond"] = "100000",
             ["Scim:RequestLog:Burst"] = "100000",
             ["Scim:RequestLog:CaptureRefreshSeconds"] = "1",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            all[key] = value;
-        return app.NewHost(all);
-    }
+        }.Overridden(settings));
 
     /// <summary>The rows whose path, query or body contain <paramref name="marker"/>, oldest first.</summary>
     public static async Task<List<RequestRow>> RowsAsync(this ScimApp app, string marker)

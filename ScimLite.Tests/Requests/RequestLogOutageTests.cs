@@ -4,7 +4,6 @@ using ScimLite.Requests;
 using ScimLite.Scim;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static ScimLite.Tests.Infrastructure.ResourceRequests;
 
 namespace ScimLite.Tests.Requests;
 
@@ -12,29 +11,25 @@ namespace ScimLite.Tests.Requests;
 /// PostgreSQL is unreachable: the request log costs the failing requests nothing (their records are dropped and
 /// counted), and records again once the database is back.
 /// </summary>
-[Collection("scim")]
-public sealed class RequestLogOutageTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public sealed class RequestLogOutageTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
     const int Each = 20;
     readonly string marker = Guid.NewGuid().ToString("N")[..12];
 
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    string Search(string tag) => $"{UsersUrl}?filter=userName%20eq%20%22{tag}-{marker}%22";
+    string Search(string tag) => $"{Urls.Users}?filter=userName%20eq%20%22{tag}-{marker}%22";
 
     [Fact]
     public async Task DatabaseDown_FailuresAnswered503AsFastAsWithoutTheLog_RecordsDroppedAndCounted_ThenRecordedAgain()
     {
-        Assert.True(app.Postgres.CanRestart, "This test stops PostgreSQL; it cannot run against SCIMLITE_TEST_CONNECTION.");
+        Assert.True(App.Postgres.CanRestart, "This test stops PostgreSQL; it cannot run against SCIMLITE_TEST_CONNECTION.");
         using var dropped = new DropCounter("config-0", RequestLogMetrics.Database, RequestLogMetrics.QueueFull);
-        await using var on = app.UnthrottledHost(new Dictionary<string, string?>
+        await using var on = App.UnthrottledHost(new Dictionary<string, string?>
         {
             ["Scim:RequestLog:PermitsPerSecond"] = "100000", ["Scim:RequestLog:Burst"] = "100000",
         });
-        await using var off = app.UnthrottledHost(new Dictionary<string, string?> { ["Scim:RequestLog:Enabled"] = "false" });
-        using var withLog = on.CreateClient(app.Token);
-        using var withoutLog = off.CreateClient(app.Token);
+        await using var off = App.UnthrottledHost(new Dictionary<string, string?> { ["Scim:RequestLog:Enabled"] = "false" });
+        using var withLog = on.CreateClient(App.Token);
+        using var withoutLog = off.CreateClient(App.Token);
         foreach (var client in new[] { withLog, withoutLog })
             using (var warm = await client.GetAsync(Search("warm")))
                 Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
@@ -42,7 +37,7 @@ public sealed class RequestLogOutageTests(ScimApp app, ITestOutputHelper output)
 
         List<TimeSpan> onTimes = [], offTimes = [];
         long droppedWhileDown;
-        await app.Postgres.StopAsync();
+        await App.Postgres.StopAsync();
         try
         {
             // Alternating, so both see the same machine load.
@@ -58,7 +53,7 @@ public sealed class RequestLogOutageTests(ScimApp app, ITestOutputHelper output)
         }
         finally
         {
-            await app.Postgres.StartAsync();
+            await App.Postgres.StartAsync();
         }
 
         double Median(List<TimeSpan> times) => times.Select(t => t.TotalMilliseconds).Order().ElementAt(times.Count / 2);
@@ -72,10 +67,10 @@ public sealed class RequestLogOutageTests(ScimApp app, ITestOutputHelper output)
         await WaitUntilAnsweredOkAsync(withLog);
         using (var bad = await withLog.GetAsync(Search("after") + "%22"))
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        var rows = await app.WaitForRowsAsync($"after-{marker}");
+        var rows = await App.WaitForRowsAsync($"after-{marker}");
         Assert.Equal([("config-0", 400)], rows.Select(r => (r.Client, r.Status)));
         // The records of the outage were dropped, not written late.
-        Assert.DoesNotContain(await app.RowsAsync(marker), r => r.Query!.Contains("down"));
+        Assert.DoesNotContain(await App.RowsAsync(marker), r => r.Query!.Contains("down"));
     }
 
     /// <summary>One search while the database is down: a 503 SCIM error, and how long it took.</summary>
@@ -95,7 +90,7 @@ public sealed class RequestLogOutageTests(ScimApp app, ITestOutputHelper output)
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            using var response = await client.GetAsync($"{UsersUrl}?count=0");
+            using var response = await client.GetAsync($"{Urls.Users}?count=0");
             if (response.StatusCode == HttpStatusCode.OK)
                 return;
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "GET /Users does not answer 200 after PostgreSQL is back");

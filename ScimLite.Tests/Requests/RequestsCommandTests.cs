@@ -9,39 +9,42 @@ using static ScimLite.Tests.Infrastructure.ResourceRequests;
 namespace ScimLite.Tests.Requests;
 
 /// <summary><c>ScimLite requests</c> against the test database.</summary>
-[Collection("scim")]
-public sealed class RequestsCommandTests(ScimApp app) : IAsyncLifetime
+public sealed class RequestsCommandTests(ScimApp app) : ScimTest(app)
 {
     WebApplicationFactory<Program> host = null!;
     readonly string marker = Guid.NewGuid().ToString("N")[..12];
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await app.ResetAsync();
-        host = app.RequestLogHost();
+        await base.InitializeAsync();
+        host = App.RequestLogHost();
     }
 
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public override async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        await base.DisposeAsync();
+    }
 
     async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var exit = await RequestsCommand.Create(output, errors).Parse([.. args, "--connection", app.ConnectionString]).InvokeAsync();
+        var exit = await RequestsCommand.Create(output, errors).Parse([.. args, "--connection", App.ConnectionString]).InvokeAsync();
         return (exit, output.ToString(), errors.ToString());
     }
 
     /// <summary>A 409 naming the marker's user, then a 400 filter; both recorded.</summary>
     async Task<List<RequestRow>> TwoFailuresAsync()
     {
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var user = new { schemas = new[] { UserUrn }, userName = $"{marker}@example.com", password = $"pw-{marker}" };
-        (await client.PostScimAsync(UsersUrl, user)).Dispose();
-        using (var conflict = await client.PostScimAsync(UsersUrl, user))
+        (await client.PostScimAsync(Urls.Users, user)).Dispose();
+        using (var conflict = await client.PostScimAsync(Urls.Users, user))
             Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
-        using (var bad = await client.GetAsync($"{UsersUrl}?filter=nosuch%20eq%20%22{marker}%22"))
+        using (var bad = await client.GetAsync($"{Urls.Users}?filter=nosuch%20eq%20%22{marker}%22"))
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        return await app.WaitForRowsAsync(marker, 2);
+        return await App.WaitForRowsAsync(marker, 2);
     }
 
     [Fact]
@@ -74,17 +77,17 @@ public sealed class RequestsCommandTests(ScimApp app) : IAsyncLifetime
     public async Task User_FindsTheRequestsNamingThem_ByNameInTheBodyOrIdInThePath()
     {
         await TwoFailuresAsync();
-        using var client = host.CreateClient(app.Token);
-        var id = (await client.GetJsonAsync($"{UsersUrl}?filter=userName%20eq%20%22{marker}@example.com%22")).GetProperty("Resources")[0].Id();
-        using (var missing = await client.PutScimAsync($"{UsersUrl}/{id}", new { schemas = new[] { UserUrn } }))
+        using var client = host.CreateClient(App.Token);
+        var id = (await client.GetJsonAsync($"{Urls.Users}?filter=userName%20eq%20%22{marker}@example.com%22")).GetProperty("Resources")[0].Id();
+        using (var missing = await client.PutScimAsync(Urls.User(id), new { schemas = new[] { UserUrn } }))
             Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
-        await app.WaitForRowsAsync(id);
+        await App.WaitForRowsAsync(id);
 
         var byName = await RunAsync("--user", $"{marker.ToUpperInvariant()}@example.com", "--json");
 
         var found = byName.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["POST", "PUT"], found.Select(r => r.GetProperty("method").GetString()));
-        Assert.Equal($"/scim/v2/Users/{id}", found[1].GetProperty("path").GetString());
+        Assert.Equal(Urls.User(id), found[1].GetProperty("path").GetString());
         Assert.Contains("[redacted]", found[0].GetProperty("body").GetString());
     }
 

@@ -8,12 +8,8 @@ namespace ScimLite.Tests.Safety;
 /// <c>scimlite.brake.engaged_state</c> follows the brake row within a few seconds, whoever moved it (here an operator's
 /// verb, as from another machine), and a collection of it reads a cached value: it never queries the database.
 /// </summary>
-[Collection("scim")]
-public class BrakeStateGaugeTests(ScimApp app) : IAsyncLifetime
+public class BrakeStateGaugeTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Gauge_IsOneWhileEngaged_ZeroAfterRelease()
     {
@@ -27,9 +23,9 @@ public class BrakeStateGaugeTests(ScimApp app) : IAsyncLifetime
         listener.SetMeasurementEventCallback<int>((_, value, _, _) => Volatile.Write(ref observed, value));
         listener.Start();
 
-        Assert.Equal(0, (await app.VerbAsync("brake", "engage", "--reason", "gauge")).Code);
+        Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "gauge")).Code);
         Assert.True(await EventuallyAsync(listener, () => Volatile.Read(ref observed) == 1), "the gauge did not show the engaged brake");
-        Assert.Equal(0, (await app.VerbAsync("brake", "release")).Code);
+        Assert.Equal(0, (await App.VerbAsync("brake", "release")).Code);
         Assert.True(await EventuallyAsync(listener, () => Volatile.Read(ref observed) == 0), "the gauge did not show the release");
     }
 

@@ -10,23 +10,19 @@ namespace ScimLite.Tests.Safety;
 /// a storm engages it exactly at the threshold, what it refuses changes nothing, the rest keeps working, an operator's
 /// release lets the identity provider's retries through, and every instance obeys the one state in the database.
 /// </summary>
-[Collection("scim")]
-public class BrakeTests(ScimApp app) : IAsyncLifetime
+public class BrakeTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Storm_OfDeactivationsFromSeveralClients_EngagesAtThreshold_RefusedChangeNothing_ReleaseLetsRetriesThrough()
     {
-        var ids = await app.SeedEstablishedUsersAsync(200);
-        await using var second = app.UnthrottledHost();
-        var clients = new[] { app.CreateClient(), app.CreateClient(), second.CreateClient(app.Token), second.CreateClient(app.Token) };
+        var ids = await App.SeedEstablishedUsersAsync(200);
+        await using var second = App.UnthrottledHost();
+        var clients = new[] { App.CreateClient(), App.CreateClient(), second.CreateClient(App.Token), second.CreateClient(App.Token) };
         var storm = ids.Take(80).ToArray();
 
         var answers = await Task.WhenAll(storm.Select(async (id, i) =>
         {
-            using var response = await clients[i % clients.Length].PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            using var response = await clients[i % clients.Length].PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
             {
                 await response.AssertScimErrorAsync();
@@ -39,27 +35,27 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
         Assert.Equal(50, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
         Assert.Equal(30, answers.Count(a => a.StatusCode == HttpStatusCode.ServiceUnavailable));
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).Select(a => a.id).ToArray();
-        Assert.Equal(50L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
-        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE id = ANY(@refused) AND (NOT active OR version <> 1)", new { refused }));
-        Assert.True(await app.ScalarAsync<bool>("SELECT engaged FROM brake"));
-        Assert.Equal(30L, await app.ScalarAsync<long>("SELECT held FROM brake"));
+        Assert.Equal(50L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
+        Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE id = ANY(@refused) AND (NOT active OR version <> 1)", new { refused }));
+        Assert.True(await App.ScalarAsync<bool>("SELECT engaged FROM brake"));
+        Assert.Equal(30L, await App.ScalarAsync<long>("SELECT held FROM brake"));
 
-        var (code, status) = await app.VerbAsync("brake", "status");
+        var (code, status) = await App.VerbAsync("brake", "status");
         Assert.Equal(0, code);
         Assert.Contains("ENGAGED", status);
         Assert.Contains("30 refused requests", status);
         Assert.Contains("50 users deactivated", status);
 
-        (code, var released) = await app.VerbAsync("brake", "release");
+        (code, var released) = await App.VerbAsync("brake", "release");
         Assert.Equal(0, code);
         Assert.Contains("released", released);
         foreach (var id in refused)
         {
-            using var retry = await clients[0].PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            using var retry = await clients[0].PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             await retry.AssertStatusAsync(HttpStatusCode.OK);
         }
-        Assert.Equal(80L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
-        Assert.False(await app.ScalarAsync<bool>("SELECT engaged FROM brake"));
+        Assert.Equal(80L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE NOT active"));
+        Assert.False(await App.ScalarAsync<bool>("SELECT engaged FROM brake"));
         foreach (var client in clients)
             client.Dispose();
     }
@@ -67,73 +63,72 @@ public class BrakeTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Engaged_CreatesUpdatesReactivationsAndSmallRemovalsPass_DeletesAndBulkRemovalsAre503()
     {
-        var ids = await app.SeedUsersAsync(20, "person");
-        using var client = app.CreateClient();
-        var group = await client.CreateGroupAsync("Everyone", ids.Select(id => id.ToString()).ToArray());
+        var ids = await App.SeedUsersAsync(20, "person");
+        var group = await Client.CreateGroupAsync("Everyone", ids.Select(id => id.ToString()).ToArray());
         var groupId = group.GetProperty("id").GetString();
-        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+        using (var off = await Client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
             await off.AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal(0, (await app.VerbAsync("brake", "engage", "--reason", "test")).Code);
+        Assert.Equal(0, (await App.VerbAsync("brake", "engage", "--reason", "test")).Code);
 
-        using (var on = await client.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Reactivate))
+        using (var on = await Client.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Reactivate))
             await on.AssertStatusAsync(HttpStatusCode.OK);
-        await client.CreateUserAsync("new.hire@example.com");
-        using (var rename = await client.PatchScimAsync($"/scim/v2/Users/{ids[1]}",
+        await Client.CreateUserAsync("new.hire@example.com");
+        using (var rename = await Client.PatchScimAsync(Urls.User(ids[1]),
                    HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Renamed" })))
             await rename.AssertStatusAsync(HttpStatusCode.OK);
-        using (var one = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}",
+        using (var one = await Client.PatchScimAsync(Urls.Group(groupId),
                    HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{ids[2]}\"]" })))
             await one.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        using (var off = await client.PatchScimAsync($"/scim/v2/Users/{ids[3]}", SafetyKit.Deactivate))
+        using (var off = await Client.PatchScimAsync(Urls.User(ids[3]), SafetyKit.Deactivate))
             await AssertHeldAsync(off);
-        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{ids[3]}"))
+        using (var delete = await Client.DeleteAsync(Urls.User(ids[3])))
             await AssertHeldAsync(delete);
-        using (var bulk = await client.PatchScimAsync($"/scim/v2/Groups/{groupId}", HttpExtensions.PatchOp(
+        using (var bulk = await Client.PatchScimAsync(Urls.Group(groupId), HttpExtensions.PatchOp(
                    new { op = "remove", path = "members", value = ids.Skip(3).Take(11).Select(id => new { value = id }).ToArray() })))
             await AssertHeldAsync(bulk);
-        using (var deleteGroup = await client.DeleteAsync($"/scim/v2/Groups/{groupId}"))
+        using (var deleteGroup = await Client.DeleteAsync(Urls.Group(groupId)))
             await AssertHeldAsync(deleteGroup);
 
-        Assert.Equal(20L, await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE active AND user_name LIKE 'person%'"));
-        Assert.Equal(19L, await app.ScalarAsync<long>("SELECT count(*) FROM link"));
-        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM tombstones"));
-        Assert.Equal(4L, await app.ScalarAsync<long>("SELECT held FROM brake"));
+        Assert.Equal(20L, await App.ScalarAsync<long>("SELECT count(*) FROM users WHERE active AND user_name LIKE 'person%'"));
+        Assert.Equal(19L, await App.ScalarAsync<long>("SELECT count(*) FROM link"));
+        Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM tombstones"));
+        Assert.Equal(4L, await App.ScalarAsync<long>("SELECT held FROM brake"));
     }
 
     [Fact]
     public async Task TwoHosts_ShareTheBrake_EngagedAndReleasedInTheDatabase()
     {
-        var ids = await app.SeedUsersAsync(4, "person");
-        await using var other = app.UnthrottledHost();
-        using var first = app.CreateClient();
-        using var second = other.CreateClient(app.Token);
-        Assert.Equal(0, (await app.VerbAsync("brake", "engage")).Code);
+        var ids = await App.SeedUsersAsync(4, "person");
+        await using var other = App.UnthrottledHost();
+        using var first = App.CreateClient();
+        using var second = other.CreateClient(App.Token);
+        Assert.Equal(0, (await App.VerbAsync("brake", "engage")).Code);
 
-        using (var a = await first.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+        using (var a = await first.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
             await AssertHeldAsync(a);
-        using (var b = await second.PatchScimAsync($"/scim/v2/Users/{ids[1]}", SafetyKit.Deactivate))
+        using (var b = await second.PatchScimAsync(Urls.User(ids[1]), SafetyKit.Deactivate))
             await AssertHeldAsync(b);
 
-        Assert.Equal(0, (await app.VerbAsync("brake", "release")).Code);
-        using (var a = await first.PatchScimAsync($"/scim/v2/Users/{ids[0]}", SafetyKit.Deactivate))
+        Assert.Equal(0, (await App.VerbAsync("brake", "release")).Code);
+        using (var a = await first.PatchScimAsync(Urls.User(ids[0]), SafetyKit.Deactivate))
             await a.AssertStatusAsync(HttpStatusCode.OK);
-        using (var b = await second.DeleteAsync($"/scim/v2/Users/{ids[1]}"))
+        using (var b = await second.DeleteAsync(Urls.User(ids[1])))
             await b.AssertStatusAsync(HttpStatusCode.NoContent);
     }
 
     [Fact]
     public async Task Disabled_NothingIsCountedOrRefused()
     {
-        var ids = await app.SeedUsersAsync(60, "person");
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Brake:Enabled"] = "false" });
-        using var client = host.CreateClient(app.Token);
+        var ids = await App.SeedUsersAsync(60, "person");
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:Brake:Enabled"] = "false" });
+        using var client = host.CreateClient(App.Token);
         foreach (var id in ids)
         {
-            using var response = await client.PatchScimAsync($"/scim/v2/Users/{id}", SafetyKit.Deactivate);
+            using var response = await client.PatchScimAsync(Urls.User(id), SafetyKit.Deactivate);
             await response.AssertStatusAsync(HttpStatusCode.OK);
         }
-        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
+        Assert.Equal(0L, await App.ScalarAsync<long>("SELECT count(*) FROM deprovisioning_events"));
     }
 
     static async Task AssertHeldAsync(HttpResponseMessage response)

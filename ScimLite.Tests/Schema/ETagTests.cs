@@ -4,32 +4,24 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Schema;
 
 /// <summary>ETag = meta.version (W/"n"); If-None-Match → 304; a stale If-Match → 412 with nothing changed.</summary>
-[Collection("scim")]
-public class ETagTests(ScimApp app) : IAsyncLifetime
+public class ETagTests(ScimApp app) : ScimTest(app)
 {
-    readonly HttpClient client = app.CreateClient();
-
-    public Task InitializeAsync() => app.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        client.Dispose();
-        return Task.CompletedTask;
-    }
-
     const string Stale = "W/\"999\"";
 
-    /// <summary>A user and a group, each already changed once so the current version is not the first.</summary>
-    async Task<(string UserUrl, string GroupUrl)> ArrangeAsync()
+    /// <summary>
+    /// A user and a group, each already changed once so the current version is not the first; returns the URL of the
+    /// one of this type ("Users" or "Groups").
+    /// </summary>
+    async Task<string> ArrangeAsync(string type)
     {
-        var user = await client.CreateUserAsync("etag@example.com");
-        var group = await client.CreateGroupAsync("ETags", user.Id());
-        (await client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "v2" }))).Dispose();
-        (await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}", HttpExtensions.PatchOp(new { op = "replace", path = "externalId", value = "v2" }))).Dispose();
-        return ($"/scim/v2/Users/{user.Id()}", $"/scim/v2/Groups/{group.Id()}");
+        var user = await Client.CreateUserAsync("etag@example.com");
+        var group = await Client.CreateGroupAsync("ETags", user.Id());
+        (await Client.PatchScimAsync(Urls.User(user.Id()), HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "v2" }))).Dispose();
+        (await Client.PatchScimAsync(Urls.Group(group.Id()), HttpExtensions.PatchOp(new { op = "replace", path = "externalId", value = "v2" }))).Dispose();
+        return type == "Users" ? Urls.User(user.Id()) : Urls.Group(group.Id());
     }
 
-    static async Task<string> CurrentAsync(HttpClient client, string url) => (await client.GetJsonAsync(url)).Version();
+    async Task<string> CurrentAsync(string url) => (await Client.GetJsonAsync(url)).Version();
 
     static HttpRequestMessage With(HttpMethod method, string url, string header, string etag, object? body = null)
     {
@@ -47,21 +39,20 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups")]
     public async Task EveryResponse_ETagHeaderEqualsMetaVersion(string type)
     {
-        var (userUrl, groupUrl) = await ArrangeAsync();
-        var url = type == "Users" ? userUrl : groupUrl;
+        var url = await ArrangeAsync(type);
 
-        using var get = await client.GetAsync(url);
+        using var get = await Client.GetAsync(url);
         var resource = await get.ReadJsonAsync();
         Assert.Matches("^W/\"[0-9]+\"$", resource.Version());
         Assert.Equal(resource.Version(), get.Headers.ETag?.ToString());
         Assert.True(get.Headers.ETag!.IsWeak);
 
-        using var put = await client.PutScimAsync(url, type == "Users" ? UserPut : GroupPut);
+        using var put = await Client.PutScimAsync(url, type == "Users" ? UserPut : GroupPut);
         Assert.Equal((await put.ReadJsonAsync()).Version(), put.Headers.ETag?.ToString());
 
-        using var patch = await client.PatchScimAsync(url, Patch);
+        using var patch = await Client.PatchScimAsync(url, Patch);
         Assert.True(patch.IsSuccessStatusCode);
-        Assert.Equal(await CurrentAsync(client, url), patch.Headers.ETag?.ToString());
+        Assert.Equal(await CurrentAsync(url), patch.Headers.ETag?.ToString());
     }
 
     [Theory]
@@ -69,11 +60,10 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups")]
     public async Task Get_IfNoneMatchCurrent_Returns304WithEmptyBody(string type)
     {
-        var (userUrl, groupUrl) = await ArrangeAsync();
-        var url = type == "Users" ? userUrl : groupUrl;
-        var current = await CurrentAsync(client, url);
+        var url = await ArrangeAsync(type);
+        var current = await CurrentAsync(url);
 
-        using var response = await client.SendAsync(With(HttpMethod.Get, url, "If-None-Match", current));
+        using var response = await Client.SendAsync(With(HttpMethod.Get, url, "If-None-Match", current));
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -86,13 +76,12 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups")]
     public async Task Get_IfNoneMatchStale_Returns200(string type)
     {
-        var (userUrl, groupUrl) = await ArrangeAsync();
-        var url = type == "Users" ? userUrl : groupUrl;
+        var url = await ArrangeAsync(type);
 
-        using var response = await client.SendAsync(With(HttpMethod.Get, url, "If-None-Match", "W/\"1\""));
+        using var response = await Client.SendAsync(With(HttpMethod.Get, url, "If-None-Match", "W/\"1\""));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal(await CurrentAsync(client, url), (await response.ReadJsonAsync()).Version());
+        Assert.Equal(await CurrentAsync(url), (await response.ReadJsonAsync()).Version());
     }
 
     public static TheoryData<string, string> Writes => new()
@@ -112,39 +101,37 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [MemberData(nameof(Writes))]
     public async Task Write_IfMatchStale_Returns412AndChangesNothing(string type, string method)
     {
-        var (userUrl, groupUrl) = await ArrangeAsync();
-        var url = type == "Users" ? userUrl : groupUrl;
-        var previous = $"W/\"{int.Parse(ScimVersionNumber(await CurrentAsync(client, url))) - 1}\"";
-        var before = await app.SnapshotAsync();
+        var url = await ArrangeAsync(type);
+        var previous = $"W/\"{int.Parse(ScimVersionNumber(await CurrentAsync(url))) - 1}\"";
+        var before = await App.SnapshotAsync();
 
         foreach (var etag in new[] { Stale, previous })
         {
-            using var response = await client.SendAsync(Write(type, method, url, etag));
+            using var response = await Client.SendAsync(Write(type, method, url, etag));
             await response.AssertScimErrorAsync(HttpStatusCode.PreconditionFailed);
         }
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Theory]
     [MemberData(nameof(Writes))]
     public async Task Write_IfMatchCurrent_Succeeds(string type, string method)
     {
-        var (userUrl, groupUrl) = await ArrangeAsync();
-        var url = type == "Users" ? userUrl : groupUrl;
-        var current = await CurrentAsync(client, url);
+        var url = await ArrangeAsync(type);
+        var current = await CurrentAsync(url);
 
-        using var response = await client.SendAsync(Write(type, method, url, current));
+        using var response = await Client.SendAsync(Write(type, method, url, current));
 
         Assert.True(response.IsSuccessStatusCode, $"{method} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         if (method == "DELETE")
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-            using var gone = await client.GetAsync(url);
+            using var gone = await Client.GetAsync(url);
             Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         }
         else
         {
-            var after = await CurrentAsync(client, url);
+            var after = await CurrentAsync(url);
             Assert.NotEqual(current, after);
             Assert.Equal(after, response.Headers.ETag?.ToString());
         }
@@ -155,10 +142,9 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
     [InlineData("Groups")]
     public async Task Put_IfMatchStar_Succeeds(string type)
     {
-        var (userUrl, groupUrl) = await ArrangeAsync();
-        var url = type == "Users" ? userUrl : groupUrl;
+        var url = await ArrangeAsync(type);
 
-        using var response = await client.SendAsync(Write(type, "PUT", url, "*"));
+        using var response = await Client.SendAsync(Write(type, "PUT", url, "*"));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
     }
@@ -167,41 +153,36 @@ public class ETagTests(ScimApp app) : IAsyncLifetime
 }
 
 /// <summary>A version at bigint's maximum (only a hand-edited row gets there) wraps to 1 on the next write instead of a 500.</summary>
-[Collection("scim")]
-public class VersionWrapTests(ScimApp app) : IAsyncLifetime
+public class VersionWrapTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task EveryWrite_AtTheMaximumVersion_WrapsTo1()
     {
-        using var client = app.CreateClient();
-        var user = (await client.CreateUserAsync("max@example.com")).Id();
-        var reports = (await client.CreateUserAsync("reports@example.com")).Id();
-        var group = (await client.CreateGroupAsync("Max", user)).Id();
-        await using (var db = await app.OpenConnectionAsync())
+        var user = (await Client.CreateUserAsync("max@example.com")).Id();
+        var reports = (await Client.CreateUserAsync("reports@example.com")).Id();
+        var group = (await Client.CreateGroupAsync("Max", user)).Id();
+        await using (var db = await App.OpenConnectionAsync())
         {
             await using var max = new Npgsql.NpgsqlCommand($"UPDATE users SET version = {long.MaxValue}; UPDATE groups SET version = {long.MaxValue}", db);
             await max.ExecuteNonQueryAsync();
         }
 
-        using (var patch = await client.PatchScimAsync($"/scim/v2/Users/{user}", HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "Wrapped" })))
+        using (var patch = await Client.PatchScimAsync(Urls.User(user), HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "Wrapped" })))
             Assert.Equal("W/\"1\"", (await (await patch.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync()).Version());
-        using (var put = await client.PutScimAsync($"/scim/v2/Groups/{group}", new { displayName = "Max Renamed", members = new[] { new { value = user } } }))
+        using (var put = await Client.PutScimAsync(Urls.Group(group), new { displayName = "Max Renamed", members = new[] { new { value = user } } }))
             Assert.Equal("W/\"1\"", (await (await put.AssertStatusAsync(HttpStatusCode.OK)).ReadJsonAsync()).Version());
-        using (var reporting = await client.PatchScimAsync($"/scim/v2/Users/{reports}", HttpExtensions.PatchOp(
+        using (var reporting = await Client.PatchScimAsync(Urls.User(reports), HttpExtensions.PatchOp(
             new { op = "replace", path = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", value = user })))
             await reporting.AssertStatusAsync(HttpStatusCode.OK);
         // Deleting the user bumps its group and the user it managed: both at the maximum a moment ago.
-        await using (var db = await app.OpenConnectionAsync())
+        await using (var db = await App.OpenConnectionAsync())
         {
             await using var max = new Npgsql.NpgsqlCommand($"UPDATE users SET version = {long.MaxValue}; UPDATE groups SET version = {long.MaxValue}", db);
             await max.ExecuteNonQueryAsync();
         }
-        using (var delete = await client.DeleteAsync($"/scim/v2/Users/{user}"))
+        using (var delete = await Client.DeleteAsync(Urls.User(user)))
             await delete.AssertStatusAsync(HttpStatusCode.NoContent);
-        Assert.Equal("W/\"1\"", (await client.GetJsonAsync($"/scim/v2/Groups/{group}")).Version());
-        Assert.Equal("W/\"1\"", (await client.GetJsonAsync($"/scim/v2/Users/{reports}")).Version());
+        Assert.Equal("W/\"1\"", (await Client.GetJsonAsync(Urls.Group(group))).Version());
+        Assert.Equal("W/\"1\"", (await Client.GetJsonAsync(Urls.User(reports))).Version());
     }
 }

@@ -6,12 +6,8 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Schema;
 
 /// <summary>password is writeOnly and returned never (RFC 7643 §4.1.1): no response ever carries it.</summary>
-[Collection("scim")]
-public class PasswordTests(ScimApp app) : IAsyncLifetime
+public class PasswordTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string Secret = "Pa55w0rd!Secret";
 
     static void AssertNoPassword(JsonElement body)
@@ -23,7 +19,7 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
 
     async Task<JsonElement> CreateAsync(HttpClient client)
     {
-        using var response = await client.PostScimAsync("/scim/v2/Users", new { userName = "secret@example.com", password = Secret });
+        using var response = await client.PostScimAsync(Urls.Users, new { userName = "secret@example.com", password = Secret });
         await response.AssertStatusAsync(HttpStatusCode.Created);
         var created = await response.ReadJsonAsync();
         AssertNoPassword(created);
@@ -33,8 +29,7 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_ResponseHasNoPassword()
     {
-        using var client = app.CreateClient();
-        await CreateAsync(client);
+        await CreateAsync(Client);
     }
 
     [Theory]
@@ -45,20 +40,18 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [InlineData("?excludedAttributes=userName")]
     public async Task Get_ByIdAndList_NeverReturnPassword(string query)
     {
-        using var client = app.CreateClient();
-        var created = await CreateAsync(client);
+        var created = await CreateAsync(Client);
 
-        AssertNoPassword(await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}{query}"));
-        AssertNoPassword(await client.GetJsonAsync($"/scim/v2/Users{query}"));
+        AssertNoPassword(await Client.GetJsonAsync($"{Urls.Users}/{created.Id()}{query}"));
+        AssertNoPassword(await Client.GetJsonAsync($"{Urls.Users}{query}"));
     }
 
     [Fact]
     public async Task Search_WithAttributesPassword_DoesNotReturnIt()
     {
-        using var client = app.CreateClient();
-        await CreateAsync(client);
+        await CreateAsync(Client);
 
-        using var response = await client.PostScimAsync("/scim/v2/Users/.search", new
+        using var response = await Client.PostScimAsync($"{Urls.Users}/.search", new
         {
             schemas = new[] { "urn:ietf:params:scim:api:messages:2.0:SearchRequest" },
             attributes = new[] { "password", "userName" },
@@ -73,10 +66,9 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ResponseHasNoPassword()
     {
-        using var client = app.CreateClient();
-        var created = await CreateAsync(client);
+        var created = await CreateAsync(Client);
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "secret@example.com", password = Secret + "2" });
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new { userName = "secret@example.com", password = Secret + "2" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         AssertNoPassword(await response.ReadJsonAsync());
@@ -85,10 +77,9 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_ResponseHasNoPassword()
     {
-        using var client = app.CreateClient();
-        var created = await CreateAsync(client);
+        var created = await CreateAsync(Client);
 
-        using var response = await client.PatchScimAsync($"/scim/v2/Users/{created.Id()}?attributes=password,userName",
+        using var response = await Client.PatchScimAsync($"{Urls.Users}/{created.Id()}?attributes=password,userName",
             HttpExtensions.PatchOp(new { op = "replace", path = "password", value = Secret + "3" }));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
@@ -98,12 +89,11 @@ public class PasswordTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task StoredPassword_IsASaltedHashNotTheCleartext()
     {
-        using var client = app.CreateClient();
-        await CreateAsync(client);
-        using (var second = await client.PostScimAsync("/scim/v2/Users", new { userName = "same@example.com", password = Secret }))
+        await CreateAsync(Client);
+        using (var second = await Client.PostScimAsync(Urls.Users, new { userName = "same@example.com", password = Secret }))
             await second.AssertStatusAsync(HttpStatusCode.Created);
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var hashes = (await connection.QueryAsync<string>("SELECT password_hash FROM users")).ToList();
         Assert.Equal(2, hashes.Count);
         Assert.All(hashes, h => Assert.StartsWith("pbkdf2-sha256$", h));

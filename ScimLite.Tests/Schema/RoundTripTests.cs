@@ -5,12 +5,8 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Schema;
 
 /// <summary>The full RFC 7643 schema survives POST → GET → PUT → GET exactly as sent.</summary>
-[Collection("scim")]
-public class RoundTripTests(ScimApp app) : IAsyncLifetime
+public class RoundTripTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string BaseUrl = "http://localhost/scim/v2";
 
     async Task<JsonElement> CreateManagerAsync(HttpClient client) =>
@@ -19,11 +15,10 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task FullUser_PostThenGet_ReturnsEveryAttributeAsSent()
     {
-        using var client = app.CreateClient();
-        var manager = await CreateManagerAsync(client);
+        var manager = await CreateManagerAsync(Client);
 
-        var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var created = await Client.PostUserAsync(FullUser.Json(manager.Id()));
+        var fetched = await Client.GetJsonAsync(Urls.User(created.Id()));
 
         var expected = FullUser.Expected(manager.Id(), "John Smith", BaseUrl);
         ScimAssert.JsonEqual(expected, created.Without("id", "meta"));
@@ -34,14 +29,13 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task FullUser_PutSameBody_ChangesNothingAndKeepsVersion()
     {
-        using var client = app.CreateClient();
-        var manager = await CreateManagerAsync(client);
-        var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
+        var manager = await CreateManagerAsync(Client);
+        var created = await Client.PostUserAsync(FullUser.Json(manager.Id()));
 
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", FullUser.Json(manager.Id()));
+        using var put = await Client.PutScimAsync(Urls.User(created.Id()), FullUser.Json(manager.Id()));
         await put.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await put.ReadJsonAsync();
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await Client.GetJsonAsync(Urls.User(created.Id()));
 
         ScimAssert.JsonEqual(created, replaced);
         ScimAssert.JsonEqual(created, fetched);
@@ -51,13 +45,12 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task FullUser_PutSameBodyWithoutPassword_KeepsVersion()
     {
-        using var client = app.CreateClient();
-        var manager = await CreateManagerAsync(client);
-        var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
+        var manager = await CreateManagerAsync(Client);
+        var created = await Client.PostUserAsync(FullUser.Json(manager.Id()));
         var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(FullUser.Json(manager.Id()))!;
         body.Remove("password");
 
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", body);
+        using var put = await Client.PutScimAsync(Urls.User(created.Id()), body);
 
         await put.AssertStatusAsync(HttpStatusCode.OK);
         ScimAssert.JsonEqual(created, await put.ReadJsonAsync());
@@ -66,10 +59,9 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Enterprise_ManagerDisplayName_ComesFromTheManagerUser()
     {
-        using var client = app.CreateClient();
-        var manager = await CreateManagerAsync(client);
+        var manager = await CreateManagerAsync(Client);
 
-        var created = await client.PostUserAsync(new Dictionary<string, object>
+        var created = await Client.PostUserAsync(new Dictionary<string, object>
         {
             ["userName"] = "report@example.com",
             // manager.displayName is readOnly: what the client sends is ignored.
@@ -81,26 +73,25 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("John Smith", managerJson.GetProperty("displayName").GetString());
         Assert.Equal($"{BaseUrl}/Users/{manager.Id()}", managerJson.GetProperty("$ref").GetString());
 
-        (await client.PatchScimAsync($"/scim/v2/Users/{manager.Id()}",
+        (await Client.PatchScimAsync(Urls.User(manager.Id()),
             HttpExtensions.PatchOp(new { op = "replace", path = "displayName", value = "Johnny Smith" }))).Dispose();
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await Client.GetJsonAsync(Urls.User(created.Id()));
         Assert.Equal("Johnny Smith", fetched.GetProperty(ResourceRequests.EnterpriseUrn).GetProperty("manager").GetProperty("displayName").GetString());
     }
 
     [Fact]
     public async Task Enterprise_DeletingTheManager_ClearsManagerAndMovesTheReportsVersion()
     {
-        using var client = app.CreateClient();
-        var manager = await CreateManagerAsync(client);
-        var report = await client.PostUserAsync(new Dictionary<string, object>
+        var manager = await CreateManagerAsync(Client);
+        var report = await Client.PostUserAsync(new Dictionary<string, object>
         {
             ["userName"] = "report@example.com",
             [ResourceRequests.EnterpriseUrn] = new { manager = new { value = manager.Id() } },
         });
 
-        (await client.DeleteAsync($"/scim/v2/Users/{manager.Id()}")).Dispose();
+        (await Client.DeleteAsync(Urls.User(manager.Id()))).Dispose();
 
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{report.Id()}");
+        var fetched = await Client.GetJsonAsync(Urls.User(report.Id()));
         Assert.False(fetched.TryGetProperty(ResourceRequests.EnterpriseUrn, out _), fetched.ToString());
         Assert.Equal([ResourceRequests.UserUrn], fetched.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
         // The representation changed, so a cached copy must not be revalidated by its old ETag.
@@ -110,32 +101,29 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Enterprise_SelfManagedUser_CanBeDeleted()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("self@example.com");
-        using (var put = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new Dictionary<string, object>
+        var user = await Client.CreateUserAsync("self@example.com");
+        using (var put = await Client.PutScimAsync(Urls.User(user.Id()), new Dictionary<string, object>
         {
             ["userName"] = "self@example.com", [ResourceRequests.EnterpriseUrn] = new { manager = new { value = user.Id() } },
         }))
             await put.AssertStatusAsync(HttpStatusCode.OK);
 
-        using var deleted = await client.DeleteAsync($"/scim/v2/Users/{user.Id()}");
+        using var deleted = await Client.DeleteAsync(Urls.User(user.Id()));
 
         await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
-        Assert.Equal(0, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Enterprise_UrnInSchemasOnlyWhenTheUserHasEnterpriseData()
     {
-        using var client = app.CreateClient();
-
-        var plain = await client.PostUserAsync(new Dictionary<string, object>
+        var plain = await Client.PostUserAsync(new Dictionary<string, object>
         {
             ["schemas"] = new[] { ResourceRequests.UserUrn, ResourceRequests.EnterpriseUrn },
             ["userName"] = "plain@example.com",
             [ResourceRequests.EnterpriseUrn] = new { },
         });
-        var enterprise = await client.PostUserAsync(new Dictionary<string, object>
+        var enterprise = await Client.PostUserAsync(new Dictionary<string, object>
         {
             ["userName"] = "enterprise@example.com",
             [ResourceRequests.EnterpriseUrn] = new { costCenter = "4130" },
@@ -147,7 +135,7 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("4130", enterprise.GetProperty(ResourceRequests.EnterpriseUrn).GetProperty("costCenter").GetString());
 
         // Clearing the last enterprise value drops the URN again.
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{enterprise.Id()}", new { userName = "enterprise@example.com" });
+        using var put = await Client.PutScimAsync(Urls.User(enterprise.Id()), new { userName = "enterprise@example.com" });
         var cleared = await put.ReadJsonAsync();
         Assert.Equal([ResourceRequests.UserUrn], cleared.GetProperty("schemas").EnumerateArray().Select(s => s.GetString()));
     }
@@ -155,9 +143,8 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task FullGroup_PostGetPut_RoundTripsEveryAttribute()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("member@example.com", "Member One");
-        var nested = await client.CreateGroupAsync("Nested");
+        var user = await Client.CreateUserAsync("member@example.com", "Member One");
+        var nested = await Client.CreateGroupAsync("Nested");
         var body = $$"""
             {
               "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
@@ -170,11 +157,11 @@ public class RoundTripTests(ScimApp app) : IAsyncLifetime
             }
             """;
 
-        using var post = await client.PostScimAsync("/scim/v2/Groups", body);
+        using var post = await Client.PostScimAsync(Urls.Groups, body);
         await post.AssertStatusAsync(HttpStatusCode.Created);
         var created = await post.ReadJsonAsync();
-        var fetched = await client.GetJsonAsync($"/scim/v2/Groups/{created.Id()}");
-        using var put = await client.PutScimAsync($"/scim/v2/Groups/{created.Id()}", body);
+        var fetched = await Client.GetJsonAsync(Urls.Group(created.Id()));
+        using var put = await Client.PutScimAsync(Urls.Group(created.Id()), body);
         await put.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await put.ReadJsonAsync();
 

@@ -5,16 +5,11 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Schema;
 
 /// <summary>How attribute values are taken: exactly as sent, null clears, unknown ignored, at most one primary.</summary>
-[Collection("scim")]
-public class ValueTests(ScimApp app) : IAsyncLifetime
+public class ValueTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Values_AreStoredExactlyAsSent()
     {
-        using var client = app.CreateClient();
         var sent = new Dictionary<string, object>
         {
             ["userName"] = "BJensen@Example.COM",
@@ -25,8 +20,8 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
             ["title"] = "<b>Tour & \"Guide\"</b> 🎢",
         };
 
-        var created = await client.PostUserAsync(sent);
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var created = await Client.PostUserAsync(sent);
+        var fetched = await Client.GetJsonAsync(Urls.User(created.Id()));
 
         foreach (var resource in new[] { created, fetched })
         {
@@ -44,18 +39,17 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ExplicitNull_ClearsTheAttribute()
     {
-        using var client = app.CreateClient();
-        var manager = await client.CreateUserAsync("jsmith@example.com", "John Smith");
-        var created = await client.PostUserAsync(FullUser.Json(manager.Id()));
+        var manager = await Client.CreateUserAsync("jsmith@example.com", "John Smith");
+        var created = await Client.PostUserAsync(FullUser.Json(manager.Id()));
         var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(FullUser.Json(manager.Id()))!;
         foreach (var name in new[] { "nickName", "name", "emails", "addresses", "externalId" })
             body[name] = JsonSerializer.SerializeToElement<object?>(null);
         body[ResourceRequests.EnterpriseUrn] = JsonSerializer.SerializeToElement(new { department = (string?)null, manager = (object?)null, employeeNumber = "701984" });
 
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", body);
+        using var put = await Client.PutScimAsync(Urls.User(created.Id()), body);
 
         await put.AssertStatusAsync(HttpStatusCode.OK);
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await Client.GetJsonAsync(Urls.User(created.Id()));
         foreach (var name in new[] { "nickName", "name", "emails", "addresses", "externalId" })
             Assert.False(fetched.TryGetProperty(name, out _), $"{name} not cleared: {fetched}");
         var enterprise = fetched.GetProperty(ResourceRequests.EnterpriseUrn);
@@ -69,9 +63,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_ExplicitNullAndEmptyArrays_LeaveAttributesUnassigned()
     {
-        using var client = app.CreateClient();
-
-        var created = await client.PostUserAsync("""
+        var created = await Client.PostUserAsync("""
             {"userName": "nulls@example.com", "nickName": null, "emails": [], "name": null, "phoneNumbers": null, "title": ""}
             """);
 
@@ -82,9 +74,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_UnknownAttributesAndExtensions_AreIgnored()
     {
-        using var client = app.CreateClient();
-
-        var created = await client.PostUserAsync("""
+        var created = await Client.PostUserAsync("""
             {
               "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:example:custom:1.0:User"],
               "userName": "extra@example.com",
@@ -94,7 +84,7 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
               "urn:example:custom:1.0:User": {"badge": 7, "nested": {"a": [1, 2]}}
             }
             """);
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}");
+        var fetched = await Client.GetJsonAsync(Urls.User(created.Id()));
 
         foreach (var resource in new[] { created, fetched })
         {
@@ -113,46 +103,43 @@ public class ValueTests(ScimApp app) : IAsyncLifetime
     [InlineData("roles")]
     public async Task Post_TwoPrimaryValues_Returns400InvalidValueAndWritesNothing(string attribute)
     {
-        using var client = app.CreateClient();
         var values = attribute == "addresses"
             ? new object[] { new { locality = "A", primary = true }, new { locality = "B", primary = true } }
             : new object[] { new { value = "a@example.com", primary = true }, new { value = "b@example.com", primary = true } };
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        using var response = await Client.PostScimAsync(Urls.Users, new Dictionary<string, object>
         {
             ["userName"] = "twoprimary@example.com", [attribute] = values,
         });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(0, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Put_TwoPrimaryEmails_Returns400AndChangesNothing()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("one@example.com");
-        var before = await app.SnapshotAsync();
+        var user = await Client.CreateUserAsync("one@example.com");
+        var before = await App.SnapshotAsync();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new
+        using var response = await Client.PutScimAsync(Urls.User(user.Id()), new
         {
             userName = "one@example.com",
             emails = new[] { new { value = "a@example.com", primary = true }, new { value = "b@example.com", primary = true } },
         });
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await App.SnapshotAsync());
     }
 
     [Fact]
     public async Task Put_ChangingOnlyTheCaseOfUserName_StoresTheNewCase()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("bjensen@example.com");
+        var user = await Client.CreateUserAsync("bjensen@example.com");
 
-        using var put = await client.PutScimAsync($"/scim/v2/Users/{user.Id()}", new { userName = "BJensen@Example.com" });
+        using var put = await Client.PutScimAsync(Urls.User(user.Id()), new { userName = "BJensen@Example.com" });
 
         await put.AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal("BJensen@Example.com", (await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}")).GetProperty("userName").GetString());
+        Assert.Equal("BJensen@Example.com", (await Client.GetJsonAsync(Urls.User(user.Id()))).GetProperty("userName").GetString());
     }
 }

@@ -9,28 +9,24 @@ using Xunit.Abstractions;
 namespace ScimLite.Tests.Security;
 
 /// <summary>Bearer tokens: rotation, hashed configuration, uniform rejection, and per-token and per-address rate limits.</summary>
-[Collection("scim")]
-public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class AuthTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     [Fact]
     public async Task TwoConfiguredTokens_BothAccepted_DuringRotation()
     {
         var next = NewSecret();
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = next });
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = next });
 
-        foreach (var token in new[] { app.Token, next })
+        foreach (var token in new[] { App.Token, next })
         {
             using var client = host.CreateClient(token);
-            using var response = await client.GetAsync("/scim/v2/Users");
+            using var response = await client.GetAsync(Urls.Users);
             await response.AssertStatusAsync(HttpStatusCode.OK);
         }
         using var other = host.CreateClient(NewSecret());
-        using var rejected = await other.GetAsync("/scim/v2/Users");
+        using var rejected = await other.GetAsync(Urls.Users);
         await rejected.AssertStatusAsync(HttpStatusCode.Unauthorized);
     }
 
@@ -39,16 +35,16 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     {
         var secret = NewSecret();
         var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = $"sha256:{digest}" });
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:Tokens:1"] = $"sha256:{digest}" });
 
         using (var client = host.CreateClient(secret))
-        using (var response = await client.GetAsync("/scim/v2/Users"))
+        using (var response = await client.GetAsync(Urls.Users))
             await response.AssertStatusAsync(HttpStatusCode.OK);
         // Knowing the configured value is not knowing the token.
         foreach (var notTheToken in new[] { $"sha256:{digest}", digest })
         {
             using var client = host.CreateClient(notTheToken);
-            using var response = await client.GetAsync("/scim/v2/Users");
+            using var response = await client.GetAsync(Urls.Users);
             await response.AssertStatusAsync(HttpStatusCode.Unauthorized);
         }
         var configuration = host.Services.GetRequiredService<IConfiguration>();
@@ -59,16 +55,16 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task MissingMalformedOrWrongToken_Returns401_WithOneIdenticalScimBody()
     {
-        using var client = app.CreateAnonymousClient();
+        using var client = App.CreateAnonymousClient();
         string[] headers =
         [
-            "", "Bearer", "Bearer ", $"Bearer {NewSecret()}", $"Bearer {app.Token}x", $"Bearer {app.Token[..^1]}",
-            $"Basic {app.Token}", app.Token, $"Bearer {app.Token} {app.Token}", "Bearer \u00e9t\u00e9",
+            "", "Bearer", "Bearer ", $"Bearer {NewSecret()}", $"Bearer {App.Token}x", $"Bearer {App.Token[..^1]}",
+            $"Basic {App.Token}", App.Token, $"Bearer {App.Token} {App.Token}", "Bearer \u00e9t\u00e9",
         ];
         var bodies = new HashSet<string>();
         foreach (var header in headers)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users);
             if (header.Length > 0)
                 request.Headers.TryAddWithoutValidation("Authorization", header);
             using var response = await client.SendAsync(request);
@@ -84,17 +80,17 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task RateLimit_TokenExhaustsItsBucket_Returns429WithIntegerRetryAfterAndScimBody()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
             ["Scim:RateLimit:PermitsPerSecond"] = "1", ["Scim:RateLimit:Burst"] = "5",
         });
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
 
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? limited = null;
         for (var i = 0; i < 30 && limited is null; i++)
         {
-            var response = await client.GetAsync("/scim/v2/Users?count=1");
+            var response = await client.GetAsync($"{Urls.Users}?count=1");
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 limited = response;
@@ -118,15 +114,15 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     public async Task RateLimit_IsPerToken_AnotherTokenIsStillServed()
     {
         var other = NewSecret();
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
             ["Scim:Tokens:1"] = other, ["Scim:RateLimit:PermitsPerSecond"] = "1", ["Scim:RateLimit:Burst"] = "3",
         });
-        using var busy = host.CreateClient(app.Token);
+        using var busy = host.CreateClient(App.Token);
         using var quiet = host.CreateClient(other);
 
-        Assert.True(await ExhaustAsync(busy, "/scim/v2/Users"), "the busy token was never limited");
-        using var response = await quiet.GetAsync("/scim/v2/Users");
+        Assert.True(await ExhaustAsync(busy, Urls.Users), "the busy token was never limited");
+        using var response = await quiet.GetAsync(Urls.Users);
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
     }
@@ -134,18 +130,18 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task RateLimit_RequestsWithoutValidToken_AreLimitedByAddress_ValidTokenUnaffected()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
             ["Scim:RateLimit:AnonymousPermitsPerSecond"] = "1", ["Scim:RateLimit:AnonymousBurst"] = "3",
         });
         using var guesser = host.CreateClient(NewSecret());
-        using var owner = host.CreateClient(app.Token);
+        using var owner = host.CreateClient(App.Token);
 
         // Each guess uses a fresh token, and still draws from the one bucket of its address.
         var limited = false;
         for (var i = 0; i < 30 && !limited; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users);
             request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {NewSecret()}");
             using var response = await guesser.SendAsync(request);
             Assert.Contains(response.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests });
@@ -157,7 +153,7 @@ public class AuthTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
             }
         }
         Assert.True(limited, "token guessing was never limited");
-        using var served = await owner.GetAsync("/scim/v2/Users");
+        using var served = await owner.GetAsync(Urls.Users);
         await served.AssertStatusAsync(HttpStatusCode.OK);
     }
 

@@ -15,12 +15,8 @@ namespace ScimLite.Tests.Security;
 /// accepted, a revoked or expired one refused without a restart, a rotated one valid beside its successor during grace.
 /// The hosts re-read the client table every 0.1 s, so "within the refresh interval" is a short poll.
 /// </summary>
-[Collection("scim")]
-public class ClientTokenTests(ScimApp app) : IAsyncLifetime
+public class ClientTokenTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     WebApplicationFactory<Program> FastHost(Dictionary<string, string?>? more = null)
@@ -28,14 +24,14 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
         var settings = new Dictionary<string, string?> { ["Scim:TokenRefreshSeconds"] = "0.1" };
         foreach (var (key, value) in more ?? [])
             settings[key] = value;
-        return app.NewHost(settings);
+        return App.NewHost(settings);
     }
 
     async Task<(int Code, string Output, string Error)> TokensAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await TokensCommand.Create(output, error).Parse([.. args, "--connection", app.ConnectionString]).InvokeAsync();
+        var code = await TokensCommand.Create(output, error).Parse([.. args, "--connection", App.ConnectionString]).InvokeAsync();
         return (code, output.ToString(), error.ToString());
     }
 
@@ -50,7 +46,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
     static async Task<HttpStatusCode> StatusAsync(WebApplicationFactory<Program> host, string token)
     {
         using var client = host.CreateClient(token);
-        using var response = await client.GetAsync("/scim/v2/Users?count=1");
+        using var response = await client.GetAsync($"{Urls.Users}?count=1");
         if (response.StatusCode == HttpStatusCode.Unauthorized)
             await response.AssertScimErrorAsync();
         return response.StatusCode;
@@ -77,7 +73,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
 
         await EventuallyAsync(host, token, HttpStatusCode.OK);
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         await using var command = new NpgsqlCommand("SELECT token_digest, row_to_json(c)::text FROM clients c WHERE name = 'okta-prod'", connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
@@ -99,7 +95,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
         var took = await EventuallyAsync(host, token, HttpStatusCode.Unauthorized);
         Assert.True(took < TimeSpan.FromSeconds(5), $"refused only after {took.TotalSeconds:0.0} s");
         // The configured token is untouched.
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, app.Token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, App.Token));
     }
 
     [Fact]
@@ -128,7 +124,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
         var token = await SecretFromAsync("add", "okta-prod", "--expires", "90d");
         await EventuallyAsync(host, token, HttpStatusCode.OK);
 
-        await using (var connection = await app.OpenConnectionAsync())
+        await using (var connection = await App.OpenConnectionAsync())
         await using (var expire = new NpgsqlCommand("UPDATE clients SET expires = now() - interval '1 minute'", connection))
             await expire.ExecuteNonQueryAsync();
 
@@ -155,7 +151,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
         }
         Assert.Matches(@"idle\s+table\s+\S+\s+never\s+never\s+active", list);
         Assert.DoesNotContain(token, list);
-        Assert.DoesNotContain(app.Token, list);
+        Assert.DoesNotContain(App.Token, list);
     }
 
     [Theory]
@@ -209,7 +205,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, secret));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, hashed));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, app.Token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, App.Token));
     }
 
     [Fact]
@@ -224,7 +220,7 @@ public class ClientTokenTests(ScimApp app) : IAsyncLifetime
             limited = await StatusAsync(host, token) == HttpStatusCode.TooManyRequests;
 
         Assert.True(limited, "the client's own limit never applied");
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, app.Token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, App.Token));
     }
 
     [Fact]

@@ -27,23 +27,18 @@ public class ContentTypeRuleTests
         Assert.Equal(accepted, ScimJson.IsAcceptedContentType(contentType));
 }
 
-[Collection("scim")]
-public class ContentTypeHttpTests(ScimApp app) : IAsyncLifetime
+public class ContentTypeHttpTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Theory]
     [InlineData("multipart/form-data; boundary=json", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("application/scim+json; charset=iso-8859-1", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("application/json; charset=utf-8", HttpStatusCode.Created)]
     public async Task Post_ContentType_IsParsedAsMediaType(string contentType, HttpStatusCode expected)
     {
-        using var client = app.CreateClient();
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"schemas":["{{UserUrn}}"],"userName":"ct@example.com"}"""));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
-        using var response = await client.PostAsync("/scim/v2/Users", content);
+        using var response = await Client.PostAsync(Urls.Users, content);
 
         await response.AssertStatusAsync(expected);
         if (expected == HttpStatusCode.UnsupportedMediaType)

@@ -8,19 +8,15 @@ using Xunit.Abstractions;
 namespace ScimLite.Tests.Security;
 
 /// <summary>What the edge of the HTTP surface costs and logs: 501s are answers, /readyz floods do not reach the pool.</summary>
-[Collection("scim")]
-public class EdgeLoggingTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class EdgeLoggingTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task BulkAndMe_Answer501_WithoutLoggingAnError()
     {
         var capture = new CapturingLoggerProvider();
-        await using var host = app.NewHost(configure: builder =>
+        await using var host = App.NewHost(configure: builder =>
             builder.ConfigureLogging(logging => logging.AddProvider(capture).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace)));
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
 
         using (var bulk = await client.PostScimAsync("/scim/v2/Bulk", new { schemas = new[] { "urn:ietf:params:scim:api:messages:2.0:BulkRequest" }, Operations = Array.Empty<object>() }))
         {
@@ -42,7 +38,7 @@ public class EdgeLoggingTests(ScimApp app, ITestOutputHelper output) : IAsyncLif
     public async Task Readyz_Flood_AsksTheDatabaseAtMostOnceASecond()
     {
         var capture = new CapturingLoggerProvider();
-        await using var host = app.NewHost(
+        await using var host = App.NewHost(
             new Dictionary<string, string?> { ["Logging:LogLevel:Npgsql"] = "Information" },
             builder => builder.ConfigureLogging(logging => logging.AddProvider(capture).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace)));
         using var client = host.CreateClient(token: null);

@@ -15,21 +15,15 @@ namespace ScimLite.Tests.Security;
 /// URLs in responses never come from an unchecked Host header; behind a configured proxy the scheme and the client
 /// address are the proxy's forwarded ones, and the anonymous rate limit keys on that client address.
 /// </summary>
-[Collection("scim")]
-public class PublicUrlTests(ScimApp app) : IAsyncLifetime
+public class PublicUrlTests(ScimApp app) : ScimTest(app)
 {
     const string RemoteHeader = "X-Test-Remote-Address";
     const string Proxy = "10.0.0.1";
 
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task SpoofedHost_WithoutPublicUrl_NeverAppearsInResponses()
     {
-        using var client = app.CreateClient();
-
-        var (location, metaLocation, groupRef) = await CreateWithHostAsync(client, "evil.example");
+        var (location, metaLocation, groupRef) = await CreateWithHostAsync(Client, "evil.example");
 
         foreach (var url in new[] { location, metaLocation, groupRef })
         {
@@ -41,8 +35,8 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task PublicUrl_IsUsedForEveryUrl_WhateverTheHost()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:PublicUrl"] = "https://scim.example.com/" });
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:PublicUrl"] = "https://scim.example.com/" });
+        using var client = host.CreateClient(App.Token);
 
         var (location, metaLocation, groupRef) = await CreateWithHostAsync(client, "evil.example");
 
@@ -53,10 +47,10 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task AllowedHosts_RefusesAnotherHost_AndUsesTheAllowedOne()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["AllowedHosts"] = "scim.example.com" });
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["AllowedHosts"] = "scim.example.com" });
+        using var client = host.CreateClient(App.Token);
 
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users") { Headers = { Host = "evil.example" } })
+        using (var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users) { Headers = { Host = "evil.example" } })
         using (var refused = await client.SendAsync(request))
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var (location, _, _) = await CreateWithHostAsync(client, "scim.example.com");
@@ -70,7 +64,7 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     public async Task ForwardedProto_IsBelievedFromKnownProxiesOnly(string remote, string expectedPrefix)
     {
         await using var host = ProxiedHost(new() { ["AllowedHosts"] = "scim.example.com" });
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         client.DefaultRequestHeaders.Add(RemoteHeader, remote);
         client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
 
@@ -92,7 +86,7 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
 
         async Task<HttpStatusCode> SendAsync(string clientAddress)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users);
             request.Headers.Add(RemoteHeader, Proxy);
             request.Headers.Add("X-Forwarded-For", clientAddress);
             using var response = await client.SendAsync(request);
@@ -130,7 +124,7 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     WebApplicationFactory<Program> ProxiedHost(Dictionary<string, string?> settings)
     {
         settings["Scim:ForwardedHeaders:KnownProxies:0"] = Proxy;
-        return app.NewHost(settings, builder => builder.ConfigureTestServices(services =>
+        return App.NewHost(settings, builder => builder.ConfigureTestServices(services =>
             services.AddSingleton<IStartupFilter>(new RemoteAddressFromHeader())));
     }
 
@@ -153,7 +147,7 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
     async Task<(string Location, string MetaLocation, string MemberRef)> CreateWithHostAsync(HttpClient client, string hostHeader)
     {
         var userName = $"host-{Guid.NewGuid():N}@example.com";
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/scim/v2/Users")
+        using var post = new HttpRequestMessage(HttpMethod.Post, Urls.Users)
         {
             Content = HttpExtensions.ScimContent(new { schemas = new[] { UserUrn }, userName }),
             Headers = { Host = hostHeader },
@@ -161,7 +155,7 @@ public class PublicUrlTests(ScimApp app) : IAsyncLifetime
         using var created = await client.SendAsync(post);
         await created.AssertStatusAsync(HttpStatusCode.Created);
         var user = await created.ReadJsonAsync();
-        using var groupPost = new HttpRequestMessage(HttpMethod.Post, "/scim/v2/Groups")
+        using var groupPost = new HttpRequestMessage(HttpMethod.Post, Urls.Groups)
         {
             Content = HttpExtensions.ScimContent(new { schemas = new[] { GroupUrn }, displayName = userName, members = new[] { new { value = user.GetProperty("id").GetString() } } }),
             Headers = { Host = hostHeader },

@@ -10,19 +10,15 @@ namespace ScimLite.Tests.Security;
 /// Oversized and hostile bodies get a SCIM 4xx, never Kestrel's bare status or a 500 — through the in-memory server
 /// and through real Kestrel on loopback, where the body limit and response headers are Kestrel's own.
 /// </summary>
-[Collection("scim")]
-public class RequestLimitTests(ScimApp app) : IAsyncLifetime
+public class RequestLimitTests(ScimApp app) : ScimTest(app)
 {
     const int Limit = 2048;
-
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
 
     static string UserOfSize(int bytes) =>
         $$"""{"schemas":["{{UserUrn}}"],"userName":"big@example.com","displayName":"{{new string('x', bytes)}}"}""";
 
     WebApplicationFactory<Program> SmallBodyHost(Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null) =>
-        app.NewHost(new Dictionary<string, string?> { ["Scim:MaxPayloadBytes"] = $"{Limit}" }, configure);
+        App.NewHost(new Dictionary<string, string?> { ["Scim:MaxPayloadBytes"] = $"{Limit}" }, configure);
 
     /// <summary>The same host on Kestrel at a free loopback port (not the in-memory TestServer).</summary>
     WebApplicationFactory<Program> SmallBodyKestrelHost()
@@ -38,9 +34,9 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     public async Task Post_BodyLargerThanMaxPayloadBytes_Returns413WithScimBody()
     {
         await using var host = SmallBodyHost();
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", UserOfSize(Limit * 2));
+        using var response = await client.PostScimAsync(Urls.Users, UserOfSize(Limit * 2));
 
         await response.AssertStatusAsync(HttpStatusCode.RequestEntityTooLarge);
         await response.AssertScimErrorAsync();
@@ -52,14 +48,14 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     public async Task Post_OverKestrel_BodyLargerThanLimit_Returns413WithScimBody(bool chunked)
     {
         await using var host = SmallBodyKestrelHost();
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         Assert.True(client.BaseAddress!.IsLoopback, $"{client.BaseAddress} is not loopback");
         var bytes = Encoding.UTF8.GetBytes(UserOfSize(Limit * 4));
         // Content of unknown length goes out chunked: no Content-Length for the server to check up front.
         HttpContent content = chunked ? new ChunkedContent(bytes) : new ByteArrayContent(bytes);
         content.Headers.TryAddWithoutValidation("Content-Type", HttpExtensions.ScimMediaType);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/scim/v2/Users") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, Urls.Users) { Content = content };
         request.Headers.TransferEncodingChunked = chunked;
 
         using var response = await client.SendAsync(request);
@@ -72,9 +68,9 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     public async Task Post_OverKestrel_BodyWithinLimit_IsServed_WithoutServerHeader()
     {
         await using var host = SmallBodyKestrelHost();
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", UserOfSize(Limit / 4));
+        using var response = await client.PostScimAsync(Urls.Users, UserOfSize(Limit / 4));
 
         await response.AssertStatusAsync(HttpStatusCode.Created);
         Assert.Empty(response.Headers.Server);
@@ -98,12 +94,11 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     [InlineData("externalId")]
     public async Task Post_MegabyteAttribute_Returns400InvalidValue(string attribute)
     {
-        using var client = app.CreateClient();
         // Repeated text compresses, so PostgreSQL's index size limit would not stop it: only the length limit does.
         var body = new Dictionary<string, object> { ["schemas"] = new[] { UserUrn }, ["userName"] = "huge@example.com" };
         body[attribute] = new string('a', 1024 * 1024);
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", body);
+        using var response = await Client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
@@ -113,9 +108,7 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     [InlineData("{\"\\udfff\":\"x\"}")]
     public async Task Post_UnpairedSurrogateEscape_Returns400InvalidSyntax(string body)
     {
-        using var client = app.CreateClient();
-
-        using var response = await client.PostScimAsync("/scim/v2/Users", body);
+        using var response = await Client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -123,11 +116,10 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_InvalidUtf8InAString_Returns400InvalidSyntax()
     {
-        using var client = app.CreateClient();
         var content = new ByteArrayContent([.. "{\"userName\":\"caf"u8, 0xE9, .. "@example.com\"}"u8]);
         content.Headers.TryAddWithoutValidation("Content-Type", HttpExtensions.ScimMediaType);
 
-        using var response = await client.PostAsync("/scim/v2/Users", content);
+        using var response = await Client.PostAsync(Urls.Users, content);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -135,10 +127,9 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Post_JsonNestedDeeperThanLimit_Returns400InvalidSyntax()
     {
-        using var client = app.CreateClient();
         var body = $$"""{"schemas":["{{UserUrn}}"],"userName":"deep@example.com","x":{{new string('[', 64)}}{{new string(']', 64)}}}""";
 
-        using var response = await client.PostScimAsync("/scim/v2/Users", body);
+        using var response = await Client.PostScimAsync(Urls.Users, body);
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
@@ -146,14 +137,14 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Patch_MoreOperationsOrMembersThanAllowed_Returns4xxWithScimBody()
     {
-        await using var host = app.NewHost(new Dictionary<string, string?> { ["Scim:MaxOperations"] = "10", ["Scim:MaxMembersPerRequest"] = "10" });
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.NewHost(new Dictionary<string, string?> { ["Scim:MaxOperations"] = "10", ["Scim:MaxMembersPerRequest"] = "10" });
+        using var client = host.CreateClient(App.Token);
         var group = (await client.CreateGroupAsync("Limits")).Id();
         var operations = Enumerable.Range(0, 11).Select(i => (object)new { op = "replace", path = "externalId", value = $"x{i}" }).ToArray();
         var members = Enumerable.Range(0, 11).Select(_ => new { value = Guid.NewGuid().ToString() }).ToArray();
 
-        using var tooManyOperations = await client.PatchScimAsync($"/scim/v2/Groups/{group}", HttpExtensions.PatchOp(operations));
-        using var tooManyMembers = await client.PatchScimAsync($"/scim/v2/Groups/{group}",
+        using var tooManyOperations = await client.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(operations));
+        using var tooManyMembers = await client.PatchScimAsync(Urls.Group(group),
             HttpExtensions.PatchOp(new { op = "add", path = "members", value = members }));
 
         foreach (var response in new[] { tooManyOperations, tooManyMembers })
@@ -168,10 +159,9 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     [InlineData(1, 100)]
     public async Task List_HugeOrDeeplyNestedFilter_Returns400InvalidFilter(int terms, int depth)
     {
-        using var client = app.CreateClient();
         var filter = new string('(', depth) + string.Join(" or ", Enumerable.Range(0, terms).Select(i => $"userName eq \"u{i}\"")) + new string(')', depth);
 
-        using var response = await client.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString(filter)}");
+        using var response = await Client.GetAsync($"{Urls.Users}?filter={Uri.EscapeDataString(filter)}");
 
         await response.AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
     }
@@ -182,9 +172,7 @@ public class RequestLimitTests(ScimApp app) : IAsyncLifetime
     [InlineData("%27%20OR%201%3D1%20--")]
     public async Task Get_IdThatIsNotAUuid_Returns404WithScimBody(string id)
     {
-        using var client = app.CreateClient();
-
-        using var response = await client.GetAsync($"/scim/v2/Users/{id}");
+        using var response = await Client.GetAsync(Urls.User(id));
 
         await response.AssertStatusAsync(HttpStatusCode.NotFound);
         await response.AssertScimErrorAsync();

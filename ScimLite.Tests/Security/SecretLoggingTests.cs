@@ -14,12 +14,8 @@ namespace ScimLite.Tests.Security;
 /// Bearer tokens and passwords never reach the log: every category captured at Trace while requests carry a known
 /// token and password — successful writes, a password change, failed authentication, a conflict, a server error.
 /// </summary>
-[Collection("scim")]
-public class SecretLoggingTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class SecretLoggingTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     /// <summary>A clock that can be made to fail, to drive a request into the unhandled-error path (500).</summary>
     sealed class FailingClock : TimeProvider
     {
@@ -34,35 +30,35 @@ public class SecretLoggingTests(ScimApp app, ITestOutputHelper output) : IAsyncL
     {
         var capture = new CapturingLoggerProvider();
         var clock = new FailingClock();
-        await using var host = app.NewHost(configure: builder =>
+        await using var host = App.NewHost(configure: builder =>
         {
             builder.ConfigureLogging(logging => logging.AddProvider(capture).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace));
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
         });
-        using var client = host.CreateClient(app.Token);
+        using var client = host.CreateClient(App.Token);
         var password = "Pa55-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var newPassword = "Pa55-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var wrongToken = "wrong-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
 
-        using (var created = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName = "secret@example.com", password }))
+        using (var created = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName = "secret@example.com", password }))
         {
             await created.AssertStatusAsync(HttpStatusCode.Created);
             var id = (await created.ReadJsonAsync()).Id();
-            using var patched = await client.PatchScimAsync($"/scim/v2/Users/{id}",
+            using var patched = await client.PatchScimAsync(Urls.User(id),
                 HttpExtensions.PatchOp(new { op = "replace", path = "password", value = newPassword }));
             await patched.AssertStatusAsync(HttpStatusCode.OK);
         }
-        using (var conflict = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName = "SECRET@example.com", password }))
+        using (var conflict = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName = "SECRET@example.com", password }))
             await conflict.AssertStatusAsync(HttpStatusCode.Conflict);
-        foreach (var header in new[] { $"Bearer {wrongToken}", $"Basic {wrongToken}", $"Bearer {app.Token}x" })
+        foreach (var header in new[] { $"Bearer {wrongToken}", $"Basic {wrongToken}", $"Bearer {App.Token}x" })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/scim/v2/Users");
+            using var request = new HttpRequestMessage(HttpMethod.Get, Urls.Users);
             request.Headers.TryAddWithoutValidation("Authorization", header);
             using var rejected = await client.SendAsync(request);
             await rejected.AssertStatusAsync(HttpStatusCode.Unauthorized);
         }
         clock.Fail = true;
-        using (var failed = await client.PostScimAsync("/scim/v2/Users", new { schemas = new[] { UserUrn }, userName = "boom@example.com", password }))
+        using (var failed = await client.PostScimAsync(Urls.Users, new { schemas = new[] { UserUrn }, userName = "boom@example.com", password }))
         {
             clock.Fail = false;
             await failed.AssertStatusAsync(HttpStatusCode.InternalServerError);
@@ -73,7 +69,7 @@ public class SecretLoggingTests(ScimApp app, ITestOutputHelper output) : IAsyncL
         var log = capture.Entries.ToList();
         output.WriteLine($"{log.Count} log entries captured at Trace");
         Assert.Contains(log, entry => entry.Contains("Simulated clock failure")); // the 500's cause was logged, so capture works
-        foreach (var secret in new[] { app.Token, password, newPassword, wrongToken })
+        foreach (var secret in new[] { App.Token, password, newPassword, wrongToken })
             Assert.DoesNotContain(log, entry => entry.Contains(secret, StringComparison.Ordinal));
         Assert.DoesNotContain(log, entry => entry.Contains("Bearer ", StringComparison.OrdinalIgnoreCase) && !entry.Contains("Bearer realm"));
     }

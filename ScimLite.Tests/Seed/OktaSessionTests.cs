@@ -10,12 +10,8 @@ namespace ScimLite.Tests.Seed;
 /// The Okta session of /work/shared/seed/okta-flask-scim-blog.md, replayed with its exact request bodies: assign a
 /// user, unassign it, assign the Droids group (three users), push the group, then the rows it leaves behind.
 /// </summary>
-[Collection("scim")]
-public class OktaSessionTests(ScimApp app) : IAsyncLifetime
+public class OktaSessionTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     const string ObiWanPassword = "gl^m&qWZ";
 
     const string ObiWan = """
@@ -112,7 +108,15 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
         """;
 
     static string Lookup(string userName) =>
-        $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}&startIndex=1&count=100";
+        $"{Urls.Users}?filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}&startIndex=1&count=100";
+
+    /// <summary>Okta's lookup, asserting it finds exactly one user; returns that user.</summary>
+    async Task<JsonElement> LookupOneAsync(string userName)
+    {
+        var found = await Client.GetJsonAsync(Lookup(userName));
+        Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
+        return Assert.Single(found.GetProperty("Resources").EnumerateArray());
+    }
 
     /// <summary>Okta's create: the body typed <c>application/json</c>, not <c>application/scim+json</c>.</summary>
     static Task<HttpResponseMessage> OktaPostAsync(HttpClient client, string url, string json) =>
@@ -134,7 +138,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     {
         using (var lookup = await client.GetAsync(Lookup(userName)))
             await AssertEmptyListAsync(lookup);
-        using var created = await OktaPostAsync(client, "/scim/v2/Users", body);
+        using var created = await OktaPostAsync(client, Urls.Users, body);
         await created.AssertStatusAsync(HttpStatusCode.Created);
         var user = await created.ReadJsonAsync();
         Assert.Equal(user.GetProperty("meta").GetProperty("location").GetString(), created.Headers.Location?.ToString());
@@ -144,16 +148,14 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Lookup_UnknownUser_ReturnsEmptyListResponse()
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync(Lookup("obi-wan.kenobi@iamciam.dev"));
+        using var response = await Client.GetAsync(Lookup("obi-wan.kenobi@iamciam.dev"));
         await AssertEmptyListAsync(response);
     }
 
     [Fact]
     public async Task AssignUser_PostAsApplicationJson_Returns201WithStoredRepresentation()
     {
-        using var client = app.CreateClient();
-        var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
+        var user = await AssignAsync(Client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
         foreach (var member in new[] { "schemas", "id", "userName", "name", "emails", "displayName", "locale", "externalId", "active", "meta" })
             Assert.True(user.TryGetProperty(member, out _), $"missing {member} in {user}");
@@ -178,24 +180,21 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("User", meta.GetProperty("resourceType").GetString());
         Assert.True(DateTimeOffset.TryParse(meta.GetProperty("created").GetString(), out _));
         Assert.Equal(meta.GetProperty("created").GetString(), meta.GetProperty("lastModified").GetString());
-        Assert.EndsWith($"/scim/v2/Users/{user.Id()}", meta.GetProperty("location").GetString());
+        Assert.EndsWith(Urls.User(user.Id()), meta.GetProperty("location").GetString());
         Assert.Matches("^W/\"[0-9]+\"$", meta.GetProperty("version").GetString());
     }
 
     [Fact]
     public async Task UnassignUser_PatchActiveFalse_DeactivatesAndKeepsUserFindable()
     {
-        using var client = app.CreateClient();
-        var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
+        var user = await AssignAsync(Client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
-        using (var patch = await client.PatchScimAsync($"/scim/v2/Users/{user.Id()}", Unassign))
+        using (var patch = await Client.PatchScimAsync(Urls.User(user.Id()), Unassign))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
+        var fetched = await Client.GetJsonAsync(Urls.User(user.Id()));
         Assert.False(fetched.GetProperty("active").GetBoolean());
-        var found = await client.GetJsonAsync(Lookup("obi-wan.kenobi@iamciam.dev"));
-        Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
-        var resource = Assert.Single(found.GetProperty("Resources").EnumerateArray());
+        var resource = await LookupOneAsync("obi-wan.kenobi@iamciam.dev");
         Assert.Equal(user.Id(), resource.Id());
         Assert.False(resource.GetProperty("active").GetBoolean());
     }
@@ -203,13 +202,10 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Lookup_UpperCasedUserName_FindsTheUser()
     {
-        using var client = app.CreateClient();
-        var user = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
+        var user = await AssignAsync(Client, "obi-wan.kenobi@iamciam.dev", ObiWan);
 
-        var found = await client.GetJsonAsync(Lookup("OBI-WAN.KENOBI@IAMCIAM.DEV"));
+        var resource = await LookupOneAsync("OBI-WAN.KENOBI@IAMCIAM.DEV");
 
-        Assert.Equal(1, found.GetProperty("totalResults").GetInt32());
-        var resource = Assert.Single(found.GetProperty("Resources").EnumerateArray());
         Assert.Equal(user.Id(), resource.Id());
         Assert.Equal("obi-wan.kenobi@iamciam.dev", resource.GetProperty("userName").GetString());
     }
@@ -217,18 +213,16 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task WholeSession_LeavesFourUsersOneGroupThreeLinks()
     {
-        using var client = app.CreateClient();
-
         // Assign a user, then unassign it.
-        var obiWan = await AssignAsync(client, "obi-wan.kenobi@iamciam.dev", ObiWan);
-        using (var patch = await client.PatchScimAsync($"/scim/v2/Users/{obiWan.Id()}", Unassign))
+        var obiWan = await AssignAsync(Client, "obi-wan.kenobi@iamciam.dev", ObiWan);
+        using (var patch = await Client.PatchScimAsync(Urls.User(obiWan.Id()), Unassign))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
         // Assign the Droids group: Okta creates its users one by one.
         var ids = new Dictionary<string, string>();
         foreach (var (userName, body) in Droids)
         {
-            var droid = await AssignAsync(client, userName, body);
+            var droid = await AssignAsync(Client, userName, body);
             Assert.Equal(userName, droid.GetProperty("userName").GetString());
             Assert.False(ScimAssert.HasMemberAnywhere(droid, "password"));
             ids[userName] = droid.Id();
@@ -236,7 +230,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
         var members = MembersJson(ids["bb-8@iamciam.dev"], ids["c-3po@iamciam.dev"], ids["r2-d2@iamciam.dev"]);
 
         // Push the group, then its membership.
-        using var pushed = await OktaPostAsync(client, "/scim/v2/Groups", $$"""
+        using var pushed = await OktaPostAsync(Client, Urls.Groups, $$"""
             {
                 "schemas": [
                     "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -253,7 +247,7 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("Group", group.GetProperty("meta").GetProperty("resourceType").GetString());
         Assert.Equal(group.GetProperty("meta").GetProperty("location").GetString(), pushed.Headers.Location?.ToString());
 
-        using (var patch = await client.PatchScimAsync($"/scim/v2/Groups/{group.Id()}", $$"""
+        using (var patch = await Client.PatchScimAsync(Urls.Group(group.Id()), $$"""
             {
                 "schemas": [
                     "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -269,12 +263,12 @@ public class OktaSessionTests(ScimApp app) : IAsyncLifetime
             """))
             Assert.True(patch.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PATCH answered {(int)patch.StatusCode}");
 
-        var fetchedGroup = await client.GetJsonAsync($"/scim/v2/Groups/{group.Id()}");
+        var fetchedGroup = await Client.GetJsonAsync(Urls.Group(group.Id()));
         Assert.Equal(ids.Values.Order().ToArray(), fetchedGroup.MemberIds());
-        var c3po = await client.GetJsonAsync($"/scim/v2/Users/{ids["c-3po@iamciam.dev"]}");
+        var c3po = await Client.GetJsonAsync(Urls.User(ids["c-3po@iamciam.dev"]));
         Assert.Equal(group.Id(), Assert.Single(c3po.GetProperty("groups").EnumerateArray()).GetProperty("value").GetString());
 
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         var users = (await connection.QueryAsync<(string UserName, bool Active, string? PasswordHash)>(
             "SELECT user_name, active, password_hash FROM users ORDER BY user_name")).ToList();
         Assert.Equal(

@@ -12,12 +12,8 @@ namespace ScimLite.Tests.Telemetry;
 /// measurement, appears on the Prometheus scrape. A new meter under a name the exporter does not subscribe to fails
 /// here, rather than being invisible in production.
 /// </summary>
-[Collection("scim")]
-public class EveryMeterExportedTests(ScimApp app) : IAsyncLifetime
+public class EveryMeterExportedTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     /// <summary>The meters held in static fields of ScimLite's types (their static constructors run first).</summary>
     static List<Meter> MetersOfTheCode()
     {
@@ -66,7 +62,7 @@ public class EveryMeterExportedTests(ScimApp app) : IAsyncLifetime
         var meters = MetersOfTheCode();
         Assert.Contains(meters, m => m.Name == "ScimLite");
         Assert.Contains(meters, m => m.Name == "ScimLite.Safety");
-        await using var host = MetricsHost.Start(app);
+        await using var host = MetricsHost.Start(App);
         var instruments = InstrumentsOf(meters);
         Assert.Contains(instruments, i => i.Name == "scimlite.brake.held");
         foreach (var instrument in instruments)
@@ -91,7 +87,7 @@ public class EveryMeterExportedTests(ScimApp app) : IAsyncLifetime
     [InlineData("GET", "/metrics", HttpStatusCode.OK)]
     public async Task MetricsListener_AnswersExactlyGetMetrics(string method, string path, HttpStatusCode expected)
     {
-        await using var host = MetricsHost.Start(app);
+        await using var host = MetricsHost.Start(App);
 
         using var response = await host.Metrics.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 

@@ -11,12 +11,8 @@ namespace ScimLite.Tests.Telemetry;
 /// counters and the per-client request metrics move during a small Okta-shaped contract run, and neither port serves
 /// the other's endpoints.
 /// </summary>
-[Collection("scim")]
-public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyncLifetime
+public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     /// <summary>The sum of every sample of a metric (all label sets), 0 when it has none yet.</summary>
     static double Sum(string scrape, string metric, string? label = null) =>
         Regex.Matches(scrape, $@"^{Regex.Escape(metric)}(\{{.*\}})? (\S+)$", RegexOptions.Multiline)
@@ -26,24 +22,24 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task PrometheusScrape_ShowsProvisioningCountersMoving_OnTheMetricsPortOnly()
     {
-        await using var host = MetricsHost.Start(app);
+        await using var host = MetricsHost.Start(App);
         var (api, metrics) = (host.Api, host.Metrics);
 
         var before = await metrics.GetStringAsync("/metrics");
         var user = (await api.CreateUserAsync("metrics@example.com")).GetProperty("id").GetString();
-        using (var deactivate = await api.PatchScimAsync($"/scim/v2/Users/{user}", HttpExtensions.PatchOp(new { op = "replace", value = new { active = false } })))
+        using (var deactivate = await api.PatchScimAsync(Urls.User(user), HttpExtensions.PatchOp(new { op = "replace", value = new { active = false } })))
             await deactivate.AssertStatusAsync(HttpStatusCode.OK);
-        using (var reactivate = await api.PatchScimAsync($"/scim/v2/Users/{user}", HttpExtensions.PatchOp(new { op = "replace", path = "active", value = true })))
+        using (var reactivate = await api.PatchScimAsync(Urls.User(user), HttpExtensions.PatchOp(new { op = "replace", path = "active", value = true })))
             await reactivate.AssertStatusAsync(HttpStatusCode.OK);
         var group = (await api.CreateGroupAsync("Metrics")).GetProperty("id").GetString();
-        using (var add = await api.PatchScimAsync($"/scim/v2/Groups/{group}", HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = user } } })))
+        using (var add = await api.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(new { op = "add", path = "members", value = new[] { new { value = user } } })))
             await add.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var remove = await api.PatchScimAsync($"/scim/v2/Groups/{group}", HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{user}\"]" })))
+        using (var remove = await api.PatchScimAsync(Urls.Group(group), HttpExtensions.PatchOp(new { op = "remove", path = $"members[value eq \"{user}\"]" })))
             await remove.AssertStatusAsync(HttpStatusCode.NoContent);
-        using (var deleted = await api.DeleteAsync($"/scim/v2/Users/{user}"))
+        using (var deleted = await api.DeleteAsync(Urls.User(user)))
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
         using (var anonymous = new HttpClient { BaseAddress = api.BaseAddress })
-        using (var refused = await anonymous.GetAsync("/scim/v2/Users"))
+        using (var refused = await anonymous.GetAsync(Urls.Users))
             await refused.AssertStatusAsync(HttpStatusCode.Unauthorized);
         var after = await metrics.GetStringAsync("/metrics");
         output.WriteLine(string.Join('\n', after.Split('\n').Where(l => l.StartsWith("scimlite_") || l.StartsWith("db_client") || l.Contains("scim_client"))));
@@ -60,7 +56,7 @@ public class MetricsEndpointTests(ScimApp app, ITestOutputHelper output) : IAsyn
         Assert.Matches(@"http_server_request_duration_seconds_bucket\{[^}]*http_route=""/scim/v2/Users/\{id\}""", after);
         Assert.Matches(@"http_server_request_duration_seconds_count\{[^}]*http_response_status_code=""401""", after);
         Assert.Contains("db_client_connection", after); // Npgsql's pool metrics
-        Assert.DoesNotContain(app.Token, after);
+        Assert.DoesNotContain(App.Token, after);
 
         // Each port serves only its own endpoints.
         using (var onApi = await api.GetAsync("/metrics"))

@@ -7,30 +7,26 @@ using ScimLite.Tests.Security;
 namespace ScimLite.Tests.Telemetry;
 
 /// <summary>One Information line per request: method, route template, status, duration, client name, trace id; nothing else.</summary>
-[Collection("scim")]
-public class RequestLogTests(ScimApp app) : IAsyncLifetime
+public class RequestLogTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task EachRequest_LogsOneLine_WithRouteTemplateStatusAndClientName_NeverValues()
     {
         var capture = new CapturingLoggerProvider();
         var secret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        await using var host = app.NewHost(new Dictionary<string, string?>
+        await using var host = App.NewHost(new Dictionary<string, string?>
         {
             ["Scim:Clients:0:Name"] = "okta-prod", ["Scim:Clients:0:Token"] = secret,
         }, builder => builder.ConfigureLogging(logging => logging.AddProvider(capture)));
         using var client = host.CreateClient(secret);
 
         var id = (await client.CreateUserAsync("logged@example.com")).GetProperty("id").GetString();
-        using (var found = await client.GetAsync($"/scim/v2/Users/{id}"))
+        using (var found = await client.GetAsync(Urls.User(id)))
             await found.AssertStatusAsync(HttpStatusCode.OK);
-        using (var missing = await client.GetAsync($"/scim/v2/Users/{Guid.NewGuid()}"))
+        using (var missing = await client.GetAsync(Urls.User(Guid.NewGuid())))
             await missing.AssertStatusAsync(HttpStatusCode.NotFound);
         using (var anonymous = host.CreateClient())
-        using (var refused = await anonymous.GetAsync("/scim/v2/Users?filter=userName%20eq%20%22logged%40example.com%22"))
+        using (var refused = await anonymous.GetAsync($"{Urls.Users}?filter=userName%20eq%20%22logged%40example.com%22"))
             await refused.AssertStatusAsync(HttpStatusCode.Unauthorized);
 
         // The message itself; the capture also appends the host's scopes (RequestPath), which the console leaves out by default.
@@ -53,12 +49,8 @@ public class RequestLogTests(ScimApp app) : IAsyncLifetime
 }
 
 /// <summary>Text a client chose reaches the log escaped: a newline in it cannot forge a second entry.</summary>
-[Collection("scim")]
-public class LogInjectionTests(ScimApp app) : IAsyncLifetime
+public class LogInjectionTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Theory]
     [InlineData("a\\b", @"a\\b")]
     [InlineData("line\nforged: entry", @"line\nforged: entry")]
@@ -71,11 +63,11 @@ public class LogInjectionTests(ScimApp app) : IAsyncLifetime
     public async Task UndeclaredUrnWithANewline_IsLoggedOnOneLine()
     {
         var capture = new CapturingLoggerProvider();
-        await using var host = app.NewHost(configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(capture)));
-        using var client = host.CreateClient(app.Token);
+        await using var host = App.NewHost(configure: builder => builder.ConfigureLogging(logging => logging.AddProvider(capture)));
+        using var client = host.CreateClient(App.Token);
         var urn = $"urn:ietf:params:scim:schemas:extension:forged{Guid.NewGuid():N}:2.0:User\nwarn: ScimLite[0] forged line";
 
-        using (var created = await client.PostScimAsync("/scim/v2/Users", new Dictionary<string, object>
+        using (var created = await client.PostScimAsync(Urls.Users, new Dictionary<string, object>
         {
             ["schemas"] = new[] { "urn:ietf:params:scim:schemas:core:2.0:User", urn },
             ["userName"] = "forger@example.com",

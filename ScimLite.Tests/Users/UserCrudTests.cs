@@ -5,12 +5,8 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Users;
 
 /// <summary>Read, replace, delete and list users over HTTP.</summary>
-[Collection("scim")]
-public class UserCrudTests(ScimApp app) : IAsyncLifetime
+public class UserCrudTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     static object Vader(string? password = "Sk1walker!") => new Dictionary<string, object?>
     {
         ["schemas"] = new[] { ResourceRequests.UserUrn },
@@ -27,17 +23,16 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
 
     async Task<string?> PasswordHashAsync(string id)
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return await connection.QuerySingleAsync<string?>("SELECT password_hash FROM users WHERE id = @id", new { id = Guid.Parse(id) });
     }
 
     [Fact]
     public async Task Get_ById_ReturnsTheStoredUserWithETag()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
 
-        using var response = await client.GetAsync($"/scim/v2/Users/{created.Id()}");
+        using var response = await Client.GetAsync(Urls.User(created.Id()));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
@@ -49,10 +44,9 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ReplacesAndClearsAttributesLeftOut()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new
         {
             schemas = new[] { ResourceRequests.UserUrn },
             userName = "vader@empire.example",
@@ -66,16 +60,15 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         Assert.False(replaced.GetProperty("active").GetBoolean());
         foreach (var cleared in new[] { "externalId", "name", "nickName", "title", "emails", "phoneNumbers" })
             Assert.False(replaced.TryGetProperty(cleared, out _), $"{cleared} should be cleared: {replaced}");
-        ScimAssert.JsonEqual(replaced, await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}"));
+        ScimAssert.JsonEqual(replaced, await Client.GetJsonAsync(Urls.User(created.Id())));
     }
 
     [Fact]
     public async Task Put_WithoutActive_MakesTheUserActive()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(new { userName = "inactive@example.com", active = false });
+        var created = await Client.PostUserAsync(new { userName = "inactive@example.com", active = false });
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "inactive@example.com" });
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new { userName = "inactive@example.com" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.True((await response.ReadJsonAsync()).GetProperty("active").GetBoolean());
@@ -84,11 +77,10 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithoutPassword_KeepsThePassword()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
         var hash = await PasswordHashAsync(created.Id());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: null));
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), Vader(password: null));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.NotNull(hash);
@@ -98,10 +90,9 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_WithNewPassword_ReplacesTheHash()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: "N3w&Dark"));
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), Vader(password: "N3w&Dark"));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var hash = await PasswordHashAsync(created.Id());
@@ -113,11 +104,10 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_SamePassword_KeepsHashAndVersion()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
         var hash = await PasswordHashAsync(created.Id());
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader());
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), Vader());
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(hash, await PasswordHashAsync(created.Id()));
@@ -127,12 +117,11 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_IdMetaAndGroupsInBody_AreIgnored()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader());
-        var group = await client.CreateGroupAsync("Sith");
+        var created = await Client.PostUserAsync(Vader());
+        var group = await Client.CreateGroupAsync("Sith");
         var otherId = Guid.NewGuid().ToString();
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new
         {
             schemas = new[] { ResourceRequests.UserUrn },
             id = otherId,
@@ -150,18 +139,17 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         Assert.NotEqual("W/\"99\"", replaced.Version());
         // Still in no group: groups is unassigned, so left out (RFC 7643 §2.5).
         Assert.False(replaced.TryGetProperty("groups", out _));
-        Assert.Equal(0, await app.CountAsync("link"));
-        Assert.Equal(1, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("link"));
+        Assert.Equal(1, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Post_IdMetaAndGroupsInBody_AreIgnored()
     {
-        using var client = app.CreateClient();
-        var group = await client.CreateGroupAsync("Sith");
+        var group = await Client.CreateGroupAsync("Sith");
         var chosenId = Guid.NewGuid().ToString();
 
-        var created = await client.PostUserAsync(new
+        var created = await Client.PostUserAsync(new
         {
             id = chosenId,
             userName = "sidious@empire.example",
@@ -175,32 +163,30 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
         Assert.Equal("W/\"1\"", created.Version());
         // Still in no group: groups is unassigned, so left out (RFC 7643 §2.5).
         Assert.False(created.TryGetProperty("groups", out _));
-        Assert.Equal(0, await app.CountAsync("link"));
+        Assert.Equal(0, await App.CountAsync("link"));
     }
 
     [Fact]
     public async Task Get_UserInGroups_ListsThemInGroups()
     {
-        using var client = app.CreateClient();
-        var user = await client.CreateUserAsync("member@example.com");
-        var jedi = await client.CreateGroupAsync("Jedi", user.Id());
-        await client.CreateGroupAsync("Unrelated");
+        var user = await Client.CreateUserAsync("member@example.com");
+        var jedi = await Client.CreateGroupAsync("Jedi", user.Id());
+        await Client.CreateGroupAsync("Unrelated");
 
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{user.Id()}");
+        var fetched = await Client.GetJsonAsync(Urls.User(user.Id()));
 
         var membership = Assert.Single(fetched.GetProperty("groups").EnumerateArray());
         Assert.Equal(jedi.Id(), membership.GetProperty("value").GetString());
         Assert.Equal("Jedi", membership.GetProperty("display").GetString());
-        Assert.EndsWith($"/scim/v2/Groups/{jedi.Id()}", membership.GetProperty("$ref").GetString());
+        Assert.EndsWith(Urls.Group(jedi.Id()), membership.GetProperty("$ref").GetString());
     }
 
     [Fact]
     public async Task Get_WithAttributes_ReturnsOnlyTheNamedAndAlwaysReturned()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader());
+        var created = await Client.PostUserAsync(Vader());
 
-        var fetched = await client.GetJsonAsync($"/scim/v2/Users/{created.Id()}?attributes=userName,name.givenName");
+        var fetched = await Client.GetJsonAsync($"{Urls.Users}/{created.Id()}?attributes=userName,name.givenName");
 
         Assert.Equal(["id", "name", "schemas", "userName"], fetched.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(["givenName"], fetched.GetProperty("name").EnumerateObject().Select(p => p.Name));
@@ -209,10 +195,9 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_SameContent_KeepsVersionAndLastModified()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader(password: null));
+        var created = await Client.PostUserAsync(Vader(password: null));
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", Vader(password: null));
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), Vader(password: null));
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await response.ReadJsonAsync();
@@ -222,10 +207,9 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Put_ChangedContent_MovesVersionAndLastModified()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader(password: null));
+        var created = await Client.PostUserAsync(Vader(password: null));
 
-        using var response = await client.PutScimAsync($"/scim/v2/Users/{created.Id()}", new { userName = "vader@empire.example", title = "Emperor's apprentice" });
+        using var response = await Client.PutScimAsync(Urls.User(created.Id()), new { userName = "vader@empire.example", title = "Emperor's apprentice" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var replaced = await response.ReadJsonAsync();
@@ -238,34 +222,32 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Delete_Returns204ThenTheUserIsGoneEverywhere()
     {
-        using var client = app.CreateClient();
-        var created = await client.PostUserAsync(Vader());
-        var url = $"/scim/v2/Users/{created.Id()}";
+        var created = await Client.PostUserAsync(Vader());
+        var url = Urls.User(created.Id());
 
-        using (var deleted = await client.DeleteAsync(url))
+        using (var deleted = await Client.DeleteAsync(url))
         {
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
             Assert.Empty(await deleted.Content.ReadAsByteArrayAsync());
         }
 
-        using (var get = await client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        using (var put = await client.PutScimAsync(url, Vader())) await put.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        using (var patch = await client.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "x" })))
+        using (var get = await Client.GetAsync(url)) await get.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        using (var put = await Client.PutScimAsync(url, Vader())) await put.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        using (var patch = await Client.PatchScimAsync(url, HttpExtensions.PatchOp(new { op = "replace", path = "title", value = "x" })))
             await patch.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        using (var again = await client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
-        var list = await client.GetJsonAsync("/scim/v2/Users");
+        using (var again = await Client.DeleteAsync(url)) await again.AssertScimErrorAsync(HttpStatusCode.NotFound);
+        var list = await Client.GetJsonAsync(Urls.Users);
         Assert.Equal(0, list.GetProperty("totalResults").GetInt32());
-        Assert.Equal(0, await app.CountAsync("users"));
+        Assert.Equal(0, await App.CountAsync("users"));
     }
 
     [Fact]
     public async Task Post_UserNameOfADeletedUser_Succeeds()
     {
-        using var client = app.CreateClient();
-        var first = await client.CreateUserAsync("reused@example.com");
-        (await client.DeleteAsync($"/scim/v2/Users/{first.Id()}")).Dispose();
+        var first = await Client.CreateUserAsync("reused@example.com");
+        (await Client.DeleteAsync(Urls.User(first.Id()))).Dispose();
 
-        var second = await client.CreateUserAsync("Reused@example.com");
+        var second = await Client.CreateUserAsync("Reused@example.com");
 
         Assert.NotEqual(first.Id(), second.Id());
     }
@@ -273,37 +255,36 @@ public class UserCrudTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Delete_UserInGroups_RemovesMembershipsAndMovesEachGroupsVersion()
     {
-        using var client = app.CreateClient();
-        var luke = await client.CreateUserAsync("luke@example.com");
-        var leia = await client.CreateUserAsync("leia@example.com");
-        var jedi = await client.CreateGroupAsync("Jedi", luke.Id(), leia.Id());
-        var pilots = await client.CreateGroupAsync("Pilots", luke.Id());
-        var untouched = await client.CreateGroupAsync("Senators", leia.Id());
+        var luke = await Client.CreateUserAsync("luke@example.com");
+        var leia = await Client.CreateUserAsync("leia@example.com");
+        var jedi = await Client.CreateGroupAsync("Jedi", luke.Id(), leia.Id());
+        var pilots = await Client.CreateGroupAsync("Pilots", luke.Id());
+        var untouched = await Client.CreateGroupAsync("Senators", leia.Id());
         var modifiedBefore = await LastModifiedAsync();
 
-        using (var deleted = await client.DeleteAsync($"/scim/v2/Users/{luke.Id()}"))
+        using (var deleted = await Client.DeleteAsync(Urls.User(luke.Id())))
             await deleted.AssertStatusAsync(HttpStatusCode.NoContent);
 
-        var jediAfter = await client.GetJsonAsync($"/scim/v2/Groups/{jedi.Id()}");
+        var jediAfter = await Client.GetJsonAsync(Urls.Group(jedi.Id()));
         Assert.Equal([leia.Id()], jediAfter.MemberIds());
         Assert.NotEqual(jedi.Version(), jediAfter.Version());
-        var pilotsAfter = await client.GetJsonAsync($"/scim/v2/Groups/{pilots.Id()}");
+        var pilotsAfter = await Client.GetJsonAsync(Urls.Group(pilots.Id()));
         Assert.Empty(pilotsAfter.MemberIds());
         Assert.NotEqual(pilots.Version(), pilotsAfter.Version());
-        var senatorsAfter = await client.GetJsonAsync($"/scim/v2/Groups/{untouched.Id()}");
+        var senatorsAfter = await Client.GetJsonAsync(Urls.Group(untouched.Id()));
         Assert.Equal(untouched.Version(), senatorsAfter.Version());
 
         var modifiedAfter = await LastModifiedAsync();
         Assert.True(modifiedAfter["Jedi"] > modifiedBefore["Jedi"]);
         Assert.True(modifiedAfter["Pilots"] > modifiedBefore["Pilots"]);
         Assert.Equal(modifiedBefore["Senators"], modifiedAfter["Senators"]);
-        Assert.Equal(2, await app.CountAsync("link"));
+        Assert.Equal(2, await App.CountAsync("link"));
     }
 
     /// <summary>Groups' last_modified straight from the table, in microseconds (the API shows milliseconds).</summary>
     async Task<Dictionary<string, DateTime>> LastModifiedAsync()
     {
-        await using var connection = await app.OpenConnectionAsync();
+        await using var connection = await App.OpenConnectionAsync();
         return (await connection.QueryAsync<(string Name, DateTime Modified)>("SELECT display_name, last_modified FROM groups"))
             .ToDictionary(g => g.Name, g => g.Modified);
     }

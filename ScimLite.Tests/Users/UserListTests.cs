@@ -4,22 +4,17 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Users;
 
 /// <summary>GET /Users paging: itemsPerPage is what the page holds, totalResults every match, RFC 7644 §3.4.2.4 clamps.</summary>
-[Collection("scim")]
-public class UserListTests(ScimApp app) : IAsyncLifetime
+public class UserListTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task List_Paging_ItemsPerPageIsWhatWasReturnedAndTotalIsAllMatches()
     {
-        using var client = app.CreateClient();
         for (var i = 1; i <= 5; i++)
-            await client.CreateUserAsync($"trooper{i}@empire.example");
-        await client.CreateUserAsync("rebel@alliance.example");
+            await Client.CreateUserAsync($"trooper{i}@empire.example");
+        await Client.CreateUserAsync("rebel@alliance.example");
         var filter = Uri.EscapeDataString("userName sw \"trooper\"");
 
-        var all = await client.GetJsonAsync($"/scim/v2/Users?filter={filter}");
+        var all = await Client.GetJsonAsync($"{Urls.Users}?filter={filter}");
         Assert.Equal(5, all.GetProperty("totalResults").GetInt32());
         Assert.Equal(5, all.GetProperty("itemsPerPage").GetInt32());
         Assert.Equal(5, all.GetProperty("Resources").GetArrayLength());
@@ -27,7 +22,7 @@ public class UserListTests(ScimApp app) : IAsyncLifetime
         var seen = new List<string>();
         foreach (var (start, expected) in new[] { (1, 2), (3, 2), (5, 1) })
         {
-            var page = await client.GetJsonAsync($"/scim/v2/Users?filter={filter}&sortBy=userName&startIndex={start}&count=2");
+            var page = await Client.GetJsonAsync($"{Urls.Users}?filter={filter}&sortBy=userName&startIndex={start}&count=2");
             Assert.Equal(ResourceRequests.ListResponseUrn, page.GetProperty("schemas")[0].GetString());
             Assert.Equal(5, page.GetProperty("totalResults").GetInt32());
             Assert.Equal(expected, page.GetProperty("itemsPerPage").GetInt32());
@@ -37,12 +32,12 @@ public class UserListTests(ScimApp app) : IAsyncLifetime
         }
         Assert.Equal(Enumerable.Range(1, 5).Select(i => $"trooper{i}@empire.example"), seen);
 
-        var past = await client.GetJsonAsync($"/scim/v2/Users?filter={filter}&startIndex=50&count=2");
+        var past = await Client.GetJsonAsync($"{Urls.Users}?filter={filter}&startIndex=50&count=2");
         Assert.Equal(5, past.GetProperty("totalResults").GetInt32());
         Assert.Equal(0, past.GetProperty("itemsPerPage").GetInt32());
         Assert.Equal(0, past.GetProperty("Resources").GetArrayLength());
 
-        var countOnly = await client.GetJsonAsync($"/scim/v2/Users?count=0");
+        var countOnly = await Client.GetJsonAsync($"{Urls.Users}?count=0");
         Assert.Equal(6, countOnly.GetProperty("totalResults").GetInt32());
         Assert.Equal(0, countOnly.GetProperty("itemsPerPage").GetInt32());
     }
@@ -50,10 +45,9 @@ public class UserListTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_NegativeCountAndZeroStartIndex_AreClamped()
     {
-        using var client = app.CreateClient();
-        await client.CreateUserAsync("one@example.com");
+        await Client.CreateUserAsync("one@example.com");
 
-        var negative = await client.GetJsonAsync("/scim/v2/Users?count=-3&startIndex=0");
+        var negative = await Client.GetJsonAsync($"{Urls.Users}?count=-3&startIndex=0");
 
         Assert.Equal(1, negative.GetProperty("totalResults").GetInt32());
         Assert.Equal(0, negative.GetProperty("itemsPerPage").GetInt32());
@@ -63,9 +57,7 @@ public class UserListTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task List_NoUsers_Returns200EmptyListResponse()
     {
-        using var client = app.CreateClient();
-
-        var list = await client.GetJsonAsync("/scim/v2/Users");
+        var list = await Client.GetJsonAsync(Urls.Users);
 
         Assert.Equal(0, list.GetProperty("totalResults").GetInt32());
         Assert.Equal(0, list.GetProperty("itemsPerPage").GetInt32());

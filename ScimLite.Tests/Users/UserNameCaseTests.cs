@@ -4,19 +4,14 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Users;
 
 /// <summary>userName is unique and matched ignoring case for every letter, not only ASCII, and kept as sent.</summary>
-[Collection("scim")]
-public class UserNameCaseTests(ScimApp app) : IAsyncLifetime
+public class UserNameCaseTests(ScimApp app) : ScimTest(app)
 {
-    public Task InitializeAsync() => app.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Post_NonAsciiNameDifferingOnlyInCase_Returns409Uniqueness()
     {
-        using var client = app.CreateClient();
-        await (await client.PostScimAsync("/scim/v2/Users", new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
+        await (await Client.PostScimAsync(Urls.Users, new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
 
-        var duplicate = await client.PostScimAsync("/scim/v2/Users", new { userName = "änne.øberg@example.org" });
+        var duplicate = await Client.PostScimAsync(Urls.Users, new { userName = "änne.øberg@example.org" });
 
         await duplicate.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
     }
@@ -24,10 +19,9 @@ public class UserNameCaseTests(ScimApp app) : IAsyncLifetime
     [Fact]
     public async Task Filter_NonAsciiNameInOtherCase_FindsTheUserAsSent()
     {
-        using var client = app.CreateClient();
-        await (await client.PostScimAsync("/scim/v2/Users", new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
+        await (await Client.PostScimAsync(Urls.Users, new { userName = "ÄNNE.Øberg@example.org" })).AssertStatusAsync(HttpStatusCode.Created);
 
-        var list = await (await client.GetAsync("/scim/v2/Users?filter=" + Uri.EscapeDataString("userName eq \"änne.øberg@example.org\"")))
+        var list = await (await Client.GetAsync($"{Urls.Users}?filter=" + Uri.EscapeDataString("userName eq \"änne.øberg@example.org\"")))
             .AssertStatusAsync(HttpStatusCode.OK);
 
         var body = await list.ReadJsonAsync();
