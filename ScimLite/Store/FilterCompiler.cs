@@ -58,7 +58,7 @@ public static class FilterCompiler
 public sealed class FilterCompilation(ResourceMap? map, ParamBag parameters, Func<string, ScimException> error)
 {
     /// <summary>For sort keys, which compile no filter: errors are 400 invalidValue.</summary>
-    internal static readonly FilterCompilation ForSort = new(null, new ParamBag(new DynamicParameters(), "s"), ScimException.InvalidValue);
+    internal static FilterCompilation ForSort => new(null, new ParamBag(new DynamicParameters(), "s"), ScimException.InvalidValue);
 
     public bool UnknownIsAbsent { get; init; }
 
