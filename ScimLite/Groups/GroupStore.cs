@@ -14,7 +14,7 @@ namespace ScimLite.Groups;
 public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
 {
     /// <summary>Groups as this host declares them (core schema and declared extensions).</summary>
-    public ResourceMap Map => maps.Group;
+    public ResourceMap Map { get; } = maps.Group;
 
     DateTime Now => clock.UtcNowToTheMillisecond();
 

@@ -12,7 +12,7 @@ namespace ScimLite.Users;
 public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, ResourceMaps maps)
 {
     /// <summary>Users as this host declares them (core schemas and declared extensions).</summary>
-    public ResourceMap Map => maps.User;
+    public ResourceMap Map { get; } = maps.User;
 
     DateTime Now => clock.UtcNowToTheMillisecond();
 

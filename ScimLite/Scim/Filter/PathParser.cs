@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace ScimLite.Scim.Filter;
 
 /// <summary>
@@ -9,10 +11,14 @@ namespace ScimLite.Scim.Filter;
 /// A malformed path is 400 <c>invalidPath</c>; a syntax error inside the brackets is 400 <c>invalidFilter</c>, the
 /// scimType RFC 7644 Table 9 gives for "PATCH (Path Filter)". The path is not checked against a schema here.
 /// </remarks>
-public static class PathParser
+public static partial class PathParser
 {
     public static PatchPath Parse(string path)
     {
+        // The paths identity providers send most (active, name.givenName) are one attribute name and need no lexer;
+        // they parse exactly as the full grammar would.
+        if (SimplePath().Match(path) is { Success: true } simple)
+            return new PatchPath(new AttrPathRef(null, simple.Groups[1].Value, simple.Groups[2].Success ? simple.Groups[2].Value : null), null, null);
         var parser = FilterParser.Start(path, "PATCH path", ScimException.InvalidPath);
         var token = parser.Take();
         if (token.Kind != TokenKind.Word)
@@ -48,4 +54,8 @@ public static class PathParser
 
     static ScimException Error(string message, Token at) =>
         ScimException.InvalidPath($"{message} at position {at.Position + 1} of the PATCH path.");
+
+    // ATTRNAME ["." ATTRNAME], without a URN or a value filter.
+    [GeneratedRegex(@"^([A-Za-z$][A-Za-z0-9$_-]*)(?:\.([A-Za-z$][A-Za-z0-9$_-]*))?\z")]
+    private static partial Regex SimplePath();
 }
