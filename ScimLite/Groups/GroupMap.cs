@@ -20,17 +20,18 @@ public sealed class GroupMap(ResourceTypeDef type, ScimOptions options) : Resour
     {
         get
         {
-            var value = new Operand("value", "coalesce(l.user_id, l.member_group_id)", OperandKind.Uuid)
+            const string l = Sql.Link;
+            var value = new Operand("value", $"coalesce({l}.user_id, {l}.member_group_id)", OperandKind.Uuid)
             {
-                UuidColumns = ["l.user_id", "l.member_group_id"],
+                UuidColumns = [$"{l}.user_id", $"{l}.member_group_id"],
             };
             // A user member shows its displayName, else its userName; a group member its displayName.
             var display = new Operand("display",
-                "coalesce((SELECT coalesce(mu.display_name, mu.user_name) FROM users mu WHERE mu.id = l.user_id), " +
-                "(SELECT mg.display_name FROM groups mg WHERE mg.id = l.member_group_id))", OperandKind.Text);
-            var kind = new Operand("type", "CASE WHEN l.user_id IS NOT NULL THEN 'User' ELSE 'Group' END", OperandKind.Text);
-            return new LinkStorage($"FROM link l WHERE l.group_id = {Sql.Resource}.id", LinkStorage.FirstLinkOrder,
-                $"l.created, {value.Sql}", type => type.SequenceEqual("User"u8) ? ResourceTypeDef.User.Endpoint : Type.Endpoint,
+                $"coalesce((SELECT coalesce(mu.display_name, mu.user_name) FROM users mu WHERE mu.id = {l}.user_id), " +
+                $"(SELECT mg.display_name FROM groups mg WHERE mg.id = {l}.member_group_id))", OperandKind.Text);
+            var kind = new Operand("type", $"CASE WHEN {l}.user_id IS NOT NULL THEN 'User' ELSE 'Group' END", OperandKind.Text);
+            return new LinkStorage($"FROM link {l} WHERE {l}.group_id = {Sql.Resource}.id", LinkStorage.FirstLinkOrder,
+                $"{l}.created, {value.Sql}", type => type.SequenceEqual("User"u8) ? ResourceTypeDef.User.Endpoint : Type.Endpoint,
                 value, display, kind)
             {
                 Streamed = true,

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using ScimLite.Scim;
+using ScimLite.Store;
 
 namespace ScimLite.Groups;
 
@@ -63,7 +64,7 @@ public static class GroupMembers
     public const string RemoveOthers = "DELETE FROM link WHERE group_id = @group_id AND NOT (coalesce(user_id, member_group_id) = ANY(@ids))";
 
     /// <summary>The members a compiled value filter selects over the link row <c>l</c>.</summary>
-    public static string RemoveWhere(string predicate) => $"DELETE FROM link l WHERE l.group_id = @group_id AND {predicate}";
+    public static string RemoveWhere(string predicate) => $"DELETE FROM link {Sql.Link} WHERE {Sql.Link}.group_id = @group_id AND {predicate}";
 
     /// <summary>
     /// Adds members (users or groups) that are not members yet; returns how many were added. A group that contains

@@ -9,6 +9,12 @@ public static class Sql
     /// <summary>The alias of the resource's row in every statement (<c>FROM users r</c>).</summary>
     public const string Resource = "r";
 
+    /// <summary>
+    /// The alias of the link row in the SQL of links (<c>FROM link l</c>): members' and groups' operands are over it, and
+    /// a PATCH's <c>members[value eq "…"]</c> is compiled over it into the DELETE that runs it.
+    /// </summary>
+    public const string Link = "l";
+
     /// <summary>The resource's id.</summary>
     public const string Id = "@id";
 

@@ -39,11 +39,12 @@ public sealed class UserMap(ResourceTypeDef type, PasswordHasher hasher) : Resou
     {
         get
         {
-            var value = new Operand("value", "l.group_id", OperandKind.Uuid);
+            const string l = Sql.Link;
+            var value = new Operand("value", $"{l}.group_id", OperandKind.Uuid);
             var display = new Operand("display", "g.display_name", OperandKind.Text);
             var kind = new Operand("type", "'direct'", OperandKind.Text);
             return new LinkStorage(
-                $"FROM link l JOIN groups g ON g.id = l.group_id WHERE l.user_id = {Sql.Resource}.id", LinkStorage.FirstLinkOrder,
+                $"FROM link {l} JOIN groups g ON g.id = {l}.group_id WHERE {l}.user_id = {Sql.Resource}.id", LinkStorage.FirstLinkOrder,
                 $"{display.Sql}, {value.Sql}", _ => ResourceTypeDef.Group.Endpoint, value, display, kind)
             {
                 ReadOnlyHint = "change membership through the Group",

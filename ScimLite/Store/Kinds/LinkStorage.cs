@@ -15,7 +15,7 @@ namespace ScimLite.Store.Kinds;
 public sealed class LinkStorage : AttributeStorage
 {
     /// <summary>Memberships have no primary item; the first (for sortBy members.value, groups.display) is the oldest.</summary>
-    public const string FirstLinkOrder = "l.created, l.group_id, coalesce(l.user_id, l.member_group_id)";
+    public const string FirstLinkOrder = $"{Sql.Link}.created, {Sql.Link}.group_id, coalesce({Sql.Link}.user_id, {Sql.Link}.member_group_id)";
 
     /// <param name="source">The items of the resource <c>r</c>: <c>FROM link l … WHERE … = r.id</c>.</param>
     /// <param name="firstItemOrder">Which item comes first (for sortBy): there is no primary item.</param>
