@@ -46,8 +46,6 @@ public class ProvisioningChangesTests
         var plan = new UpdatePlan(map);
         foreach (var step in PatchStep.Plan(map.Type, PatchRequest.Parse(body, 100), Guid.NewGuid()))
             plan.Apply(step);
-        return map.Type.Name == "User"
-            ? UsersApi.PatchChanges(plan)
-            : plan.LinkChanges.OfType<MemberChange>().Select(c => c.Counted).OfType<(ScimMetrics.Change, long)>();
+        return map.Type.Name == "User" ? UsersApi.PatchChanges(plan) : GroupsApi.PatchChanges(plan);
     }
 }

@@ -17,7 +17,11 @@ namespace ScimLite.Store;
 /// </summary>
 public abstract class ResourceMap
 {
+    /// <summary>Attribute definitions are records; a map looks them up as the very definitions of its type.</summary>
+    internal static readonly IEqualityComparer<AttributeDef> ByReference = (IEqualityComparer<AttributeDef>)ReferenceEqualityComparer.Instance;
+
     readonly Lazy<IReadOnlyDictionary<AttributeDef, AttributeStorage>> storages;
+    readonly Lazy<IReadOnlyList<(SchemaDef Schema, AttributeDef Attribute, LinkStorage Link)>> links;
     readonly Lazy<IReadOnlyList<string>> columns;
     readonly ConcurrentDictionary<(string Where, bool Streamed), string> defaultStatements = new();
 
@@ -25,8 +29,9 @@ public abstract class ResourceMap
     {
         Type = type;
         storages = new(() => type.AllAttributes.ToDictionary(x => x.Attribute, x => Define(x.Schema, x.Attribute) ?? Convention(x.Attribute),
-            ReferenceEqualityComparer.Instance as IEqualityComparer<AttributeDef>));
+            ByReference));
         columns = new(() => [.. storages.Value.Values.SelectMany(s => s.Columns).Distinct(), Sql.VersionColumn]);
+        links = new(() => [.. type.AllAttributes.Where(x => Storage(x.Attribute) is LinkStorage).Select(x => (x.Schema, x.Attribute, (LinkStorage)Storage(x.Attribute)))]);
     }
 
     public ResourceTypeDef Type { get; }
@@ -62,7 +67,7 @@ public abstract class ResourceMap
         if (ReferenceEquals(attribute, CoreSchemas.Id))
             return new ColumnStorage("id", uuid: true);
         if (ReferenceEquals(attribute, CoreSchemas.Meta))
-            return new PartsStorage(new Dictionary<AttributeDef, AttributeStorage>(ReferenceEqualityComparer.Instance as IEqualityComparer<AttributeDef>)
+            return new PartsStorage(new Dictionary<AttributeDef, AttributeStorage>(ByReference)
             {
                 [attribute.Sub("created")!] = new ColumnStorage("created"),
                 [attribute.Sub("lastModified")!] = new ColumnStorage("last_modified"),
@@ -81,7 +86,7 @@ public abstract class ResourceMap
     /// </summary>
     protected static PartsStorage Parts(AttributeDef attribute, params (string Sub, AttributeStorage Storage)[] parts)
     {
-        var map = new Dictionary<AttributeDef, AttributeStorage>(ReferenceEqualityComparer.Instance as IEqualityComparer<AttributeDef>);
+        var map = new Dictionary<AttributeDef, AttributeStorage>(ByReference);
         foreach (var sub in attribute.SubAttributes)
             map[sub] = parts.FirstOrDefault(p => sub.Is(p.Sub)).Storage ?? new ColumnStorage(SnakeCase(sub.Name));
         return new PartsStorage(map);
@@ -110,12 +115,9 @@ public abstract class ResourceMap
 
     /// <summary>The link attribute read item by item when a response streams, if the projection returns it.</summary>
     public (AttributeDef Attribute, LinkStorage Link)? StreamedLink(Projection projection) =>
-        Links.FirstOrDefault(l => l.Link.Streamed && projection.Includes(l.Schema, l.Attribute)) is { Link: not null } found
+        links.Value.FirstOrDefault(l => l.Link.Streamed && projection.Includes(l.Schema, l.Attribute)) is { Link: not null } found
             ? (found.Attribute, found.Link)
             : null;
-
-    IEnumerable<(SchemaDef Schema, AttributeDef Attribute, LinkStorage Link)> Links =>
-        Type.AllAttributes.Select(x => (x.Schema, x.Attribute, Link: Storage(x.Attribute) as LinkStorage)).Where(x => x.Link is not null)!;
 
     /// <summary>
     /// The select list of a projection: every column, then the computed values it returns under their path

@@ -185,7 +185,10 @@ public sealed partial class FilterParser
         return new AttrPathRef(urn, parts[0], parts.Length == 2 ? parts[1] : null);
     }
 
-    [GeneratedRegex(@"^[A-Za-z$][A-Za-z0-9$_-]*\z")]
+    /// <summary>RFC 7643 §2.1 ATTRNAME (with <c>$ref</c>'s dollar sign).</summary>
+    internal const string AttrNamePattern = "[A-Za-z$][A-Za-z0-9$_-]*";
+
+    [GeneratedRegex($"^{AttrNamePattern}\\z")]
     private static partial Regex AttrName();
 
     [GeneratedRegex(@"^[Uu][Rr][Nn]:[A-Za-z0-9._:-]+\z")]

@@ -56,6 +56,6 @@ public static partial class PathParser
         ScimException.InvalidPath($"{message} at position {at.Position + 1} of the PATCH path.");
 
     // ATTRNAME ["." ATTRNAME], without a URN or a value filter.
-    [GeneratedRegex(@"^([A-Za-z$][A-Za-z0-9$_-]*)(?:\.([A-Za-z$][A-Za-z0-9$_-]*))?\z")]
+    [GeneratedRegex($"^({FilterParser.AttrNamePattern})(?:\\.({FilterParser.AttrNamePattern}))?\\z")]
     private static partial Regex SimplePath();
 }

@@ -18,10 +18,12 @@ public sealed class PartsStorage(IReadOnlyDictionary<AttributeDef, AttributeStor
     public AttributeStorage Part(AttributeDef sub) => parts.GetValueOrDefault(sub) ?? NotStored.Instance;
 
     /// <summary>The sub-attributes kept in columns of the resource's own table, with their column.</summary>
-    IEnumerable<(AttributeDef Sub, ColumnStorage Column)> ColumnParts =>
-        parts.Where(p => p.Value is ColumnStorage).Select(p => (p.Key, (ColumnStorage)p.Value));
+    readonly (AttributeDef Sub, ColumnStorage Column)[] columnParts =
+        [.. parts.Where(p => p.Value is ColumnStorage).Select(p => (p.Key, (ColumnStorage)p.Value))];
 
-    IEnumerable<(AttributeDef Sub, ColumnStorage Column)> WritableParts => ColumnParts.Where(p => !p.Sub.IsReadOnly);
+    IEnumerable<(AttributeDef Sub, ColumnStorage Column)> ColumnParts => columnParts;
+
+    IEnumerable<(AttributeDef Sub, ColumnStorage Column)> WritableParts => columnParts.Where(p => !p.Sub.IsReadOnly);
 
     public override IEnumerable<string> Columns => parts.Values.SelectMany(p => p.Columns);
 
