@@ -155,3 +155,26 @@ measure() { # op ceiling [environment...]: warm-up, capture, wrk for --duration,
   settle
   [[ $ceiling == - || -f $out/$ceiling.pgbench ]] || run_pgbench "$ceiling"
 }
+
+# Two sides of one comparison (on/off), interleaved: segments of --duration / 2 seconds in the order A B B A A B B A,
+# so each side runs first in half of its pairs and a drift of the machine over the run weighs on both alike. `switch`
+# is called with the side's op before each segment (it flips a trigger, or points base/server_pid at another server),
+# then one unmeasured second of load lets plans and caches follow. Per segment: $out/<op>.s<i>.{wrk,cpu0,cpu1};
+# pairs.tsv says which ops pair up and the lowest A/B throughput ratio that counts as met.
+measure_pair() { # op_a op_b min_ratio switch [environment...]
+  local a=$1 b=$2 min=$3 switch=$4 side i=0 half=$(((duration + 1) / 2)); shift 4
+  [[ -z $only || $only == *",$a,"* || $only == *",$b,"* ]] || return 0
+  phase "$a / $b: interleaved, A B B A A B B A, $half s each"
+  for side in "$a" "$b" "$b" "$a" "$a" "$b" "$b" "$a"; do
+    i=$((i + 1))
+    "$switch" "$side"
+    run_wrk "$side" 1 "$@" BENCH_TAG="w$RANDOM$side" >/dev/null 2>&1 || true
+    settle
+    cpu_ticks >"$out/$side.s$i.cpu0"
+    run_wrk "$side" "$half" "$@" BENCH_TAG="m$RANDOM$side" >"$out/$side.s$i.wrk" 2>&1 || true
+    cpu_ticks >"$out/$side.s$i.cpu1"
+    awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status" >"$out/$side.rss"
+  done
+  settle
+  printf '%s\t%s\t%s\n' "$a" "$b" "$min" >>"$out/pairs.tsv"
+}

@@ -69,11 +69,14 @@ psql=$bin/psql
 # --- temp dir and cleanup ----------------------------------------------------------------------------------------
 work=$(mktemp -d /tmp/scimlite-bench.XXXXXX)
 chmod 755 "$work"
-server_pid=
+server_pid= other_pid=
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
+  local pid
+  for pid in $server_pid $other_pid; do
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+  done
   if [[ -f $work/pg/data/postmaster.pid ]]; then as_pg "$bin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true; fi
   if ((keep)); then echo "kept: $work" >&2; else rm -rf "$work"; fi
   exit "$status"
@@ -133,6 +136,16 @@ wait_ready
 startup_s=$(python3 -c "print(round(($(date +%s%N) - $t0) / 1e9, 3))")
 idle_rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
 
+# The warm-up curve: GET /Users/{id} one second at a time from the moment the fresh process is ready, CPU per request
+# of each second (the JIT's tiers, Npgsql's prepared statements and PostgreSQL's caches all start cold here).
+[[ -z $only || $only == *,curve,* ]] && curve_seconds=10 || curve_seconds=0
+((curve_seconds == 0)) || phase "warm-up curve: GET /Users/{id}, $curve_seconds one-second windows after ready"
+for ((second = 1; second <= curve_seconds; second++)); do
+  cpu_ticks >"$out/curve.s$second.cpu0"
+  run_wrk curve 1 BENCH_OP=get_user >"$out/curve.s$second.wrk" 2>&1 || true
+  cpu_ticks >"$out/curve.s$second.cpu1"
+done
+
 small_id=$(group_id 1001) medium_id=$(group_id 1002) large_id=$(group_id 1003)
 cursor_supported=$(scim GET /scim/v2/ServiceProviderConfig >/dev/null; python3 -c 'import json, sys; print(str(json.load(open(sys.argv[1])).get("pagination", {}).get("cursor", False)).lower())' "$work/last.json")
 
@@ -144,16 +157,12 @@ lookup	GET /Users?filter=userName eq (Okta lookup)	lookup	1
 get_user	GET /Users/{id}	get_user	1
 post_user	POST /Users (password hashed, default)	post_user	1
 post_user_nopw	POST /Users (passwords not stored)	post_user	1
-post_user_nopw_nojournal	POST /Users (passwords not stored), journal off	post_user	1
 patch_user	PATCH /Users/{id} active=false	patch_user	1
-patch_user_nojournal	PATCH /Users/{id} active=false, journal off	patch_user	1
 put_user	PUT /Users/{id} (Okta AIW body)	put_user	1
 group_filter	GET /Groups?filter=displayName eq, no members	group_filter	1
 members_small	PATCH /Groups add/remove 1, $small members	members_small	2
 members_medium	PATCH /Groups add/remove 1, $medium members	members_medium	2
 members_large	PATCH /Groups add/remove 1, $large members	members_large	2
-members_small_nojournal	PATCH /Groups add/remove 1, $small members, journal off	members_small	2
-members_large_nojournal	PATCH /Groups add/remove 1, $large members, journal off	members_large	2
 get_group_small	GET /Groups/{id} no members, $small members	get_group_small	1
 get_group_medium	GET /Groups/{id} no members, $medium members	get_group_medium	1
 get_group_large	GET /Groups/{id} no members, $large members	get_group_large	1
@@ -162,8 +171,15 @@ list_first	GET /Users?startIndex=1&count=100	list_first	1
 list_deep	GET /Users?startIndex=$deep&count=100	list_deep	1
 bad_filter	GET /Users?filter= malformed (400), request log on	-	1
 bad_filter_nolog	GET /Users?filter= malformed (400), request log off	-	1
-bad_filter_nolog2	GET /Users?filter= malformed (400), request log off, measured first	-	1
-bad_filter2	GET /Users?filter= malformed (400), request log on, measured second	-	1
+patch_user_on	PATCH /Users/{id} active=false, triggers on	-	1
+patch_user_off	PATCH /Users/{id} active=false, triggers off	-	1
+members_small_on	PATCH /Groups add/remove 1, $small members, triggers on	-	1
+members_small_off	PATCH /Groups add/remove 1, $small members, triggers off	-	1
+members_100_on	PATCH /Groups add 100 members, triggers on	-	1
+members_100_off	PATCH /Groups add 100 members, triggers off	-	1
+post_user_on	POST /Users (no password stored), triggers on	-	1
+post_user_off	POST /Users (no password stored), triggers off	-	1
+curve	GET /Users/{id}, one-second windows after start	-	1
 EOF
 
 # The capture's sample user, and its member: the last user, in no group and outside the spare users that the load
@@ -248,17 +264,6 @@ for size in small medium large; do
   measure "members_$size" "members_$size" BENCH_OP=members BENCH_GROUP="${!gid}"
   measure "get_group_$size" "get_group_$size" BENCH_OP=get_group BENCH_GROUP="${!gid}"
 done
-# The journal's cost: the same writes with its triggers disabled (JournalContext's set_config still runs). The
-# ceilings stay those captured above, with the triggers on.
-journal_triggers() { # ENABLE|DISABLE
-  sql -c "ALTER TABLE users $1 TRIGGER users_journal" -c "ALTER TABLE groups $1 TRIGGER groups_journal" \
-    -c "ALTER TABLE link $1 TRIGGER link_journal_insert" -c "ALTER TABLE link $1 TRIGGER link_journal_delete" >/dev/null
-}
-journal_triggers DISABLE
-measure patch_user_nojournal patch_user BENCH_OP=patch_user
-measure members_small_nojournal members_small BENCH_OP=members BENCH_GROUP="$small_id"
-measure members_large_nojournal members_large BENCH_OP=members BENCH_GROUP="$large_id"
-journal_triggers ENABLE
 # The writes above leave dead rows and clear the visibility map, which makes count(*) and the OFFSET walk of the list
 # pages several times slower until autovacuum comes by; vacuum now, so list results do not depend on its timing.
 phase "VACUUM (ANALYZE) before the list pages"
@@ -272,35 +277,58 @@ if [[ -z $only || $only == *,import,* ]]; then
   phase "import: every user by pages of 100 (cursor, then startIndex; each at most 300 s)"
   python3 bench/import.py --base "$base" --token "$token" --limit 300 --out "$out/import.json" || true
 fi
+# --- what the journal, the brake and the counts cost a write, and the request log a flood of 400s ---------------
+# Each pair is measured interleaved (measure_pair in bench/lib.sh): the same requests with the user triggers of
+# users, groups and link on and off. Off stands for ScimLite before the journal, brake and counts: a write then cost
+# its own statements only. The brake is disabled in this run (see above), so its triggers return after reading their
+# settings row. Last in the run, because a membership add of 100 changes what the list pages would read.
+triggers() { # <op>: its name ends in _off for "disabled"
+  local verb=ENABLE
+  [[ $1 == *_off ]] && verb=DISABLE
+  sql -c "ALTER TABLE users $verb TRIGGER USER" -c "ALTER TABLE groups $verb TRIGGER USER" -c "ALTER TABLE link $verb TRIGGER USER" >/dev/null
+}
+measure_pair patch_user_on patch_user_off 0.85 triggers BENCH_OP=patch_user
+measure_pair members_small_on members_small_off 0.85 triggers BENCH_OP=members BENCH_GROUP="$small_id"
+sql -c "COPY (SELECT id FROM groups WHERE display_name LIKE 'group-%' ORDER BY id) TO STDOUT" >"$work/group_ids.txt"
+measure_pair members_100_on members_100_off 0.85 triggers BENCH_OP=members100 BENCH_GROUP_IDS="$work/group_ids.txt"
+triggers on
 rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
 
-if [[ -z $only || $only == *,post_user_nopw,* || $only == *,post_user_nopw_nojournal,* ]]; then
+if [[ -z $only || $only == *,post_user_nopw,* || $only == *,post_user_on,* || $only == *,post_user_off,* ]]; then
   phase "restart with Scim__PasswordIterations=0 (passwords not stored)"
   stop_server
   start_server Scim__PasswordIterations=0
   wait_ready
   warm_up $((warmup * 3)) "post_user=BENCH_OP=post_user" "patch_user=BENCH_OP=patch_user"
   measure post_user_nopw post_user BENCH_OP=post_user
-  journal_triggers DISABLE
-  measure post_user_nopw_nojournal post_user BENCH_OP=post_user
-  journal_triggers ENABLE
+  measure_pair post_user_on post_user_off 0.85 triggers BENCH_OP=post_user
+  triggers on
 fi
+# The pairs' writes with the count triggers off left resource_counts short: count again, as sql/0007 and 0009 did.
+sql -c "DELETE FROM resource_counts" -c "INSERT INTO resource_counts (table_name, shard, n)
+  SELECT 'users', 0, count(*) FROM users UNION ALL SELECT 'groups', 0, count(*) FROM groups
+  UNION ALL SELECT 'users_active', 0, count(*) FROM users WHERE active" >/dev/null
 
 # A flood of 400s, as a misconfigured identity provider sends: each one is a failed request the request log considers
-# (rate cap, then a record or a drop counted), against the same flood with the request log off.
+# (rate cap, then a record or a drop counted), against the same flood with the request log off. Two servers, one of
+# each, run side by side and take the load in turn; both are warmed alike first.
 bad_filter_path="/scim/v2/Users?filter=$(urlencode 'userName eq "unclosed')"
-# Every side starts alike — a fresh server, warmed 15 s (30 s in a full run) on this request — and the pair is measured
-# in both orders (on, off, then off, on): whichever side ran first after the seeding ran 10-20 % slower.
 if [[ -z $only || $only == *,bad_filter,* || $only == *,bad_filter_nolog,* ]]; then
-  only=${only:+$only,bad_filter2,bad_filter_nolog2,}
-  for side in bad_filter:true bad_filter_nolog:false bad_filter_nolog2:false bad_filter2:true; do
-    phase "restart with Scim__RequestLog__Enabled=${side#*:}"
-    stop_server
+  phase "two servers: Scim__RequestLog__Enabled=true and false"
+  stop_server
+  declare -A base_of pid_of
+  for side in bad_filter:true bad_filter_nolog:false; do
+    base=http://127.0.0.1:$(free_port)
     start_server Scim__RequestLog__Enabled="${side#*:}"
     wait_ready
-    warm_up $((warmup * 15)) "${side%%:*}=BENCH_OP=path BENCH_PATH=$bad_filter_path"
-    measure "${side%%:*}" - BENCH_OP=path BENCH_PATH="$bad_filter_path"
+    base_of[${side%%:*}]=$base pid_of[${side%%:*}]=$server_pid other_pid="$other_pid $server_pid"
   done
+  server_to() { base=${base_of[$1]} server_pid=${pid_of[$1]}; }
+  for side in bad_filter bad_filter_nolog; do
+    server_to "$side"
+    warm_up $((warmup * 5)) "$side=BENCH_OP=path BENCH_PATH=$bad_filter_path"
+  done
+  measure_pair bad_filter bad_filter_nolog 0.90 server_to BENCH_OP=path BENCH_PATH="$bad_filter_path"
 fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

@@ -1,10 +1,11 @@
 -- wrk load for one ScimLite operation, chosen by BENCH_OP; driven by scripts/bench.sh. Configuration comes from the
 -- environment (wrk passes script arguments to the worker threads only, and done() runs in the main state):
---   BENCH_OP      lookup | get_user | post_user | patch_user | put_user | group_filter | members | get_group | path
+--   BENCH_OP      lookup | get_user | post_user | patch_user | put_user | group_filter | members | members100 | get_group | path
 --   BENCH_TOKEN   bearer token          BENCH_USERS  seeded user count    BENCH_IDS  file of seeded user ids
 --   BENCH_GROUP   group id (members, get_group)     BENCH_SPARE_FIRST / BENCH_SPARE_LAST  users in no group
 --   BENCH_PATH    fixed request path (op "path")    BENCH_TAG   makes POSTed userNames unique across runs
 --   BENCH_LAG     members: a user is removed this many of the thread's add/remove pairs after it was added
+--   BENCH_GROUP_IDS  members100: file of group ids, one a line; each request adds 100 spare users to one of them
 -- done() prints one line "BENCH_RESULT {json}" with the counts and latency percentiles.
 
 local op = os.getenv("BENCH_OP")
@@ -118,6 +119,23 @@ function builders.members()
   local body = '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove",' ..
     '"path":"members[value eq \\"' .. user_id(victim) .. '\\"]"}]}'
   return wrk.format("PATCH", path, headers, body)
+end
+
+-- A group push's membership: 100 spare users added to a group in one PATCH. Each request picks one of the groups
+-- and one of the runs of 100 spare users at random, so nearly every add is new (ON CONFLICT DO NOTHING skips the rest).
+local group_ids
+function builders.members100()
+  if not group_ids then
+    group_ids = {}
+    for line in io.lines(os.getenv("BENCH_GROUP_IDS")) do table.insert(group_ids, line) end
+  end
+  local runs = math.floor((spare_last - spare_first + 1) / 100)
+  local first = spare_first + (math.random(1, runs) - 1) * 100
+  local values = {}
+  for n = first, first + 99 do values[#values + 1] = '{"value":"' .. user_id(n) .. '"}' end
+  local body = '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members",' ..
+    '"value":[' .. table.concat(values, ",") .. ']}]}'
+  return wrk.format("PATCH", base .. "/Groups/" .. group_ids[math.random(1, #group_ids)], headers, body)
 end
 
 function builders.get_group()
