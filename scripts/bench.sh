@@ -49,6 +49,7 @@ if ((quick)); then users=${users:-100000} duration=${duration:-5} warmup=1; else
 ((threads <= connections)) || threads=$connections
 # Groups of 10, 1,000 and 100,000 members, capped so that some users stay in no group: add/remove needs non-members.
 spare=$((users / 10 < 10000 ? users / 10 : 10000))
+spare_first=$((users - spare + 1)) spare_last=$((users - 1))
 cap() { echo $(($1 < users - spare ? $1 : users - spare)); }
 small=$(cap 10) medium=$(cap 1000) large=$(cap 100000)
 deep=$((users - 99)) # the startIndex of the last full page of 100
@@ -184,7 +185,7 @@ EOF
 
 # The capture's sample user, and its member: the last user, in no group and outside the spare users that the load
 # adds and removes (a member left behind by the warm-up would change the SQL of the add).
-sample=$((users / 2 + 7)) member=$users spare_first=$((users - spare + 1)) spare_last=$((users - 1))
+sample=$((users / 2 + 7)) member=$users
 sample_id=$(user_id $sample) member_id=$(user_id $member) sample_name="user$sample@example.com"
 deactivate='{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}'
 declare -A path_of=(
