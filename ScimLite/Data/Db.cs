@@ -22,10 +22,11 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
     readonly ResiliencePipeline pipeline = Transient.RequestPipeline(logger, dataSource.Clear);
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a READ COMMITTED transaction and commits it. The transaction first tells the
-    /// journal's triggers who is writing (<paramref name="writer"/>), when it is known.
+    /// Runs <paramref name="work"/> in a READ COMMITTED transaction and commits it. The transaction's first statement
+    /// tells the journal's triggers who is writing (<paramref name="writer"/>), when it is known (see
+    /// <see cref="WriteTransaction"/>); work that wrote without making that statement is a bug, and rolls back.
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(WriteContext? writer, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    public async Task<T> InTransactionAsync<T>(WriteContext? writer, Func<WriteTransaction, Task<T>> work, CancellationToken ct)
     {
         return await pipeline.ExecuteAsync(async token =>
         {
@@ -33,9 +34,10 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
             return await TimedAsync(async () =>
             {
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-                if (writer is not null)
-                    await writer.ApplyAsync(connection, transaction, token);
-                var result = await work(connection, transaction);
+                var write = new WriteTransaction(connection, transaction, writer);
+                var result = await work(write);
+                if (write.ContextPending)
+                    throw new InvalidOperationException("A write transaction ended without sending its writer's context (WriteTransaction.Command).");
                 await transaction.CommitAsync(token);
                 return result;
             });

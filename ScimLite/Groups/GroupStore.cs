@@ -30,9 +30,10 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
         var parameters = columns.Parameters;
         parameters.AddDynamicParams(new { id, now = Now });
         var insert = Statements.Insert(Map, columns, returning: null);
-        return db.InTransactionAsync(writer, async (connection, tx) =>
+        return db.InTransactionAsync(writer, async write =>
         {
-            if (await connection.ExecuteAsync(new CommandDefinition(insert, parameters, tx, cancellationToken: ct)) > 0)
+            var (connection, tx) = (write.Connection, write.Transaction);
+            if (await connection.ExecuteAsync(write.Command(insert, parameters, ct)) > 0)
                 await new MemberChange.Add(members).ApplyAsync(connection, tx, id, ct);
             return (await GetAsync(connection, tx, id, projection, ct))!;
         }, ct);
@@ -41,24 +42,25 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
     /// <summary>PUT: attributes replaced, membership made exactly <paramref name="members"/> (Okta AIW pushes this way).</summary>
     public Task<ResourceRow> ReplaceAsync(WriteContext writer, Guid id, ColumnSet columns, Guid[] members, long? ifMatch,
         Projection projection, CancellationToken ct) =>
-        db.InTransactionAsync(writer, async (connection, tx) =>
+        db.InTransactionAsync(writer, async write =>
         {
-            await LockAsync(connection, tx, id, ifMatch, ct);
+            var (connection, tx) = (write.Connection, write.Transaction);
+            await LockAsync(write, id, ifMatch, ct);
             var membersChanged = await new MemberChange.ReplaceAll(members).ApplyAsync(connection, tx, id, ct);
             await UpdateAsync(connection, tx, id, columns, membersChanged > 0, ct);
             return (await GetAsync(connection, tx, id, projection, ct))!;
         }, ct);
 
     public Task DeleteAsync(WriteContext writer, Guid id, long? ifMatch, CancellationToken ct) =>
-        db.InTransactionAsync(writer, async (connection, tx) =>
+        db.InTransactionAsync(writer, async write =>
         {
-            await LockAsync(connection, tx, id, ifMatch, ct);
+            await LockAsync(write, id, ifMatch, ct);
             // Groups this group was a member of change too.
-            await connection.ExecuteAsync(new CommandDefinition($"""
+            await write.Connection.ExecuteAsync(write.Command($"""
                 UPDATE groups SET version = {Sql.NextVersion()}, last_modified = @now
                  WHERE id IN (SELECT group_id FROM link WHERE member_group_id = @id);
                 DELETE FROM groups WHERE id = @id;
-                """, new { id, now = Now }, tx, cancellationToken: ct));
+                """, new { id, now = Now }, ct));
             return true;
         }, ct);
 
@@ -69,9 +71,10 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
     /// </summary>
     public Task<(long Version, ResourceRow? Row)> PatchAsync(WriteContext writer, Guid id, UpdatePlan plan, long? ifMatch,
         Projection? projection, CancellationToken ct) =>
-        db.InTransactionAsync(writer, async (connection, tx) =>
+        db.InTransactionAsync(writer, async write =>
         {
-            var version = await LockAsync(connection, tx, id, ifMatch, ct);
+            var (connection, tx) = (write.Connection, write.Transaction);
+            var version = await LockAsync(write, id, ifMatch, ct);
             long membersChanged = 0;
             foreach (var change in plan.LinkChanges)
                 membersChanged += await change.ApplyAsync(connection, tx, id, ct);
@@ -86,10 +89,9 @@ public sealed class GroupStore(Db db, TimeProvider clock, ResourceMaps maps)
     /// Locks the group row for the rest of the transaction, with the If-Match check in the locking statement, so no
     /// concurrent write can slip in between the check and the change. Returns the version.
     /// </summary>
-    async Task<long> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, long? ifMatch, CancellationToken ct) =>
-        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            Statements.Lock(Map), new { id, if_match = ifMatch }, tx, cancellationToken: ct))
-        ?? throw await Statements.IfMatchFailureAsync(connection, tx, Map, id, ct);
+    async Task<long> LockAsync(WriteTransaction write, Guid id, long? ifMatch, CancellationToken ct) =>
+        await write.Connection.ExecuteScalarAsync<long?>(write.Command(Statements.Lock(Map), new { id, if_match = ifMatch }, ct))
+        ?? throw await Statements.IfMatchFailureAsync(write.Connection, write.Transaction, Map, id, ct);
 
     /// <summary>
     /// One UPDATE of the group's columns that moves version and lastModified when a column or the membership

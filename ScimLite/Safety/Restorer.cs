@@ -47,9 +47,9 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // The journal's rows of this restore: action restored (and members_added), client the operator, one request id.
-        await new WriteContext(by, $"restore-{Guid.NewGuid():N}", WriteContext.RestoreMethod).ApplyAsync(connection, tx, ct);
+        var write = new WriteTransaction(connection, tx, new WriteContext(by, $"restore-{Guid.NewGuid():N}", WriteContext.RestoreMethod));
         var id = Guid.TryParse(idOrName, out var parsed) ? parsed : (Guid?)null;
-        var tombstone = await connection.QuerySingleOrDefaultAsync<Tombstone>(new CommandDefinition("""
+        var tombstone = await connection.QuerySingleOrDefaultAsync<Tombstone>(write.Command("""
             SELECT id, name, data::text AS data, groups, member_users AS memberusers, member_groups AS membergroups,
                    deleted_at AS deletedat, deleted_by AS deletedby
               FROM tombstones
@@ -57,7 +57,7 @@ public sealed class Restorer(NpgsqlDataSource dataSource)
              ORDER BY (id = @id) DESC NULLS LAST, deleted_at DESC, seq DESC
              LIMIT 1
              FOR UPDATE
-            """, new { type = kind.ResourceType, id, name = idOrName }, tx, cancellationToken: ct));
+            """, new { type = kind.ResourceType, id, name = idOrName }, ct));
         if (tombstone is null)
             return Refused($"No deleted {kind.Noun} '{idOrName}' is kept (never deleted, restored already, or purged).");
         var deleted = $"{kind.Noun} '{tombstone.Name}' ({tombstone.Id}), deleted {tombstone.DeletedAt:u}{(tombstone.DeletedBy is { } deletedBy ? $" by {deletedBy}" : "")}";

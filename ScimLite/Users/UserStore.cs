@@ -25,10 +25,9 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
         var parameters = columns.Parameters;
         parameters.AddDynamicParams(new { id, now = Now });
         var insert = Statements.Insert(Map, columns, projection);
-        return db.InTransactionAsync(writer, async (connection, tx) =>
-            await connection.QueryRowAsync(new CommandDefinition(insert, parameters, tx, cancellationToken: ct))
-            ?? (await connection.QueryRowAsync(new CommandDefinition(
-                Statements.SelectById(Map, projection), new { id }, tx, cancellationToken: ct)))!, ct);
+        return db.InTransactionAsync(writer, async write =>
+            await write.Connection.QueryRowAsync(write.Command(insert, parameters, ct))
+            ?? (await write.Connection.QueryRowAsync(write.Command(Statements.SelectById(Map, projection), new { id }, ct)))!, ct);
     }
 
     /// <summary>
@@ -72,13 +71,13 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
         var sql = changes.Assignments.Count == 0
             ? Statements.SelectByIdIfMatch(Map, projection)
             : Statements.Update(Map, changes, new UpdateShape(IfMatch: true, MembersChanged: false, Returning: projection));
-        return db.InTransactionAsync(writer, async (connection, tx) =>
-            await connection.QueryRowAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct))
-            ?? throw await Statements.IfMatchFailureAsync(connection, tx, Map, id, ct), ct);
+        return db.InTransactionAsync(writer, async write =>
+            await write.Connection.QueryRowAsync(write.Command(sql, parameters, ct))
+            ?? throw await Statements.IfMatchFailureAsync(write.Connection, write.Transaction, Map, id, ct), ct);
     }
 
     public Task DeleteAsync(WriteContext writer, Guid id, long? ifMatch, CancellationToken ct) =>
-        db.InTransactionAsync(writer, async (connection, tx) =>
+        db.InTransactionAsync(writer, async write =>
         {
             // The groups the user leaves change too, so their version and lastModified move; so do the users it
             // managed, whose manager is cleared (manager_value here, manager_id by the foreign key). The CTE's
@@ -94,10 +93,9 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
                      WHERE {UserMap.ManagerIdColumn} IN (SELECT id FROM gone) AND id <> @id RETURNING 1)
                 SELECT count(*) FROM gone
                 """;
-            var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                sql, new { id, if_match = ifMatch, now = Now }, tx, cancellationToken: ct));
+            var deleted = await write.Connection.ExecuteScalarAsync<long>(write.Command(sql, new { id, if_match = ifMatch, now = Now }, ct));
             if (deleted == 0)
-                throw await Statements.IfMatchFailureAsync(connection, tx, Map, id, ct);
+                throw await Statements.IfMatchFailureAsync(write.Connection, write.Transaction, Map, id, ct);
             return true;
         }, ct);
 }
