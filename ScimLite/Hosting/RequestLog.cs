@@ -9,7 +9,7 @@ namespace ScimLite.Hosting;
 /// or attribute value reaches the log. Also counts the 503s and 429s for <see cref="ScimMetrics"/>.
 /// Runs outermost, so it sees the final status of errors, rate limiting and authentication alike.
 /// </summary>
-public sealed class RequestLog(RequestDelegate next, ILoggerFactory loggers)
+public sealed partial class RequestLog(RequestDelegate next, ILoggerFactory loggers)
 {
     readonly ILogger logger = loggers.CreateLogger("ScimLite.Requests");
 
@@ -31,12 +31,16 @@ public sealed class RequestLog(RequestDelegate next, ILoggerFactory loggers)
             var level = route is "/healthz" or "/readyz" ? LogLevel.Debug : LogLevel.Information;
             if (logger.IsEnabled(level))
             {
-                logger.Log(level, "{Method} {Route} {Status} {DurationMs} ms client={Client} trace={TraceId}",
-                    context.Request.Method, route, status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
+                Answered(logger, level, context.Request.Method, route, status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2),
                     client ?? "-", Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
             }
         }
     }
+
+    // Generated: no boxing and no argument array per request line.
+    [LoggerMessage(Message = "{Method} {Route} {Status} {DurationMs} ms client={Client} trace={TraceId}")]
+    static partial void Answered(ILogger logger, LogLevel level, string method, string route, int status, double durationMs,
+        string client, string traceId);
 }
 
 public static class RequestLogging

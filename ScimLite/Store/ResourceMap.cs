@@ -24,6 +24,8 @@ public abstract class ResourceMap
     readonly Lazy<IReadOnlyList<(SchemaDef Schema, AttributeDef Attribute, LinkStorage Link)>> links;
     readonly Lazy<IReadOnlyList<string>> columns;
     readonly ConcurrentDictionary<(string Where, bool Streamed), string> defaultStatements = new();
+    // The RETURNING list of writes, which nearly always return the default projection.
+    readonly ConcurrentDictionary<bool, string> defaultSelectLists = new();
 
     protected ResourceMap(ResourceTypeDef type)
     {
@@ -123,7 +125,12 @@ public abstract class ResourceMap
     /// The select list of a projection: every column, then the computed values it returns under their path
     /// (<c>"manager.displayName"</c>, <c>"groups"</c>); a streamed link is left to <see cref="LinkItems"/>.
     /// </summary>
-    public string SelectList(Projection projection, bool streamed = false)
+    public string SelectList(Projection projection, bool streamed = false) =>
+        ReferenceEquals(projection, Projection.Default)
+            ? defaultSelectLists.GetOrAdd(streamed, s => BuildSelectList(Projection.Default, s))
+            : BuildSelectList(projection, streamed);
+
+    string BuildSelectList(Projection projection, bool streamed)
     {
         var list = Columns.Select(c => $"{Sql.Resource}.{c}").ToList();
         foreach (var (schema, attribute) in Type.AllAttributes.Where(x => projection.Includes(x.Schema, x.Attribute)))
