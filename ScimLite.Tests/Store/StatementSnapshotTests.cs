@@ -49,7 +49,7 @@ public class StatementSnapshotTests
         ["user-select-by-id-if-match"] = () => Statements.SelectByIdIfMatch(Maps.User, Projection.Default),
         ["user-select-projected"] = () => Statements.SelectById(Maps.User, Projection.From(ResourceTypeDef.User, "userName,emails", null)),
         ["group-select-by-id-streamed"] = () => Statements.SelectById(Maps.Group, Projection.Default, streamed: true),
-        ["user-list-page-filtered"] = () => ListPage(Maps.User, "userName eq \"bjensen@example.com\""),
+        ["user-list-page-filtered"] = () => ListPage(Maps.User, "userName eq \"bjensen@example.com\"", fromStart: true),
         ["user-list-page-emails-sorted"] = () => ListPage(Maps.User, "emails[type eq \"work\" and value co \"@example.com\"]", "name.familyName"),
         ["group-list-page-member"] = () => ListPage(Maps.Group, $"members.value eq \"{A}\""),
         ["user-list-count-unfiltered"] = () => Statements.Count(Maps.User, "true"),
@@ -106,11 +106,12 @@ public class StatementSnapshotTests
 
     static string Patch(ResourceMap map, UpdateShape shape, params string[] operations) => Statements.Update(map, Plan(map, operations), shape);
 
-    static string ListPage(ResourceMap map, string filter, string? sortBy = null)
+    /// <param name="fromStart">The page of the first matches (one plain query) rather than one that skips rows.</param>
+    static string ListPage(ResourceMap map, string filter, string? sortBy = null, bool fromStart = false)
     {
         var where = FilterCompiler.Compile(FilterParser.Parse(filter), map, new DynamicParameters()).Where;
         var orderBy = SortCompiler.Compile(sortBy, null, map);
-        return Statements.Count(map, where) + "\n" + Statements.ListPage(map, Projection.Default, streamed: false, where, orderBy);
+        return Statements.Count(map, where) + "\n" + Statements.ListPage(map, Projection.Default, streamed: false, where, orderBy, fromStart);
     }
 
     [Theory]

@@ -87,7 +87,7 @@ public sealed record ResourceQuery(ResourceMap Map, string Where, string OrderBy
         var fetch = CursorMode ? Limit + 1 : Limit;
         Parameters.Add("page_limit", fetch);
         Parameters.Add("page_offset", offset);
-        var page = Statements.ListPage(Map, projection, streamed, pageWhere, OrderBy);
+        var page = Statements.ListPage(Map, projection, streamed, pageWhere, OrderBy, fromStart: offset == 0);
         var count = Statements.Count(Map, Where);
         var fromFirstMatch = Offset == 0 && PageWhere is null && Limit > 0;
         List<ResourceRow> rows = [];

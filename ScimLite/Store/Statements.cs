@@ -91,14 +91,20 @@ public static class Statements
     }
 
     /// <summary>
-    /// One page of a list: the page's ids are found first and only those rows are built, since OFFSET makes
-    /// PostgreSQL compute every skipped row and building one (manager name, groups) costs far more than stepping over
-    /// an index entry. Every number is a parameter, so each page of a list is the same statement.
+    /// One page of a list. A page that skips rows (<paramref name="fromStart"/> false) finds its ids first and builds
+    /// only those rows, since OFFSET makes PostgreSQL compute every skipped row and building one (manager name, groups)
+    /// costs far more than stepping over an index entry. A page from the first match skips nothing, so it is one plain
+    /// query: the lookup an identity provider sends before each write (<c>userName eq</c>) then reads its row once,
+    /// not its id and then its row. Every number is a parameter, so each page of a list is the same statement.
     /// </summary>
-    public static string ListPage(ResourceMap map, Projection projection, bool streamed, string where, string orderBy) => $"""
-        {map.Select(projection, streamed: streamed)} WHERE {R}.id IN (SELECT {R}.id FROM {map.Table} {R} WHERE {where} {orderBy} LIMIT @page_limit OFFSET @page_offset)
-        {orderBy};
-        """;
+    public static string ListPage(ResourceMap map, Projection projection, bool streamed, string where, string orderBy, bool fromStart) => fromStart
+        ? $"""
+          {map.Select(projection, streamed: streamed)} WHERE {where} {orderBy} LIMIT @page_limit OFFSET @page_offset;
+          """
+        : $"""
+          {map.Select(projection, streamed: streamed)} WHERE {R}.id IN (SELECT {R}.id FROM {map.Table} {R} WHERE {where} {orderBy} LIMIT @page_limit OFFSET @page_offset)
+          {orderBy};
+          """;
 
     /// <summary>
     /// The total of a list. Unfiltered, it is the type's row count kept by triggers (sql/0007_counts.sql), summed over
