@@ -97,6 +97,7 @@ public class StatusPageBrowserTests(ScimApp app) : ScimTest(app)
         var phone = await browser.NewPageAsync(requested, width: 390, height: 844);
         await phone.GotoAsync(admin + "/");
         Assert.True(await phone.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the page is wider than a phone");
+        await StatusBrowser.AssertAccessibleAsync(phone, "status page (phone)");
         await phone.ScreenshotAsync(new PageScreenshotOptions { Path = StatusBrowser.ScreenshotPath("status-page-phone.png"), FullPage = true });
 
         Assert.All(requested, url => Assert.StartsWith(admin + "/", url, StringComparison.Ordinal));

@@ -57,6 +57,7 @@ public static class ActivityChart
         var width = Left + hours.Count * Slot + 4;
         var height = Top + PlotHeight + Bottom;
         var baseline = Top + PlotHeight;
+        html.Append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Chart of journal rows per hour\">");
         html.Append(CultureInfo.InvariantCulture, $"<svg viewBox=\"0 0 {width} {height}\" role=\"group\" aria-label=\"Journal rows per hour, last 7 days\">\n");
         html.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" y1=\"{baseline}\" x2=\"{width}\" y2=\"{baseline}\"/>");
         html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 4}\" y=\"{Top + 10}\" text-anchor=\"end\" aria-hidden=\"true\">{Html.N(max)}</text>");
@@ -79,7 +80,7 @@ public static class ActivityChart
                 continue;
             Hour(html, hour, x, baseline, max);
         }
-        html.Append("</svg>\n");
+        html.Append("</svg></div>\n");
     }
 
     static void Hour(StringBuilder html, HourCounts hour, int x, int baseline, long max)

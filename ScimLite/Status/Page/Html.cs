@@ -30,7 +30,8 @@ public static class Html
             html.Append($"<p>{E(empty)}</p>\n");
             return;
         }
-        html.Append($"<div class=\"scroll\"><table><caption>{E(caption)}</caption>\n<thead><tr>")
+        // On a phone a wide table scrolls sideways inside its own region, which the keyboard can reach too.
+        html.Append($"<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{E(caption)}\"><table><caption>{E(caption)}</caption>\n<thead><tr>")
             .AppendJoin("", headers.Select(h => $"<th scope=\"col\">{E(h)}</th>"))
             .Append("</tr></thead>\n<tbody>\n").Append(body).Append("</tbody></table></div>\n");
     }

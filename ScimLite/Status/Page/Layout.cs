@@ -20,7 +20,7 @@ public static class Layout
         a{color:inherit}.muted{color:var(--muted)}.ok{color:var(--ok);font-weight:600}.bad{color:var(--bad);font-weight:600}
         .warn{background:var(--warn-bg);color:var(--warn-fg);padding:.5rem .75rem;border-radius:4px}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
-        .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.9rem}caption{text-align:left;color:var(--muted);padding:.25rem 0}
+        .scroll{overflow-x:auto}.scroll table{min-width:36rem}.scroll svg{min-width:40rem}table{border-collapse:collapse;width:100%;font-size:.9rem}caption{text-align:left;color:var(--muted);padding:.25rem 0}
         th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}td{overflow-wrap:break-word}
         pre{background:var(--card);padding:.75rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem}
         button,input{font:inherit;color:inherit;background:var(--card);border:1px solid var(--muted);border-radius:4px;padding:.3rem .7rem}
