@@ -41,6 +41,10 @@ public sealed class ActivityRollup(NpgsqlDataSource dataSource, TimeProvider tim
             {
                 await RollUpAsync(stoppingToken);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // shutting down mid-count: the hour is counted next time
+            }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
                 logger.LogWarning("Counting journal activity per hour failed ({Error}); next attempt in {Interval}", ex.GetType().Name, Interval);
