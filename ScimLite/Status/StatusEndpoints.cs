@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -51,8 +52,14 @@ public static class StatusEndpoints
         {
             case ("/", _):
                 var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+                var started = Stopwatch.GetTimestamp();
                 var snapshot = await reader.ReadAsync(ct) with { Warning = Exposure(context, access) };
-                await WriteAsync(context, StatusView.Render(snapshot, nonce), StatusCodes.Status200OK, nonce);
+                var read = Stopwatch.GetElapsedTime(started);
+                var page = StatusView.Render(snapshot, nonce);
+                // What the page cost, for whoever measures it (browser developer tools show it).
+                context.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture,
+                    $"read;dur={read.TotalMilliseconds:0.0}, render;dur={(Stopwatch.GetElapsedTime(started) - read).TotalMilliseconds:0.0}");
+                await WriteAsync(context, page, StatusCodes.Status200OK, nonce);
                 break;
             case ("journal", var seq):
                 var row = await reader.JournalRowAsync(seq, ct);

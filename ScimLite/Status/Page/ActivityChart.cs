@@ -5,8 +5,8 @@ namespace ScimLite.Status.Page;
 
 /// <summary>
 /// Journal rows per hour over the last 7 days as a stacked bar chart in inline SVG, drawn on the server. Each hour with
-/// activity is a focusable group whose label (and <c>&lt;title&gt;</c>, shown on hover) gives its numbers; the same
-/// numbers follow as a table for screen readers.
+/// activity is a focusable group whose <c>&lt;title&gt;</c> (its accessible name, a tooltip on hover, and the line
+/// under the chart on focus) gives its numbers; the same numbers follow as a table for screen readers.
 /// </summary>
 public static class ActivityChart
 {
@@ -87,7 +87,7 @@ public static class ActivityChart
     {
         var label = Label(hour);
         html.Append(CultureInfo.InvariantCulture,
-            $"<g class=\"hour\" tabindex=\"0\" role=\"img\" aria-label=\"{Html.E(label)}\" data-hour=\"{hour.Hour:yyyy-MM-ddTHH:mm}Z\"><title>{Html.E(label)}</title>");
+            $"<g class=\"hour\" tabindex=\"0\" role=\"img\" data-hour=\"{hour.Hour:yyyy-MM-ddTHH:mm}Z\"><title>{Html.E(label)}</title>");
         html.Append(CultureInfo.InvariantCulture, $"<rect class=\"hit\" x=\"{x}\" y=\"{Top}\" width=\"{Slot}\" height=\"{PlotHeight}\"/>");
         double y = baseline;
         foreach (var (action, _, count) in Series)

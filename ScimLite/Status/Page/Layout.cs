@@ -45,7 +45,7 @@ public static class Layout
           setInterval(function(){if(!paused&&!document.hidden)location.reload();},30000);
           var out=document.getElementById('readout');
           document.querySelectorAll('.hour').forEach(function(g){
-            var say=function(){out.textContent=g.getAttribute('aria-label');};
+            var say=function(){out.textContent=g.querySelector('title').textContent;};
             g.addEventListener('focus',say);g.addEventListener('mouseenter',say);
           });
         })();
