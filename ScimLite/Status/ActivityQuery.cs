@@ -11,12 +11,15 @@ public sealed record HourCounts(DateTime Hour, long Created, long Deactivated, l
 }
 
 /// <summary>
-/// The 7-day activity series: the closed hours from <c>journal_hourly</c> (<see cref="ActivityRollup"/>) and the hours
-/// not yet settled straight from the journal, by its time index. Both reads are bounded: at most 169 rollup rows, and
-/// the journal rows of the last hour or two.
+/// The 7-day activity series: what <see cref="ActivityRollup"/> has counted into <c>journal_hourly</c>, plus the journal
+/// rows after its position read live (those of the last minute or so, at most <see cref="LiveCap"/>). Both reads are
+/// bounded: at most 169 rollup rows, and the live rows by the change feed's index. When the rollup is further behind
+/// than the cap (a first start on a large journal), the hours from the first uncounted row on are marked not counted.
 /// </summary>
 public static class ActivityQuery
 {
+    public const int LiveCap = 20_000;
+
     /// <summary>The select list both the rollup and the live read use, in <see cref="HourCounts"/>' order.</summary>
     public const string CountsByAction = """
         count(*) FILTER (WHERE action = 'created') AS created,
@@ -34,11 +37,15 @@ public static class ActivityQuery
           FROM journal_hourly WHERE hour >= @first ORDER BY hour
         """;
 
+    const string PositionSql = "SELECT xid::text FROM journal_hourly_position; SELECT seq FROM journal_hourly_position";
+
     const string LiveSql = $"""
         SELECT hour, created, deactivated, reactivated, deleted, members_added AS membersadded,
-               members_removed AS membersremoved, other, true AS counted
-          FROM (SELECT date_trunc('hour', at, 'UTC') AS hour, {CountsByAction}
-                  FROM journal WHERE at >= @from GROUP BY 1) AS live
+               members_removed AS membersremoved, other, seen
+          FROM (SELECT date_trunc('hour', l.at, 'UTC') AS hour, {CountsByAction}, count(*) AS seen
+                  FROM (SELECT j.at, j.action FROM journal j WHERE (j.xid, j.seq) > (@xid::xid8, @seq)
+                         ORDER BY j.xid, j.seq LIMIT @cap) AS l
+                 GROUP BY 1) AS g
         """;
 
     public static DateTime HourOf(DateTime utc) => new(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
@@ -48,20 +55,34 @@ public static class ActivityQuery
     {
         var first = HourOf(now - ActivityRollup.Window);
         var current = HourOf(now);
-        // The hours the rollup does not count yet, read live (the current one, and the one before within Settle).
-        var liveFrom = HourOf(now - ActivityRollup.Settle);
         var rolled = (await connection.QueryAsync<HourCounts>(new CommandDefinition(RolledSql, new { first }, cancellationToken: ct)))
             .ToDictionary(h => h.Hour);
-        var live = (await connection.QueryAsync<HourCounts>(new CommandDefinition(LiveSql, new { from = liveFrom }, cancellationToken: ct)))
-            .ToDictionary(h => h.Hour);
+        using var position = await connection.QueryMultipleAsync(new CommandDefinition(PositionSql, cancellationToken: ct));
+        var xid = await position.ReadSingleOrDefaultAsync<string>() ?? "0";
+        var seq = await position.ReadSingleOrDefaultAsync<long?>() ?? 0;
+        var live = (await connection.QueryAsync<LiveHour>(new CommandDefinition(LiveSql, new { xid, seq, cap = LiveCap }, cancellationToken: ct))).AsList();
+        // The rollup is further behind than the live read reaches: what follows its first uncounted hour is partial.
+        var uncountedFrom = live.Sum(h => h.Seen) >= LiveCap ? live.Min(h => h.Hour) : DateTime.MaxValue;
+        var liveByHour = live.ToDictionary(h => h.Hour);
         var hours = new List<HourCounts>();
         for (var hour = first; hour <= current; hour = hour.AddHours(1))
         {
-            if (hour >= liveFrom)
-                hours.Add(live.GetValueOrDefault(hour) ?? new HourCounts(hour, 0, 0, 0, 0, 0, 0, 0));
-            else
-                hours.Add(rolled.GetValueOrDefault(hour) ?? new HourCounts(hour, 0, 0, 0, 0, 0, 0, 0, Counted: false));
+            var counts = rolled.GetValueOrDefault(hour) ?? new HourCounts(hour, 0, 0, 0, 0, 0, 0, 0);
+            if (liveByHour.TryGetValue(hour, out var more))
+                counts = more.AddTo(counts);
+            hours.Add(counts with { Counted = hour < uncountedFrom });
         }
         return hours;
+    }
+
+    sealed record LiveHour(DateTime Hour, long Created, long Deactivated, long Reactivated, long Deleted, long MembersAdded,
+        long MembersRemoved, long Other, long Seen)
+    {
+        public HourCounts AddTo(HourCounts h) => h with
+        {
+            Created = h.Created + Created, Deactivated = h.Deactivated + Deactivated, Reactivated = h.Reactivated + Reactivated,
+            Deleted = h.Deleted + Deleted, MembersAdded = h.MembersAdded + MembersAdded,
+            MembersRemoved = h.MembersRemoved + MembersRemoved, Other = h.Other + Other,
+        };
     }
 }
