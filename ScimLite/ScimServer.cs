@@ -12,6 +12,7 @@ using ScimLite.Requests;
 using ScimLite.Safety;
 using ScimLite.Scim;
 using ScimLite.Search;
+using ScimLite.Status;
 using ScimLite.Store;
 using ScimLite.Telemetry;
 using ScimLite.Users;
@@ -61,6 +62,7 @@ public static class ScimServer
         builder.Services.AddUsers();
         builder.Services.AddGroups();
         builder.Services.AddScimSafety();
+        builder.Services.AddScimStatus(builder.Configuration);
         builder.Services.AddExceptionHandler<ScimErrorHandler>();
         builder.Services.AddProblemDetails();
         builder.Services.AddScimRequestDeadline();
@@ -73,6 +75,7 @@ public static class ScimServer
         app.UseScimForwardedHeaders();
         app.UseScimMetricsEndpoint();
         app.UseMiddleware<RequestLog>();
+        app.UseScimClientActivity();
         app.UseMiddleware<RequestCapture>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ScimErrorHandler.StatusCodePage);

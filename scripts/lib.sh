@@ -38,6 +38,21 @@ EOF
   return 1
 }
 
+# Chromium for the status page's browser tests (Playwright drives /usr/bin/chromium; it downloads no browser):
+# apt-get installs it as root; anyone else is told, and those tests skip saying why.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] && return
+  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "Chromium not found; installing it with apt-get for the status page's browser tests." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    [[ -x /usr/bin/chromium ]] && return
+  fi
+  echo "No /usr/bin/chromium (Debian/Ubuntu: sudo apt-get install chromium): the status page's browser tests will be skipped." >&2
+  return 0
+}
+
 # Runs a PostgreSQL tool as the postgres user when we are root (initdb refuses root), else as ourselves.
 as_pg() {
   if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi

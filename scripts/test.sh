@@ -16,6 +16,7 @@ fi
 if [[ -z ${SCIMLITE_TEST_CONNECTION:-} && ${SCIMLITE_TEST_DOCKER:-} != 1 ]]; then
   ensure_postgres
 fi
+ensure_chromium
 
 # Fresh results each run, so the totals below count this run only.
 rm -rf results/tests

@@ -6,8 +6,8 @@ using ScimLite.Tests.Infrastructure;
 namespace ScimLite.Tests.Telemetry;
 
 /// <summary>
-/// A real Kestrel host with <c>Scim:Metrics:Url</c> set: the SCIM API and the metrics listener on two loopback ports,
-/// with a client for each (the API's carries the fixture's token).
+/// A real Kestrel host with <c>Scim:Metrics:Url</c> (or its newer name <c>Scim:Admin:Url</c>) set: the SCIM API and the
+/// admin listener on two loopback ports, with a client for each (the API's carries the fixture's token).
 /// </summary>
 public sealed class MetricsHost : IAsyncDisposable
 {
@@ -23,12 +23,18 @@ public sealed class MetricsHost : IAsyncDisposable
     public HttpClient Api { get; }
     public HttpClient Metrics { get; }
 
-    public static MetricsHost Start(ScimApp app, IDictionary<string, string?>? settings = null)
+    /// <summary>The host's services, for tests that drive a background job by hand.</summary>
+    public IServiceProvider Services => host.Services;
+
+    /// <param name="urlSetting">The setting that names the admin listener: the old name by default.</param>
+    /// <param name="urlHost">The host the setting names (Kestrel listens on loopback whatever it is).</param>
+    public static MetricsHost Start(ScimApp app, IDictionary<string, string?>? settings = null, string urlSetting = "Scim:Metrics:Url",
+        string urlHost = "127.0.0.1")
     {
         var (apiPort, metricsPort) = (LocalCluster.FreePort(), LocalCluster.FreePort());
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
-            ["Scim:Metrics:Url"] = $"http://127.0.0.1:{metricsPort}",
+            [urlSetting] = $"http://{urlHost}:{metricsPort}",
         };
         var host = app.NewHost(all);
         host.UseKestrel(kestrel =>

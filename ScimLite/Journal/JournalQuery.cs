@@ -85,6 +85,11 @@ public static class JournalQuery
         return (await connection.QueryAsync<JournalRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>The row with this seq, or null.</summary>
+    public static async Task<JournalRow?> ReadOneAsync(NpgsqlConnection connection, long seq, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<JournalRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM journal WHERE seq = @seq", new { seq }, cancellationToken: ct));
+
     static async Task<Guid[]> ResolveAsync(NpgsqlConnection connection, string sql, string nameOrId, CancellationToken ct) =>
         Guid.TryParse(nameOrId, out var id)
             ? [id]

@@ -18,17 +18,21 @@ public sealed record RequestFilter
     /// <summary>A userName or id: the request's path or body names it (or the id of the user with that userName).</summary>
     public string? User { get; init; }
     public int Limit { get; init; } = 100;
+    /// <summary>False: each row's body is left out (null), for a list that shows only the request line.</summary>
+    public bool Bodies { get; init; } = true;
 }
 
 /// <summary>Reads request_log for the <c>requests</c> command.</summary>
 public static class RequestLogQuery
 {
     // Aliased to the names of RequestRow's constructor, in its order.
-    const string Columns = """
+    const string BeforeBody = """
         seq, at, client, request_id AS requestid, method, path, query, status, scim_type AS scimtype, detail,
-        duration_ms AS durationms, content_type AS contenttype, if_match AS ifmatch, prefer, user_agent AS useragent, body,
-        body_bytes AS bodybytes, body_truncated AS bodytruncated, reason
+        duration_ms AS durationms, content_type AS contenttype, if_match AS ifmatch, prefer, user_agent AS useragent
         """;
+    const string AfterBody = "body_bytes AS bodybytes, body_truncated AS bodytruncated, reason";
+    const string Columns = $"{BeforeBody}, body, {AfterBody}";
+    const string ColumnsWithoutBody = $"{BeforeBody}, NULL::text AS body, {AfterBody}";
 
     // The user's ids, now or formerly called that (the journal remembers deleted and renamed users).
     const string UserIdsSql = """
@@ -67,7 +71,8 @@ public static class RequestLogQuery
         parameters.Add("limit", filter.Limit);
         var condition = where.Count == 0 ? "true" : string.Join(" AND ", where);
         // Only fixed fragments are joined above; every value is a parameter.
-        var sql = $"SELECT * FROM (SELECT {Columns} FROM request_log WHERE {condition} ORDER BY seq DESC LIMIT @limit) AS latest ORDER BY seq";
+        var columns = filter.Bodies ? Columns : ColumnsWithoutBody;
+        var sql = $"SELECT * FROM (SELECT {columns} FROM request_log WHERE {condition} ORDER BY seq DESC LIMIT @limit) AS latest ORDER BY seq";
         return (await connection.QueryAsync<RequestRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).ToList();
     }
 

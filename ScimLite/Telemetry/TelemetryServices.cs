@@ -9,12 +9,14 @@ namespace ScimLite.Telemetry;
 /// OpenTelemetry: ASP.NET Core, Npgsql and .NET runtime instrumentation plus <see cref="ScimMetrics"/>. Exported by OTLP
 /// when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (traces, metrics and logs), and as Prometheus text on
 /// <c>Scim:Metrics:Url</c> (e.g. <c>http://127.0.0.1:9464</c>): an extra Kestrel endpoint that answers
-/// <c>/metrics</c> and nothing else, while the SCIM endpoints never answer <c>/metrics</c>. Neither set: no
-/// OpenTelemetry at all, so an unobserved server pays nothing for it.
+/// <c>/metrics</c> and the status page (<see cref="Status.StatusEndpoints"/>), while the SCIM endpoints never answer
+/// either. <c>Scim:Admin:Url</c> is the listener's clearer name; <c>Scim:Metrics:Url</c> stays as its alias. Neither
+/// set: no OpenTelemetry at all, so an unobserved server pays nothing for it.
 /// </summary>
 public static class TelemetryServices
 {
     public const string MetricsUrlSetting = "Scim:Metrics:Url";
+    public const string AdminUrlSetting = "Scim:Admin:Url";
 
     public static WebApplicationBuilder AddScimTelemetry(this WebApplicationBuilder builder)
     {
@@ -23,7 +25,7 @@ public static class TelemetryServices
         if (metricsPort is null && !otlp)
             return builder;
         if (metricsPort is not null)
-            ListenAlsoOn(builder, builder.Configuration[MetricsUrlSetting]!);
+            ListenAlsoOn(builder, AdminUrl(builder.Configuration)!);
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("ScimLite"))
@@ -44,8 +46,8 @@ public static class TelemetryServices
     }
 
     /// <summary>
-    /// Serves exactly <c>GET /metrics</c> (and <c>HEAD</c>) on the metrics port, which answers nothing else: another
-    /// method there is 405, any other path (<c>/METRICS</c> too) 404.
+    /// Serves exactly <c>GET /metrics</c> (and <c>HEAD</c>) on the admin port, and hands its other requests to the status
+    /// page, which answers its own paths and 404 for the rest: another method on /metrics is 405, <c>/METRICS</c> 404.
     /// </summary>
     public static WebApplication UseScimMetricsEndpoint(this WebApplication app)
     {
@@ -64,7 +66,7 @@ public static class TelemetryServices
             }
             else
             {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Status.StatusEndpoints.HandleAsync(context);
             }
             return Task.CompletedTask;
         });
@@ -74,19 +76,31 @@ public static class TelemetryServices
     /// <summary>PathString compares ignoring case; the endpoint is exactly <c>/metrics</c>.</summary>
     static bool IsMetricsPath(HttpRequest request) => string.Equals(request.Path.Value, "/metrics", StringComparison.Ordinal);
 
+    /// <summary><c>Scim:Admin:Url</c>, or its alias <c>Scim:Metrics:Url</c>; null when neither is set. Both set must agree.</summary>
+    public static string? AdminUrl(IConfiguration configuration)
+    {
+        var admin = configuration[AdminUrlSetting];
+        var metrics = configuration[MetricsUrlSetting];
+        if (string.IsNullOrWhiteSpace(admin))
+            return string.IsNullOrWhiteSpace(metrics) ? null : metrics.Trim();
+        if (!string.IsNullOrWhiteSpace(metrics) && !string.Equals(admin.Trim(), metrics.Trim(), StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"{AdminUrlSetting} and its old name {MetricsUrlSetting} are both set, to different URLs; set only {AdminUrlSetting}.");
+        return admin.Trim();
+    }
+
     static int? MetricsPort(IConfiguration configuration)
     {
-        var url = configuration[MetricsUrlSetting];
-        if (string.IsNullOrWhiteSpace(url))
+        var url = AdminUrl(configuration);
+        if (url is null)
             return null;
         if (!Uri.TryCreate(url.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0"), UriKind.Absolute, out var uri)
             || uri.Scheme != Uri.UriSchemeHttp)
-            throw new InvalidOperationException($"{MetricsUrlSetting} must be an http URL, e.g. http://127.0.0.1:9464.");
+            throw new InvalidOperationException($"{AdminUrlSetting} (or {MetricsUrlSetting}) must be an http URL, e.g. http://127.0.0.1:9464.");
         return uri.Port;
     }
 
     /// <summary>
-    /// Adds the metrics URL to the ones Kestrel listens on (<c>ASPNETCORE_URLS</c>/<c>--urls</c>, or
+    /// Adds the admin URL to the ones Kestrel listens on (<c>ASPNETCORE_URLS</c>/<c>--urls</c>, or
     /// <c>ASPNETCORE_HTTP_PORTS</c>, or Kestrel's default http://localhost:5000).
     /// </summary>
     static void ListenAlsoOn(WebApplicationBuilder builder, string metricsUrl)
