@@ -116,8 +116,11 @@ as_pg "$bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 start >
 pg_version=$("$bin/postgres" --version | sed -E 's/^[^0-9]*([0-9.]+).*/\1/')
 
 # --- ScimLite ----------------------------------------------------------------------------------------------------
-phase "dotnet publish -c Release"
-dotnet publish ScimLite/ScimLite.csproj -c Release -o "$work/app" "${artifacts[@]}" -nologo -v quiet >"$work/publish.log" 2>&1 \
+# As the Dockerfile publishes it: ReadyToRun for this platform (the plain build if that cannot be had).
+phase "dotnet publish -c Release (ReadyToRun)"
+publish=(dotnet publish ScimLite/ScimLite.csproj -c Release -o "$work/app" "${artifacts[@]}" -nologo -v quiet)
+"${publish[@]}" --use-current-runtime --self-contained false -p:PublishReadyToRun=true >"$work/publish.log" 2>&1 \
+  || { phase "ReadyToRun publish failed; publishing the plain build"; "${publish[@]}" >"$work/publish.log" 2>&1; } \
   || { cat "$work/publish.log" >&2; exit 1; }
 
 phase "first start: ScimLite migrates the empty database"
