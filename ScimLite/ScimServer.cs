@@ -15,6 +15,7 @@ using ScimLite.Search;
 using ScimLite.Store;
 using ScimLite.Telemetry;
 using ScimLite.Users;
+using ScimLite.Webhooks;
 
 namespace ScimLite;
 
@@ -57,6 +58,7 @@ public static class ScimServer
         builder.AddScimRequestLog();
         builder.Services.AddJournal();
         builder.Services.AddRequestLog();
+        builder.Services.AddWebhooks();
         builder.Services.AddScimExtensions();
         builder.Services.AddUsers();
         builder.Services.AddGroups();
