@@ -106,7 +106,7 @@ public static partial class WebhookEndpoints
         {
             var value = item.Value?.Trim() ?? "";
             var canonical = known.FirstOrDefault(k => string.Equals(k, value, StringComparison.OrdinalIgnoreCase))
-                ?? throw new WebhookConfigException($"{path}:{item.Key}: '{value}' is not a {what}.{Hint(value, known)} Known: {string.Join(", ", known)}.");
+                ?? throw new WebhookConfigException($"{path}:{item.Key}: '{value}' is not a known {what}.{Hint(value, known)} Known: {string.Join(", ", known)}.");
             set.Add(canonical);
         }
         return set;
