@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace ScimLite.Webhooks;
@@ -15,25 +14,32 @@ public static class WebhookMetrics
     static readonly Meter Meter = new(MeterName);
     static readonly Counter<long> Delivered = Meter.CreateCounter<long>("scimlite.webhooks.delivered", "{event}", "Events a webhook endpoint answered 2xx to.");
     static readonly Counter<long> Failed = Meter.CreateCounter<long>("scimlite.webhooks.failed", "{attempt}", "Webhook POSTs that failed (not 2xx, no answer, unreachable).");
-    static readonly ConcurrentDictionary<string, (long Events, double Seconds)> Lags = new(StringComparer.Ordinal);
-
-    static WebhookMetrics()
-    {
-        Meter.CreateObservableGauge("scimlite.webhooks.lag_events", () => Lags.Select(l => new Measurement<long>(l.Value.Events, Tag(l.Key))),
-            "{event}", "Journal rows after the endpoint's position.");
-        Meter.CreateObservableGauge("scimlite.webhooks.lag", () => Lags.Select(l => new Measurement<double>(l.Value.Seconds, Tag(l.Key))),
-            "s", "Age of the oldest journal row the endpoint has not been sent yet.");
-    }
+    // Up-down counters moved by the change since the last measurement, so each endpoint's series is its current lag
+    // (exported as a gauge) and an instance that stops delivering an endpoint takes its own contribution back to 0.
+    static readonly UpDownCounter<long> LagEvents = Meter.CreateUpDownCounter<long>("scimlite.webhooks.lag_events", "{event}",
+        "Journal rows after the endpoint's position, as measured by the instance delivering it.");
+    static readonly UpDownCounter<double> LagSeconds = Meter.CreateUpDownCounter<double>("scimlite.webhooks.lag", "s",
+        "Age of the oldest journal row the endpoint has not been sent yet, as measured by the instance delivering it.");
+    static readonly Dictionary<string, (long Events, double Seconds)> Reported = new(StringComparer.Ordinal);
 
     public static void Deliver(string endpoint, long events) => Delivered.Add(events, Tag(endpoint));
 
     public static void Fail(string endpoint) => Failed.Add(1, Tag(endpoint));
 
     /// <summary>The endpoint's lag as this instance last measured it while delivering it.</summary>
-    public static void Lag(string endpoint, long events, double seconds) => Lags[endpoint] = (events, seconds);
+    public static void Lag(string endpoint, long events, double seconds)
+    {
+        lock (Reported)
+        {
+            var (oldEvents, oldSeconds) = Reported.GetValueOrDefault(endpoint);
+            Reported[endpoint] = (events, seconds);
+            LagEvents.Add(events - oldEvents, Tag(endpoint));
+            LagSeconds.Add(seconds - oldSeconds, Tag(endpoint));
+        }
+    }
 
-    /// <summary>This instance no longer delivers the endpoint: it stops reporting its lag.</summary>
-    public static void Forget(string endpoint) => Lags.TryRemove(endpoint, out _);
+    /// <summary>This instance no longer delivers the endpoint: its lag series returns to 0.</summary>
+    public static void Forget(string endpoint) => Lag(endpoint, 0, 0);
 
     static KeyValuePair<string, object?> Tag(string endpoint) => new("webhook.endpoint", endpoint);
 }
