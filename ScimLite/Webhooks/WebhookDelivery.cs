@@ -31,7 +31,8 @@ public sealed class WebhookDelivery(IConfiguration configuration, IOptions<Webho
     /// <summary>Notified (payload: the endpoint's name) when an operator moved a position, so the holder looks at once.</summary>
     public const string Channel = "scimlite_webhooks";
 
-    static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
+    // Counting the rows after a position that is far behind reads many index entries: not more often than this.
+    static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
