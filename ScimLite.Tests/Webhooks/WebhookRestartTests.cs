@@ -93,4 +93,37 @@ public class WebhookRestartTests(ScimApp app) : ScimTest(app)
         await receiver.WaitForAsync(_ => receiver.AcceptedEvents.Count >= 2, "bob's creation, from the second instance");
         Assert.Equal(feed.EventIds("handover"), receiver.AcceptedEvents.Ids());
     }
+
+    [Fact]
+    public async Task AFixedBatch_IsResentWhole_UnderItsId_AlsoWhenTheBatchSizeWasLoweredMeanwhile()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Status = 500;
+        await using (var first = App.UnthrottledHost(WebhookKit.FastDelivery().Endpoint(0, "batch", receiver)))
+        {
+            using var client = first.CreateClient(App.Token);
+            await App.WaitForPositionAsync("batch");
+        }
+        var before = await App.LastSeqAsync();
+        for (var i = 0; i < 5; i++)
+            await Client.NewUserAsync($"user{i}@example.com");
+        await using (var second = App.UnthrottledHost(WebhookKit.FastDelivery(batchSize: 5).Endpoint(0, "batch", receiver)))
+        {
+            using var client = second.CreateClient(App.Token);
+            await receiver.WaitForAsync(d => d.Count >= 1, "the batch of five, refused");
+        }
+        var refused = receiver.All[0];
+        Assert.Equal(5, refused.Events.Length);
+        receiver.Status = 204;
+
+        await using var third = App.UnthrottledHost(WebhookKit.FastDelivery(batchSize: 2).Endpoint(0, "batch", receiver));
+        using var thirdClient = third.CreateClient(App.Token);
+        await receiver.WaitForAsync(_ => receiver.Accepted.Count >= 1, "the batch again");
+        await Client.NewUserAsync("late@example.com");
+        var feed = await App.FeedAsync(before);
+        await receiver.WaitForAsync(_ => receiver.AcceptedEvents.Count >= 6, "the late creation");
+
+        Assert.Equal((refused.Id, refused.Body), (receiver.Accepted[0].Id, receiver.Accepted[0].Body));
+        Assert.Equal(feed.EventIds("batch"), receiver.AcceptedEvents.Ids());
+    }
 }

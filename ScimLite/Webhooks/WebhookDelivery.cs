@@ -133,7 +133,9 @@ public sealed class WebhookDelivery(IConfiguration configuration, IOptions<Webho
         var attempt = await sender.SendAsync(endpoint, WebhookEvents.MessageId(endpoint.Name, rows), WebhookEvents.Body(endpoint.Name, rows), stop);
         if (attempt.Delivered)
         {
-            if (await WebhookFeed.SucceededAsync(connection, endpoint.Name, position, (rows[^1].Xid, rows[^1].Seq), rows.Count, stop))
+            // The stored end of a fixed batch (its last rows may be purged since), else the batch just fixed.
+            var end = position is { BatchXid: { } bx, BatchSeq: { } bs } ? (bx, bs) : (rows[^1].Xid, rows[^1].Seq);
+            if (await WebhookFeed.SucceededAsync(connection, endpoint.Name, position, end, rows.Count, stop))
                 WebhookMetrics.Deliver(endpoint.Name, rows.Count);
             if (position.Attempts > 0)
                 logger.LogInformation("Webhook endpoint {Endpoint} accepts deliveries again, after {Failures} failed attempts.", endpoint.Name, position.Attempts);

@@ -91,7 +91,9 @@ public static class WebhookFeed
         var parameters = new
         {
             xid = position.Xid, seq = position.Seq, batchXid = position.BatchXid, batchSeq = position.BatchSeq,
-            actions = endpoint.Actions?.ToArray() ?? [], types = endpoint.ResourceTypes?.ToArray() ?? [], limit,
+            actions = endpoint.Actions?.ToArray() ?? [], types = endpoint.ResourceTypes?.ToArray() ?? [],
+            // A fixed batch is read whole, also when BatchSize was lowered since it was fixed.
+            limit = position.BatchXid is null ? limit : WebhookDeliveryOptions.MaxBatchSize,
         };
         var rows = (await connection.QueryAsync<FeedRow>(new CommandDefinition(RowsSql, parameters, tx, cancellationToken: ct))).ToList();
         (string, long)? head = null;

@@ -19,8 +19,10 @@ public sealed class WebhookDeliveryOptions
     /// <summary>How long one POST may take, connecting included.</summary>
     public int TimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Events per POST (the batch is a JSON array), at most 100.</summary>
-    public int BatchSize { get; set; } = 100;
+    public const int MaxBatchSize = 100;
+
+    /// <summary>Events per POST (the batch is a JSON array), at most <see cref="MaxBatchSize"/>.</summary>
+    public int BatchSize { get; set; } = MaxBatchSize;
 }
 
 /// <summary>Checks the <c>Scim:Webhooks</c> list when the server starts: a wrong entry stops start-up naming it.</summary>
@@ -53,7 +55,7 @@ public static class WebhookServices
             .Validate(o => o.RetryMinMilliseconds >= 10 && o.RetryMaxSeconds >= 1 && o.RetryMinMilliseconds <= o.RetryMaxSeconds * 1000,
                 "Scim:WebhookDelivery:RetryMinMilliseconds must be 10 or more, and at most RetryMaxSeconds (1 or more) in milliseconds.")
             .Validate(o => o.TimeoutSeconds is >= 1 and <= 60, "Scim:WebhookDelivery:TimeoutSeconds must be between 1 and 60.")
-            .Validate(o => o.BatchSize is >= 1 and <= 100, "Scim:WebhookDelivery:BatchSize must be between 1 and 100.")
+            .Validate(o => o.BatchSize is >= 1 and <= WebhookDeliveryOptions.MaxBatchSize, "Scim:WebhookDelivery:BatchSize must be between 1 and 100.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookDeliveryOptions>, WebhookEndpointValidation>();
         services.AddHttpClient(HttpClientName, (sp, client) =>
