@@ -67,6 +67,7 @@ public static class ScimLiteCli
         Auth.TokensCommand.Create(),
         Journal.JournalCommand.Create(),
         Requests.RequestsCommand.Create(),
+        Webhooks.WebhooksCommand.Create(),
         Safety.BrakeCommand.Create(),
         Safety.RestoreCommand.Create(),
         Extensions.ExtensionsCommand.Create(),

@@ -16,6 +16,7 @@ using ScimLite.Status;
 using ScimLite.Store;
 using ScimLite.Telemetry;
 using ScimLite.Users;
+using ScimLite.Webhooks;
 
 namespace ScimLite;
 
@@ -58,6 +59,7 @@ public static class ScimServer
         builder.AddScimRequestLog();
         builder.Services.AddJournal();
         builder.Services.AddRequestLog();
+        builder.Services.AddWebhooks();
         builder.Services.AddScimExtensions();
         builder.Services.AddUsers();
         builder.Services.AddGroups();

@@ -68,7 +68,7 @@ public static class DoctorRun
         return true;
     }
 
-    static bool IsLoopback(Uri url) =>
+    public static bool IsLoopback(Uri url) =>
         url.IsLoopback || url.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
