@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using ScimLite.Tests.Infrastructure;
+using ScimLite.Tests.Webhooks;
 
 namespace ScimLite.Tests.Status;
 
@@ -43,6 +44,30 @@ public class StatusPageHttpTests(ScimApp app) : ScimTest(app)
             Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         using (var missing = await host.Metrics.GetAsync("/journal/999999"))
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Page_ShowsEachWebhookEndpoint_ItsPositionAndItsLastError()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Status = 500;
+        var settings = WebhookKit.FastDelivery().Endpoint(0, "app-hook", receiver);
+        await using var host = App.StartAdmin(settings);
+        await App.WaitForPositionAsync("app-hook");
+        using (var created = await host.Api.PostAsync("/scim/v2/Users", HttpExtensions.ScimContent(new { schemas = new[] { "urn:ietf:params:scim:schemas:core:2.0:User" }, userName = "hooked@example.com" })))
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await receiver.WaitForAsync(d => d.Count > 0, "a first, refused delivery");
+
+        var html = "";
+        for (var attempt = 0; attempt < 50 && !html.Contains("HTTP 500", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            html = await host.Metrics.GetStringAsync("/");
+        }
+        Assert.Contains("<h2 id=\"webhooks\">Webhooks</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>app-hook</td>", html, StringComparison.Ordinal);
+        Assert.Contains("HTTP 500", html, StringComparison.Ordinal);
+        Assert.Contains("1 events", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,18 +6,26 @@ using ScimLite.Health;
 using ScimLite.Journal;
 using ScimLite.Requests;
 using ScimLite.Safety;
+using ScimLite.Webhooks;
 
 namespace ScimLite.Status;
 
 /// <summary>
 /// Reads what the status page shows through the queries the commands use (<see cref="JournalQuery"/>,
-/// <see cref="RequestLogQuery"/>, <see cref="BrakeStore"/>, <see cref="ClientStore"/>), each bounded: 50 rows by
-/// primary key, the brake row, the client table, and the hourly activity (<see cref="ActivityQuery"/>).
+/// <see cref="RequestLogQuery"/>, <see cref="BrakeStore"/>, <see cref="ClientStore"/>, <see cref="WebhookStatusQuery"/>), each
+/// bounded: 50 rows by primary key, the brake row, the client table, the webhook positions (lag counted up to
+/// <see cref="WebhookLagCap"/>), and the hourly activity (<see cref="ActivityQuery"/>).
 /// </summary>
 public sealed class StatusReader(NpgsqlDataSource dataSource, ReadinessProbe probe, BrakeStore brake, ClientStore clientStore,
-    ClientDirectory directory, ClientActivity activity, TimeProvider time)
+    ClientDirectory directory, ClientActivity activity, TimeProvider time, IConfiguration configuration)
 {
     public const int Latest = 50;
+
+    /// <summary>A webhook's lag is counted up to this many events on the page (the command counts further).</summary>
+    public const int WebhookLagCap = 10_000;
+
+    // Checked at start-up (WebhookServices), so reading them cannot fail here.
+    readonly string[] webhookNames = [.. WebhookEndpoints.Read(configuration).Select(e => e.Name)];
 
     static readonly string Version = typeof(StatusReader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()
         ?.InformationalVersion.Split('+')[0] ?? "unknown";
@@ -26,7 +34,7 @@ public sealed class StatusReader(NpgsqlDataSource dataSource, ReadinessProbe pro
     {
         var now = time.GetUtcNow().UtcDateTime;
         var empty = new StatusSnapshot(now, new HealthInfo(false, null, 0, 0, Version, activity.Started), null,
-            Clients([]), [], [], [], null);
+            Clients([]), [], [], [], [], null);
         if (!await probe.IsDatabaseReadyAsync().WaitAsync(ct))
             return empty;
         try
@@ -39,6 +47,7 @@ public sealed class StatusReader(NpgsqlDataSource dataSource, ReadinessProbe pro
             var journal = WithConnection(async c => await JournalQuery.ReadAsync(c, new JournalFilter { Limit = Latest }, ct) ?? [], ct);
             var failures = WithConnection(c => RequestLogQuery.ReadAsync(c,
                 new RequestFilter { Status = (400, 599), Limit = Latest, Bodies = false }, ct), ct);
+            var webhooks = WithConnection(c => WebhookStatusQuery.ReadAsync(c, webhookNames, ct, lagCap: WebhookLagCap), ct);
             var state = await schema;
             return empty with
             {
@@ -52,6 +61,7 @@ public sealed class StatusReader(NpgsqlDataSource dataSource, ReadinessProbe pro
                 Activity = await activityHours,
                 Journal = [.. (await journal).Reverse()],
                 Failures = [.. (await failures).Reverse()],
+                Webhooks = await webhooks,
             };
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)

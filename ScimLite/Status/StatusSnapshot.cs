@@ -1,6 +1,7 @@
 using ScimLite.Journal;
 using ScimLite.Requests;
 using ScimLite.Safety;
+using ScimLite.Webhooks;
 
 namespace ScimLite.Status;
 
@@ -24,4 +25,5 @@ public sealed record StatusSnapshot(
     IReadOnlyList<HourCounts> Activity,
     IReadOnlyList<JournalRow> Journal,
     IReadOnlyList<RequestRow> Failures,
+    IReadOnlyList<WebhookStatus> Webhooks,
     string? Warning);

@@ -48,11 +48,12 @@ public static class WebhookStatusQuery
     /// The configured endpoints in their order (those not started yet included), then any other endpoint with a
     /// stored position. <paramref name="only"/>, when given, restricts the result to those names.
     /// </summary>
+    /// <param name="lagCap">Count the lag up to this many events (a page that must stay fast counts fewer).</param>
     public static async Task<IReadOnlyList<WebhookStatus>> ReadAsync(NpgsqlConnection connection, IReadOnlyList<string> configured,
-        CancellationToken ct, IReadOnlyCollection<string>? only = null)
+        CancellationToken ct, IReadOnlyCollection<string>? only = null, int lagCap = LagCountCap)
     {
         var names = only?.ToArray() ?? [];
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(Sql, new { names, cap = LagCountCap }, cancellationToken: ct)))
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(Sql, new { names, cap = lagCap }, cancellationToken: ct)))
             .ToDictionary(r => r.Name, StringComparer.Ordinal);
         var result = new List<WebhookStatus>();
         foreach (var name in configured.Where(n => names.Length == 0 || names.Contains(n, StringComparer.Ordinal)))

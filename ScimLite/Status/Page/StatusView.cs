@@ -19,8 +19,9 @@ public static class StatusView
         ActivityChart.Render(html, snapshot.Activity);
         ChangesSection.RenderJournal(html, snapshot.Journal);
         ChangesSection.RenderFailures(html, snapshot.Failures);
+        WebhooksSection.Render(html, snapshot.Webhooks, snapshot.Now);
         html.Append("</main>\n<footer class=\"muted\">Read-only. Commands change state: <code>ScimLite brake release</code>, "
-            + "<code>ScimLite tokens …</code>, <code>ScimLite journal</code>, <code>ScimLite requests</code>.</footer>\n");
+            + "<code>ScimLite tokens …</code>, <code>ScimLite journal</code>, <code>ScimLite requests</code>, <code>ScimLite webhooks replay</code>.</footer>\n");
         return Layout.Document("ScimLite status", html.ToString(), nonce);
     }
 }
