@@ -37,7 +37,7 @@ public static class ActivityQuery
           FROM journal_hourly WHERE hour >= @first ORDER BY hour
         """;
 
-    const string PositionSql = "SELECT xid::text FROM journal_hourly_position; SELECT seq FROM journal_hourly_position";
+    const string PositionSql = "SELECT xid::text AS xid, seq FROM journal_hourly_position";
 
     const string LiveSql = $"""
         SELECT hour, created, deactivated, reactivated, deleted, members_added AS membersadded,
@@ -57,10 +57,10 @@ public static class ActivityQuery
         var current = HourOf(now);
         var rolled = (await connection.QueryAsync<HourCounts>(new CommandDefinition(RolledSql, new { first }, cancellationToken: ct)))
             .ToDictionary(h => h.Hour);
-        using var position = await connection.QueryMultipleAsync(new CommandDefinition(PositionSql, cancellationToken: ct));
-        var xid = await position.ReadSingleOrDefaultAsync<string>() ?? "0";
-        var seq = await position.ReadSingleOrDefaultAsync<long?>() ?? 0;
-        var live = (await connection.QueryAsync<LiveHour>(new CommandDefinition(LiveSql, new { xid, seq, cap = LiveCap }, cancellationToken: ct))).AsList();
+        var position = await connection.QuerySingleOrDefaultAsync<ActivityRollup.Position>(new CommandDefinition(PositionSql, cancellationToken: ct))
+            ?? ActivityRollup.Position.Start;
+        var live = (await connection.QueryAsync<LiveHour>(new CommandDefinition(LiveSql, new { position.Xid, position.Seq, cap = LiveCap },
+            cancellationToken: ct))).AsList();
         // The rollup is further behind than the live read reaches: what follows its first uncounted hour is partial.
         var uncountedFrom = live.Sum(h => h.Seen) >= LiveCap ? live.Min(h => h.Hour) : DateTime.MaxValue;
         var liveByHour = live.ToDictionary(h => h.Hour);

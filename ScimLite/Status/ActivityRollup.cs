@@ -89,5 +89,9 @@ public sealed class ActivityRollup(NpgsqlDataSource dataSource, TimeProvider tim
         }
     }
 
-    sealed record Position(string Xid, long Seq);
+    /// <summary>The last journal row counted, in the change feed's order; <see cref="Start"/> before any.</summary>
+    public sealed record Position(string Xid, long Seq)
+    {
+        public static readonly Position Start = new("0", 0);
+    }
 }
