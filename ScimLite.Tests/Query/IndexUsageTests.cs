@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using ScimLite.Scim;
 using ScimLite.Store;
 using ScimLite.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -101,6 +104,48 @@ public class IndexUsageTests(ScimApp app, ITestOutputHelper output) : IAsyncLife
         Assert.True(nodes.Any(n => IsIndexScan(n.Type) && expectedIndexes.Contains(n.Index)),
             $"no index scan on {string.Join(" or ", expectedIndexes)}:\n{describe}");
         Assert.False(nodes.Any(n => n.Type == "Seq Scan" && n.Relation is "users" or "groups"), $"sequential scan:\n{describe}");
+    }
+
+    // Okta and Entra send a lookup before each write, so its statement must be planned once per connection and then
+    // reused: PostgreSQL keeps re-planning a prepared statement (as Npgsql's auto-prepare makes it) whenever its generic
+    // plan is priced above the custom ones, and re-planning costs about as much as running the lookup.
+    [Theory]
+    [InlineData("User", "userName eq \"user{n}@example.com\"")]
+    [InlineData("Group", "displayName eq \"group {n}\"")]
+    public async Task Lookup_FirstPage_IsPreparedWithAGenericPlan(string typeName, string filterTemplate)
+    {
+        await using var connection = await app.OpenConnectionAsync();
+        var map = Maps.Of(typeName);
+        var where = FilterCompiler.Compile(filterTemplate.Replace("{n}", "1"), map).Where;
+        var page = Statements.ListPage(map, Projection.Default, streamed: false, where, SortCompiler.Compile(null, null, map), fromStart: true);
+        // The statement as the server sends it, with its two parameters ($1 the value, $2 the page's size) as PostgreSQL's.
+        var prepared = page.Replace("@f0", "$1").Replace("@page_limit", "$2").TrimEnd().TrimEnd(';');
+        Assert.DoesNotContain("@", prepared);
+        await using (var command = new NpgsqlCommand(prepared, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = 100 });
+            await command.PrepareAsync();
+            for (var n = 1; n <= 10; n++)
+            {
+                command.Parameters[0].Value = filterTemplate.Replace("{n}", $"{n * 7}").Split('"')[1];
+                Assert.Equal(1, await CountRowsAsync(command));
+            }
+        }
+        var (generic, custom) = await connection.QuerySingleAsync<(long, long)>(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = @prepared", new { prepared });
+
+        output.WriteLine($"{filterTemplate}: {generic} generic, {custom} custom plans of 10 executions");
+        Assert.True(generic >= 4, $"{filterTemplate}: {generic} generic and {custom} custom plans of 10 executions:\n{prepared}");
+    }
+
+    static async Task<int> CountRowsAsync(NpgsqlCommand command)
+    {
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = 0;
+        while (await reader.ReadAsync())
+            rows++;
+        return rows;
     }
 
     static bool IsIndexScan(string type) => type is "Index Scan" or "Index Only Scan" or "Bitmap Index Scan";

@@ -86,7 +86,8 @@ public sealed record ResourceQuery(ResourceMap Map, string Where, string OrderBy
         // Cursor pages read one row more than they return, to know whether a next page exists.
         var fetch = CursorMode ? Limit + 1 : Limit;
         Parameters.Add("page_limit", fetch);
-        Parameters.Add("page_offset", offset);
+        if (offset > 0)
+            Parameters.Add("page_offset", offset);
         var page = Statements.ListPage(Map, projection, streamed, pageWhere, OrderBy, fromStart: offset == 0);
         var count = Statements.Count(Map, Where);
         var fromFirstMatch = Offset == 0 && PageWhere is null && Limit > 0;
