@@ -45,6 +45,29 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
     }
 
     /// <summary>
+    /// A write that is one statement, and reads after it that only decide the answer (why no row matched): the writer's
+    /// context and the statement go out in one batch with no BEGIN and no COMMIT, which PostgreSQL runs as one implicit
+    /// transaction, so the two commit together or not at all, and a statement that fails (a trigger's refusal, a
+    /// constraint) changes nothing. One round trip where <see cref="InTransactionAsync{T}"/> takes two. The statement is
+    /// made with <see cref="WriteTransaction.Command"/>, once.
+    /// </summary>
+    public async Task<T> InOneStatementAsync<T>(WriteContext? writer, Func<WriteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        return await pipeline.ExecuteAsync(async token =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(token);
+            return await TimedAsync(async () =>
+            {
+                var write = new WriteTransaction(connection, null, writer);
+                var result = await work(write);
+                if (write.ContextPending)
+                    throw new InvalidOperationException("A write ended without sending its writer's context (WriteTransaction.Command).");
+                return result;
+            });
+        }, ct);
+    }
+
+    /// <summary>
     /// Runs a read with no explicit transaction. Each statement sees its own READ COMMITTED snapshot, so a list's count
     /// and page may differ by a concurrent write, which SCIM paging tolerates (RFC 7644 §3.4.2.4).
     /// </summary>

@@ -128,7 +128,7 @@ public static class Statements
     /// <summary>
     /// When the statement that carries the If-Match check finds no row: a missing resource (404) or a stale version (412).
     /// </summary>
-    public static async Task<ScimException> IfMatchFailureAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ResourceMap map,
+    public static async Task<ScimException> IfMatchFailureAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, ResourceMap map,
         Guid id, CancellationToken ct)
     {
         var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(

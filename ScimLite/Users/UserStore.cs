@@ -6,8 +6,9 @@ using ScimLite.Store;
 namespace ScimLite.Users;
 
 /// <summary>
-/// Reads and writes users; each method is one transaction of a few statements, rendered from the Users map
-/// (<see cref="UserMap"/>) by <see cref="Statements"/>, so each returns what the projection asks for.
+/// Reads and writes users, rendered from the Users map (<see cref="UserMap"/>) by <see cref="Statements"/>, so each
+/// returns what the projection asks for. Every write is one statement, sent with the writer's context in one round trip
+/// (<see cref="Db.InOneStatementAsync{T}"/>); what runs after it only reads why it matched no row.
 /// </summary>
 public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, ResourceMaps maps)
 {
@@ -25,9 +26,10 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
         var parameters = columns.Parameters;
         parameters.AddDynamicParams(new { id, now = Now });
         var insert = Statements.Insert(Map, columns, projection);
-        return db.InTransactionAsync(writer, async write =>
+        // No row back: an earlier attempt's insert committed (a retry after a lost answer), so read it.
+        return db.InOneStatementAsync(writer, async write =>
             await write.Connection.QueryRowAsync(write.Command(insert, parameters, ct))
-            ?? (await write.Connection.QueryRowAsync(write.Command(Statements.SelectById(Map, projection), new { id }, ct)))!, ct);
+            ?? (await write.Connection.QueryRowAsync(new CommandDefinition(Statements.SelectById(Map, projection), new { id }, cancellationToken: ct)))!, ct);
     }
 
     /// <summary>
@@ -71,13 +73,13 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
         var sql = changes.Assignments.Count == 0
             ? Statements.SelectByIdIfMatch(Map, projection)
             : Statements.Update(Map, changes, new UpdateShape(IfMatch: true, MembersChanged: false, Returning: projection));
-        return db.InTransactionAsync(writer, async write =>
+        return db.InOneStatementAsync(writer, async write =>
             await write.Connection.QueryRowAsync(write.Command(sql, parameters, ct))
-            ?? throw await Statements.IfMatchFailureAsync(write.Connection, write.Transaction, Map, id, ct), ct);
+            ?? throw await Statements.IfMatchFailureAsync(write.Connection, null, Map, id, ct), ct);
     }
 
     public Task DeleteAsync(WriteContext writer, Guid id, long? ifMatch, CancellationToken ct) =>
-        db.InTransactionAsync(writer, async write =>
+        db.InOneStatementAsync(writer, async write =>
         {
             // The groups the user leaves change too, so their version and lastModified move; so do the users it
             // managed, whose manager is cleared (manager_value here, manager_id by the foreign key). The CTE's
@@ -95,7 +97,7 @@ public sealed class UserStore(Db db, TimeProvider clock, PasswordHasher hasher, 
                 """;
             var deleted = await write.Connection.ExecuteScalarAsync<long>(write.Command(sql, new { id, if_match = ifMatch, now = Now }, ct));
             if (deleted == 0)
-                throw await Statements.IfMatchFailureAsync(write.Connection, write.Transaction, Map, id, ct);
+                throw await Statements.IfMatchFailureAsync(write.Connection, null, Map, id, ct);
             return true;
         }, ct);
 }
