@@ -6,14 +6,21 @@ using Npgsql;
 namespace ScimLite.Tests.Reliability;
 
 /// <summary>
-/// A loopback TCP proxy in front of PostgreSQL that, once armed, loses the answer to the next COMMIT: it passes the
-/// COMMIT to the server, holds back whatever the server replies, lets the server finish, then cuts the connection.
+/// A loopback TCP proxy in front of PostgreSQL that, once armed, loses the answer to the next commit: a COMMIT, or the
+/// batch of a one-statement write (Db.InOneStatementAsync), which PostgreSQL commits at the batch's end. It passes the
+/// messages to the server, holds back whatever the server replies, lets the server finish, then cuts the connection.
 /// The client sees a broken connection for a transaction that did commit — the ambiguous case a retry must survive.
 /// </summary>
 public sealed class CommitCuttingProxy : IAsyncDisposable
 {
     /// <summary>The simple-protocol Query message Npgsql sends to commit: 'Q', length 11, "COMMIT\0".</summary>
     static readonly byte[] Commit = [(byte)'Q', 0, 0, 0, 11, .. Encoding.ASCII.GetBytes("COMMIT\0")];
+
+    /// <summary>The writer's context in front of a write's statement (its text goes out until Npgsql has prepared it).</summary>
+    static readonly byte[] WriteContext = Encoding.ASCII.GetBytes("CALL scimlite_write_context(");
+
+    /// <summary>Npgsql's BEGIN, sent in front of an explicit transaction's first statement.</summary>
+    static readonly byte[] Begin = Encoding.ASCII.GetBytes("BEGIN");
 
     readonly TcpListener listener = new(IPAddress.Loopback, 0);
     readonly CancellationTokenSource stop = new();
@@ -38,10 +45,10 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
     /// <summary>The target's connection string, pointed at the proxy.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>How many COMMIT answers were lost so far.</summary>
+    /// <summary>How many commits' answers were lost so far.</summary>
     public int Cuts => Volatile.Read(ref cuts);
 
-    /// <summary>Loses the answer to the next COMMIT any connection sends.</summary>
+    /// <summary>Loses the answer to the next commit any connection sends.</summary>
     public void ArmForNextCommit() => Interlocked.Exchange(ref armed, 1);
 
     async Task AcceptAsync()
@@ -86,7 +93,7 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
         int n;
         while ((n = await from.ReadAsync(buffer, stop.Token)) > 0)
         {
-            var cut = buffer.AsSpan(0, n).IndexOf(Commit) >= 0 && Interlocked.Exchange(ref armed, 0) == 1;
+            var cut = Commits(buffer.AsSpan(0, n)) && Interlocked.Exchange(ref armed, 0) == 1;
             if (cut)
                 swallow.Value = true;
             await to.WriteAsync(buffer.AsMemory(0, n), stop.Token);
@@ -98,6 +105,10 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
             return;
         }
     }
+
+    /// <summary>A COMMIT, or a write's context with no BEGIN before it: a one-statement write, committed at its batch's end.</summary>
+    static bool Commits(ReadOnlySpan<byte> messages) =>
+        messages.IndexOf(Commit) >= 0 || (messages.IndexOf(WriteContext) >= 0 && messages.IndexOf(Begin) < 0);
 
     async Task PumpAsync(Stream from, Stream to, Flag swallow)
     {
