@@ -26,23 +26,8 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
     /// tells the journal's triggers who is writing (<paramref name="writer"/>), when it is known (see
     /// <see cref="WriteTransaction"/>); work that wrote without making that statement is a bug, and rolls back.
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(WriteContext? writer, Func<WriteTransaction, Task<T>> work, CancellationToken ct)
-    {
-        return await pipeline.ExecuteAsync(async token =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(token);
-            return await TimedAsync(async () =>
-            {
-                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-                var write = new WriteTransaction(connection, transaction, writer);
-                var result = await work(write);
-                if (write.ContextPending)
-                    throw new InvalidOperationException("A write transaction ended without sending its writer's context (WriteTransaction.Command).");
-                await transaction.CommitAsync(token);
-                return result;
-            });
-        }, ct);
-    }
+    public Task<T> InTransactionAsync<T>(WriteContext? writer, Func<WriteTransaction, Task<T>> work, CancellationToken ct) =>
+        WriteAsync(writer, explicitTransaction: true, work, ct);
 
     /// <summary>
     /// A write that is one statement, and reads after it that only decide the answer (why no row matched): the writer's
@@ -51,17 +36,25 @@ public sealed class Db(NpgsqlDataSource dataSource, ILogger<Db> logger)
     /// constraint) changes nothing. One round trip where <see cref="InTransactionAsync{T}"/> takes two. The statement is
     /// made with <see cref="WriteTransaction.Command"/>, once.
     /// </summary>
-    public async Task<T> InOneStatementAsync<T>(WriteContext? writer, Func<WriteTransaction, Task<T>> work, CancellationToken ct)
+    public Task<T> InOneStatementAsync<T>(WriteContext? writer, Func<WriteTransaction, Task<T>> work, CancellationToken ct) =>
+        WriteAsync(writer, explicitTransaction: false, work, ct);
+
+    async Task<T> WriteAsync<T>(WriteContext? writer, bool explicitTransaction, Func<WriteTransaction, Task<T>> work, CancellationToken ct)
     {
         return await pipeline.ExecuteAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token);
             return await TimedAsync(async () =>
             {
-                var write = new WriteTransaction(connection, null, writer);
+                await using var transaction = explicitTransaction
+                    ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token)
+                    : null;
+                var write = new WriteTransaction(connection, transaction, writer);
                 var result = await work(write);
                 if (write.ContextPending)
                     throw new InvalidOperationException("A write ended without sending its writer's context (WriteTransaction.Command).");
+                if (transaction is not null)
+                    await transaction.CommitAsync(token);
                 return result;
             });
         }, ct);

@@ -97,8 +97,8 @@ public static class Statements
     /// query: the lookup an identity provider sends before each write (<c>userName eq</c>) then reads its row once,
     /// not its id and then its row, and has no OFFSET: PostgreSQL prices a generic plan's OFFSET parameter as skipping a
     /// tenth of the matches, and at least one row, so for a one-row lookup the generic plan looked twice as dear as a
-    /// custom one and every lookup was planned again (about as much PostgreSQL CPU as running it). Every number is a parameter, so each page
-    /// of a list is the same statement.
+    /// custom one and every lookup was planned again (about as much PostgreSQL CPU as running it). Every number is a
+    /// parameter, so each page of a list is the same statement.
     /// </summary>
     public static string ListPage(ResourceMap map, Projection projection, bool streamed, string where, string orderBy, bool fromStart) => fromStart
         ? $"""
